@@ -7,4 +7,5 @@ if (!existsSync(main)) {
   console.error('l2angle: the compiled CLI is missing (dist/cli/main.js); run `npm run build` in the project root.');
   process.exit(2);
 }
-await import(main.href);
+const { runCli } = await import(main.href);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,74 @@
+// The results folder: artifacts are validated before they are written, written atomically (temp file +
+// rename, so a reader or an interrupted run never sees half a file), and validated again when read.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { type ArtifactKind, artifactSchemas, validateArtifact } from '../schema/artifacts.js';
+import type { z } from 'zod';
+
+/** The default results folder, relative to the working directory. */
+export const DEFAULT_RESULTS_DIR = 'results';
+
+/** Writes a file so that it appears whole or not at all (same-folder temp file, then rename). */
+export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(temp, contents);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** One results folder and the artifacts in it. */
+export class ResultsStore {
+  /** absolute path of the folder */
+  readonly root: string;
+
+  constructor(root: string = DEFAULT_RESULTS_DIR) {
+    this.root = resolve(root);
+  }
+
+  /** Absolute path of an artifact given its path inside the folder. */
+  pathOf(relative: string): string {
+    return join(this.root, relative);
+  }
+
+  /** Validates and writes an artifact atomically; returns its absolute path. */
+  write<K extends ArtifactKind>(kind: K, relative: string, value: z.infer<(typeof artifactSchemas)[K]>): string {
+    const path = this.pathOf(relative);
+    const checked = validateArtifact(kind, value, path);
+    writeFileAtomic(path, JSON.stringify(checked));
+    return path;
+  }
+
+  /** Reads and validates an artifact; undefined when the file does not exist yet. */
+  read<K extends ArtifactKind>(kind: K, relative: string): z.infer<(typeof artifactSchemas)[K]> | undefined {
+    const path = this.pathOf(relative);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return validateArtifact(kind, Symbol('unparsable'), `${path} (not JSON)`);
+    }
+    return validateArtifact(kind, value, path);
+  }
+
+  /** True when a valid artifact of the current version exists (an invalid or stale one counts as missing). */
+  has(kind: ArtifactKind, relative: string): boolean {
+    try {
+      return this.read(kind, relative) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // The data-source flags shared by every command that reads images: a named dataset or four idx files.
 import type { Command } from 'commander';
-import { loadDataset } from '../data/dataset.js';
 import type { Dataset } from '../data/dataset.js';
+import { loadDataset } from '../data/dataset.js';
 import { type DatasetFiles, datasetFiles } from '../data/sources.js';
 import { UsageError } from '../errors.js';
 import { parseChoice } from './options.js';

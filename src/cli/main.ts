@@ -42,7 +42,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // help and version are "errors" to commander; everything else is a usage error it already printed
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ||
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
         error.code === 'commander.help'
         ? 0
         : 2;

@@ -12,7 +12,9 @@ export function parsePair(text: string): [number, number] {
   const b = Number(match[2]);
   if (a === b) throw new UsageError(`--pair ${text}: the two classes must differ`);
   if (a > b) {
-    throw new UsageError(`--pair ${text}: give the smaller digit first (it is class I, y = −1), e.g. --pair ${b},${a}`);
+    throw new UsageError(
+      `--pair ${text}: give the smaller digit first (it is class I, y = −1), e.g. --pair ${b},${a}`,
+    );
   }
   return [a, b];
 }

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type ArtifactKind, artifactSchemas, validateArtifact } from '../schema/artifacts.js';
 import type { z } from 'zod';
+import { type ArtifactKind, type artifactSchemas, validateArtifact } from '../schema/artifacts.js';
 
 /** The default results folder, relative to the working directory. */
 export const DEFAULT_RESULTS_DIR = 'results';
@@ -37,7 +37,11 @@ export class ResultsStore {
   }
 
   /** Validates and writes an artifact atomically; returns its absolute path. */
-  write<K extends ArtifactKind>(kind: K, relative: string, value: z.infer<(typeof artifactSchemas)[K]>): string {
+  write<K extends ArtifactKind>(
+    kind: K,
+    relative: string,
+    value: z.infer<(typeof artifactSchemas)[K]>,
+  ): string {
     const path = this.pathOf(relative);
     const checked = validateArtifact(kind, value, path);
     writeFileAtomic(path, JSON.stringify(checked));

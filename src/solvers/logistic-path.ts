@@ -6,8 +6,9 @@
 //
 // Stopping rule: ‖∇F(w, b)‖₂ ≤ tolerance (absolute; F and its gradient are O(1) on 0..1 pixels).
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
-import type { LabelledSet } from '../math/types.js';
 import { type SparseRows, sparseRowAxpy, sparseRowDot, toSparseRows } from '../math/sparse.js';
+import type { LabelledSet } from '../math/types.js';
+import { choleskyInPlace, choleskySolve } from './dense-cholesky.js';
 
 /** Settings of the logistic-regression solver. */
 export interface LogisticOptions {
@@ -54,6 +55,11 @@ class Workspace {
   readonly trialZ: Float64Array;
   readonly active: Int32Array;
   activeCount = 0;
+  /** Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good */
+  factor: Float64Array | undefined;
+  /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
+  lastCg = 0;
+  factorisations = 0;
 
   constructor(n: number, dim: number) {
     this.z = new Float64Array(n);
@@ -131,7 +137,13 @@ function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number
 }
 
 /** out = H v, H = (1/n) Xᵀ D X (over the active images, bias column of ones) + 2λ on the weights. */
-function hessianTimes(data: Problem, lambda: number, ws: Workspace, v: Float64Array, out: Float64Array): void {
+function hessianTimes(
+  data: Problem,
+  lambda: number,
+  ws: Workspace,
+  v: Float64Array,
+  out: Float64Array,
+): void {
   const { rows } = data;
   const dim = rows.dim;
   out.fill(0);
@@ -163,20 +175,67 @@ function diagonalPreconditioner(data: Problem, lambda: number, ws: Workspace): v
   if (!(m[dim] > 0)) m[dim] = 1;
 }
 
+/** Conjugate-gradient iterations beyond which the Hessian is factorised to precondition the next steps. */
+const REFACTOR_AFTER_CG = 25;
+
+/**
+ * Factorises the exact Hessian at the current point (sparse outer products, then a dense Cholesky of order
+ * dim + 1). Along the path the Hessian changes slowly, so one factor preconditions many later Newton steps
+ * at a cost of two triangular solves per CG iteration; it is rebuilt when CG slows down again.
+ */
+function factorHessian(data: Problem, lambda: number, ws: Workspace): void {
+  const { start, column, value, dim } = data.rows;
+  const m = dim + 1;
+  const a = ws.factor ?? new Float64Array(m * m);
+  a.fill(0);
+  const biasRow = dim * m;
+  for (let i = 0; i < data.rows.n; i++) {
+    const c = ws.curvature[i];
+    if (c === 0) continue;
+    const end = start[i + 1];
+    for (let p = start[i]; p < end; p++) {
+      const cp = c * value[p];
+      const row = column[p] * m;
+      // columns are ascending within a row, so q ≤ p fills the lower triangle
+      for (let q = start[i]; q <= p; q++) a[row + column[q]] += cp * value[q];
+      a[biasRow + column[p]] += cp;
+    }
+    a[biasRow + dim] += c;
+  }
+  for (let k = 0; k < dim; k++) a[k * m + k] += 2 * lambda;
+  if (!(a[biasRow + dim] > 0)) a[biasRow + dim] = 1;
+  ws.factor = choleskyInPlace(a, m) ? a : undefined;
+  ws.factorisations++;
+}
+
+/** z = M⁻¹ r with the Cholesky preconditioner when there is one, else Jacobi. */
+function precondition(ws: Workspace, p: number, r: Float64Array, z: Float64Array): void {
+  if (ws.factor) {
+    z.set(r);
+    choleskySolve(ws.factor, p, z);
+  } else {
+    for (let k = 0; k < p; k++) z[k] = r[k] / ws.precond[k];
+  }
+}
+
 /**
  * Preconditioned CG for H d = −g, stopped at ‖r‖ ≤ η‖g‖ (η = min(0.1, √‖g‖), the classic truncated-Newton
  * forcing term, which gives superlinear convergence near the optimum). Returns the iteration count.
  */
-function newtonDirection(data: Problem, lambda: number, ws: Workspace, gnorm: number, maxIter: number): number {
+function newtonDirection(
+  data: Problem,
+  lambda: number,
+  ws: Workspace,
+  gnorm: number,
+  maxIter: number,
+): number {
   const p = data.rows.dim + 1;
   const { direction: d, residual: r, precond: m, pz: zv, search: s, hs } = ws;
   d.fill(0);
   for (let k = 0; k < p; k++) r[k] = -ws.grad[k];
+  precondition(ws, p, r, zv);
   let rz = 0;
-  for (let k = 0; k < p; k++) {
-    zv[k] = r[k] / m[k];
-    rz += r[k] * zv[k];
-  }
+  for (let k = 0; k < p; k++) rz += r[k] * zv[k];
   s.set(zv);
   const target = Math.min(0.1, Math.sqrt(gnorm)) * gnorm;
   let iter = 0;
@@ -194,11 +253,9 @@ function newtonDirection(data: Problem, lambda: number, ws: Workspace, gnorm: nu
     }
     iter++;
     if (Math.sqrt(rr) <= target) break;
+    precondition(ws, p, r, zv);
     let rzNew = 0;
-    for (let k = 0; k < p; k++) {
-      zv[k] = r[k] / m[k];
-      rzNew += r[k] * zv[k];
-    }
+    for (let k = 0; k < p; k++) rzNew += r[k] * zv[k];
     const beta = rzNew / rz;
     rz = rzNew;
     for (let k = 0; k < p; k++) s[k] = zv[k] + beta * s[k];
@@ -207,6 +264,7 @@ function newtonDirection(data: Problem, lambda: number, ws: Workspace, gnorm: nu
     // no curvature information: fall back to the preconditioned steepest descent direction
     for (let k = 0; k < p; k++) d[k] = -ws.grad[k] / m[k];
   }
+  ws.lastCg = iter;
   return iter;
 }
 
@@ -237,7 +295,8 @@ export function solveLogistic(
       warning = `stopped after ${maxNewton} Newton iterations with ‖∇F‖ = ${gnorm.toExponential(2)}`;
       break;
     }
-    diagonalPreconditioner(data, lambda, ws);
+    if (ws.lastCg > REFACTOR_AFTER_CG) factorHessian(data, lambda, ws);
+    else if (!ws.factor) diagonalPreconditioner(data, lambda, ws);
     cgIterations += newtonDirection(data, lambda, ws, gnorm, maxCg);
     const d = ws.direction;
     // Δz_i = y_i (x_i·Δw + Δb)

@@ -30,6 +30,9 @@ export function registerData(program: Command): void {
     const train = classCounts(data.train);
     const test = classCounts(data.test);
     out.write('  class  train   test\n');
-    for (let c = 0; c < 10; c++) out.write(`  ${String(c).padStart(5)} ${String(train[c]).padStart(6)} ${String(test[c]).padStart(6)}\n`);
+    for (let c = 0; c < 10; c++)
+      out.write(
+        `  ${String(c).padStart(5)} ${String(train[c]).padStart(6)} ${String(test[c]).padStart(6)}\n`,
+      );
   });
 }

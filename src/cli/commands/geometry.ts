@@ -1,9 +1,9 @@
 // `l2angle geometry`: the nearest-centroid geometry of one pair, or of all 45 pairs into the results folder.
 import type { Command } from 'commander';
 import { selectPair } from '../../data/pairs.js';
+import { UsageError } from '../../errors.js';
 import { allPairs, pairGeometry } from '../../experiments/geometry.js';
 import { ResultsStore } from '../../experiments/store.js';
-import { UsageError } from '../../errors.js';
 import { type DatasetGeometry, datasetGeometryFile, type PairGeometry } from '../../schema/artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
 import { parsePair, parsePositiveInt } from '../options.js';

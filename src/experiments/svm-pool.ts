@@ -1,0 +1,59 @@
+// Spreads λ-path jobs over worker threads (one per core by default), pair by pair.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { PathJob, WorkerMessage } from './svm-worker.js';
+
+/** Progress and results of a pool run. */
+export interface PoolEvents {
+  onModel(job: PathJob): void;
+  onDone(job: PathJob, message: Extract<WorkerMessage, { type: 'done' }>): void;
+}
+
+/** The default number of workers: every core. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/** Runs the jobs on `workers` threads; rejects on the first failing job after the others stop. */
+export async function runPool(jobs: PathJob[], workers: number, events: PoolEvents): Promise<void> {
+  const queue = [...jobs];
+  const size = Math.max(1, Math.min(workers, queue.length));
+  let failure: Error | undefined;
+  const threads: Worker[] = [];
+  const lanes = Array.from({ length: size }, () => {
+    const worker = new Worker(new URL('./svm-worker.js', import.meta.url));
+    threads.push(worker);
+    return new Promise<void>((resolve) => {
+      let current: PathJob | undefined;
+      const next = () => {
+        current = failure ? undefined : queue.shift();
+        if (current) worker.postMessage(current);
+        else resolve();
+      };
+      worker.on('message', (message: WorkerMessage) => {
+        if (!current) return;
+        if (message.type === 'model') events.onModel(current);
+        else if (message.type === 'done') {
+          events.onDone(current, message);
+          next();
+        } else {
+          failure ??= new Error(
+            `pair ${current.classI}-${current.classJ} (${current.loss}): ${message.message}`,
+          );
+          resolve();
+        }
+      });
+      worker.on('error', (error) => {
+        failure ??= error;
+        resolve();
+      });
+      next();
+    });
+  });
+  try {
+    await Promise.all(lanes);
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+  if (failure) throw failure;
+}

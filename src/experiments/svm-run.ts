@@ -1,0 +1,69 @@
+// Solves one pair's λ path with the solver of the chosen loss and turns it into the validated artifact.
+import type { BinaryPair } from '../data/pairs.js';
+import type { TrainingLoss } from '../math/losses.js';
+import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
+import { solveLogisticPath } from '../solvers/logistic-path.js';
+import { solveHingePathModels } from './hinge-adapter.js';
+import { modelRecord, pathGeometry, type SolvedModel, svmPathArtifact } from './svm-path.js';
+
+/** Tolerances we solve to: libsvm's KKT rule tightened for hinge; an absolute gradient norm for softplus. */
+export const SOLVER_TOLERANCE: Record<TrainingLoss, number> = { hinge: 1e-6, softplus: 1e-8 };
+
+/** Solves the article's 81-λ path for a pair and returns the artifact; `onModel(c)` reports progress. */
+export function computeSvmPath(
+  pair: BinaryPair,
+  dataset: string,
+  loss: TrainingLoss,
+  imageSize: { rows: number; cols: number },
+  onModel: (c: number, model: SolvedModel) => void = () => {},
+): { artifact: SvmPath; warnings: string[] } {
+  const lambdas = lambdaGrid();
+  const geometry = pathGeometry(pair.train);
+  const records: SvmPath['models'] = [];
+  const warnings: string[] = [];
+  const tolerance = SOLVER_TOLERANCE[loss];
+  const started = performance.now();
+  const accept = (model: SolvedModel, c: number) => {
+    records.push(modelRecord(pair, geometry, c, model));
+    if (model.warning)
+      warnings.push(
+        `${pair.classI}-${pair.classJ} ${loss} λ=${model.lambda.toExponential(2)}: ${model.warning}`,
+      );
+    onModel(c, model);
+  };
+  if (loss === 'softplus') {
+    solveLogisticPath(pair.train, lambdas, {
+      tolerance,
+      onModel: (m, c) =>
+        accept(
+          {
+            lambda: m.lambda,
+            w: m.w,
+            b: m.b,
+            objective: m.objective,
+            gap: 0,
+            optimality: m.gradientNorm,
+            iterations: m.iterations,
+            converged: m.converged,
+            ...(m.warning ? { warning: m.warning } : {}),
+          },
+          c,
+        ),
+    });
+  } else {
+    solveHingePathModels(pair, lambdas, tolerance, accept);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const name =
+    loss === 'hinge' ? 'active-set Newton on the dual (free bias), SMO fallback' : 'truncated Newton-CG';
+  const artifact = svmPathArtifact(
+    pair,
+    dataset,
+    loss,
+    geometry,
+    records,
+    { name, tolerance, wallSeconds },
+    imageSize,
+  );
+  return { artifact, warnings };
+}

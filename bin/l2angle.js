@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  console.error('l2angle: the compiled CLI is missing (dist/cli/main.js); run `npm run build` in the project root.');
+  console.error(
+    'l2angle: the compiled CLI is missing (dist/cli/main.js); run `npm run build` in the project root.',
+  );
   process.exit(2);
 }
 const { runCli } = await import(main.href);

@@ -7,6 +7,7 @@ import { ArtifactError } from '../schema/artifacts.js';
 import { registerData } from './commands/data.js';
 import { registerGeometry } from './commands/geometry.js';
 import { registerStart } from './commands/start.js';
+import { registerSvm } from './commands/svm.js';
 import { registerToy } from './commands/toy.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerToy(program);
   registerData(program);
   registerGeometry(program);
+  registerSvm(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // The geometry of a linear classifier in image space (SPEC §1): distances to the boundary, projected and
 // mirror images, centroids, the tilting angle and the tilting plane. Pure maths: runs in Node and browsers.
 import type { LabelledSet, LinearClassifier } from './types.js';
-import { type Vec, dot, dotRow, norm, unit } from './vector.js';
+import { dot, dotRow, norm, unit, type Vec } from './vector.js';
 
 /** ‖w‖, refusing a zero weight vector: such a classifier has no boundary, so no distance is defined. */
 export function weightNorm(c: LinearClassifier): number {
@@ -149,7 +149,11 @@ export function tiltingPlaneBasis(w: Vec, zHat: Vec): TiltingPlaneBasis {
  * Coordinates (u, v) = ((x − o)·ẑ, (x − o)·n̂) of every image of a set, interleaved (u0, v0, u1, v1, …).
  * Distances between images of the plane are true pixel distances.
  */
-export function tiltingPlaneCoordinates(basis: TiltingPlaneBasis, set: LabelledSet, origin: Vec): Float64Array {
+export function tiltingPlaneCoordinates(
+  basis: TiltingPlaneBasis,
+  set: LabelledSet,
+  origin: Vec,
+): Float64Array {
   const oz = dot(origin, basis.z);
   const on = dot(origin, basis.n);
   const out = new Float64Array(2 * set.n);

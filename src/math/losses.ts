@@ -69,6 +69,11 @@ export function empiricalRisk(name: LossName, c: LinearClassifier, set: Labelled
 }
 
 /** Regularised loss L(w, b) = R(w, b) + λ‖w‖² (the bias b is not regularised). */
-export function regularisedLoss(name: LossName, c: LinearClassifier, set: LabelledSet, lambda: number): number {
+export function regularisedLoss(
+  name: LossName,
+  c: LinearClassifier,
+  set: LabelledSet,
+  lambda: number,
+): number {
   return empiricalRisk(name, c, set) + lambda * dot(c.w, c.w);
 }

@@ -50,7 +50,8 @@ export function addScaled(out: Float64Array, u: Vec, a: number, v: Vec): Float64
 /** A unit vector in the direction of v (throws on the zero vector, which has none). */
 export function unit(v: Vec): Float64Array {
   const n = norm(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new RangeError('unit(): the vector has no direction (norm 0 or not finite)');
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new RangeError('unit(): the vector has no direction (norm 0 or not finite)');
   const out = new Float64Array(v.length);
   for (let k = 0; k < v.length; k++) out[k] = v[k] / n;
   return out;

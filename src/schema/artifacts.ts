@@ -63,7 +63,11 @@ export const svmPathSchema = z.object({
   nTrain: count,
   nTest: count,
   imageSize: z.object({ rows: count, cols: count }),
-  solver: z.object({ name: z.string(), tolerance: z.number().positive(), wallSeconds: z.number().nonnegative() }),
+  solver: z.object({
+    name: z.string(),
+    tolerance: z.number().positive(),
+    wallSeconds: z.number().nonnegative(),
+  }),
   createdAt: z.string(),
   /** ‖j − i‖ on the 0..1 scale */
   centroidDistance: finite,

@@ -46,7 +46,7 @@ export function registerGeometry(program: Command): void {
       .option('--per-class <n>', 'training images per class (the first ones in file order)', '3000'),
   ).action((options: GeometryOptions, command: Command) => {
     const perClass = parsePositiveInt('--per-class', options.perClass);
-    if (options.all === (options.pair !== undefined)) {
+    if (Boolean(options.all) === (options.pair !== undefined)) {
       throw new UsageError('geometry: give either --pair I,J or --all');
     }
     const pairs = options.all ? allPairs() : [parsePair(options.pair!)];

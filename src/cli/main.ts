@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { ArtifactError } from '../schema/artifacts.js';
 import { registerData } from './commands/data.js';
+import { registerFigure } from './commands/figure.js';
 import { registerGeometry } from './commands/geometry.js';
 import { registerStart } from './commands/start.js';
 import { registerSvm } from './commands/svm.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerGeometry(program);
   registerSvm(program);
+  registerFigure(program);
   return program;
 }
 

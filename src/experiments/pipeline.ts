@@ -3,9 +3,12 @@
 import { loadDataset } from '../data/dataset.js';
 import { selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
-import { type DatasetGeometry, datasetGeometryFile } from '../schema/artifacts.js';
+import type { TrainingLoss } from '../math/losses.js';
+import { type DatasetGeometry, datasetGeometryFile, svmPathFile } from '../schema/artifacts.js';
 import { allPairs, pairGeometry } from './geometry.js';
 import type { ResultsStore } from './store.js';
+import { defaultWorkers, runPool } from './svm-pool.js';
+import type { PathJob } from './svm-worker.js';
 
 /** Reports how far a job is: `done` of `total` steps and a short status. */
 export type ProgressCallback = (done: number, total: number, status: string) => void;
@@ -56,7 +59,53 @@ export function mnistGeometryJob(): Job {
   };
 }
 
+/** The λ paths of some MNIST pairs for one loss, spread over worker threads; finished pairs are skipped. */
+export function mnistPathsJob(
+  id: string,
+  title: string,
+  loss: TrainingLoss,
+  pairs: Array<[number, number]>,
+): Job {
+  const files = pairs.map(([i, j]) => svmPathFile('mnist', i, j, loss));
+  const missing = (store: ResultsStore) => pairs.filter((_, k) => !store.has('l2angle/svm-path', files[k]));
+  return {
+    id,
+    title,
+    artifact: files.length === 1 ? files[0] : `svm/mnist-*-${loss}.json (${pairs.length} pairs)`,
+    isDone: (store) => missing(store).length === 0,
+    async run(store, progress) {
+      const todo = missing(store);
+      const jobs: PathJob[] = todo.map(([classI, classJ]) => ({
+        classI,
+        classJ,
+        loss,
+        dataset: 'mnist',
+        files: mnistFiles(),
+        perClass: 3000,
+        results: store.root,
+      }));
+      const total = jobs.length * 81;
+      let models = 0;
+      let finished = 0;
+      await runPool(jobs, defaultWorkers(), {
+        onModel: () => progress(++models, total, `${finished}/${jobs.length} pairs`),
+        onDone: () => progress(models, total, `${++finished}/${jobs.length} pairs`),
+      });
+    },
+  };
+}
+
 /** Every job of the main command, cheapest first. */
 export function mainJobs(): Job[] {
-  return [mnistGeometryJob()];
+  const first: Array<[number, number]> = [
+    [7, 9],
+    [0, 1],
+  ];
+  const rest = allPairs().filter(([i, j]) => !first.some(([a, b]) => a === i && b === j));
+  return [
+    mnistGeometryJob(),
+    mnistPathsJob('svm:hinge:7-9,0-1', 'hinge-SVM paths of 7 vs 9 and 0 vs 1', 'hinge', first),
+    mnistPathsJob('svm:hinge:rest', 'hinge-SVM paths of the other 43 pairs', 'hinge', rest),
+    mnistPathsJob('svm:softplus:all', 'logistic-regression paths of the 45 pairs', 'softplus', allPairs()),
+  ];
 }

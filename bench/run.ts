@@ -1,0 +1,110 @@
+// `npm run bench -- svm [--pair 7-9] [--runs 3] [--all]`: our exact 81-λ path against scikit-learn on the
+// same pair and λ grid, in one run, printing both times (medians) and the ratio; with --all, also the wall
+// time and peak memory of `l2angle svm --all` for both losses into a scratch results folder.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDataset } from '../src/data/dataset.js';
+import { selectPair } from '../src/data/pairs.js';
+import { mnistFiles } from '../src/data/sources.js';
+import { computeSvmPath } from '../src/experiments/svm-run.js';
+import type { TrainingLoss } from '../src/math/losses.js';
+import { lambdaGrid } from '../src/schema/artifacts.js';
+import { pythonWith } from './python.js';
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function sklearnSeconds(python: string, prefix: string, loss: TrainingLoss): number {
+  const script = new URL('./sklearn_paths.py', import.meta.url).pathname;
+  const env = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' };
+  const run = spawnSync(python, [script, prefix, loss], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  if (run.status !== 0) throw new Error(`sklearn failed: ${run.stderr}`);
+  const lines = run.stdout.trim().split('\n');
+  return (JSON.parse(lines[lines.length - 1]) as { total_seconds: number }).total_seconds;
+}
+
+function benchSvm(pairText: string, runs: number, losses: TrainingLoss[]): void {
+  const [i, j] = pairText.split('-').map(Number);
+  const python = pythonWith(['sklearn', 'numpy'], ['python3-sklearn']);
+  const pair = selectPair(loadDataset(mnistFiles(), 'mnist'), i, j, 3000);
+  const dir = mkdtempSync(join(tmpdir(), 'l2angle-bench-'));
+  try {
+    const prefix = join(dir, 'pair');
+    writeFileSync(`${prefix}.train.u8`, pair.train.bytes);
+    writeFileSync(`${prefix}.test.u8`, pair.test.bytes);
+    writeFileSync(`${prefix}.train.y`, Int8Array.from(pair.train.y));
+    writeFileSync(`${prefix}.test.y`, Int8Array.from(pair.test.y));
+    writeFileSync(`${prefix}.json`, JSON.stringify({ dim: 784, lambdas: lambdaGrid(), tol: 1e-3 }));
+    console.log(
+      `pair ${i}-${j}, n = ${pair.train.n}, 81 λ from 100 to 1e-6; ${runs} interleaved runs each, medians`,
+    );
+    for (const loss of losses) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        // interleaved, never at the same time: the machine has two cores
+        ours.push(computeSvmPath(pair, 'mnist', loss, { rows: 28, cols: 28 }).artifact.solver.wallSeconds);
+        theirs.push(sklearnSeconds(python, prefix, loss));
+      }
+      const peer =
+        loss === 'hinge'
+          ? "sklearn SVC(kernel='precomputed'), libsvm"
+          : 'sklearn LogisticRegression(lbfgs), warm-started';
+      console.log(
+        `${loss.padEnd(9)} l2angle ${median(ours).toFixed(2)} s   ${peer} ${median(theirs).toFixed(2)} s   ` +
+          `ratio ${(median(theirs) / median(ours)).toFixed(1)}× faster`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function benchAll(losses: TrainingLoss[]): void {
+  const results = mkdtempSync(join(tmpdir(), 'l2angle-bench-all-'));
+  const bin = new URL('../bin/l2angle.js', import.meta.url).pathname;
+  try {
+    for (const loss of losses) {
+      const run = spawnSync(
+        '/usr/bin/time',
+        ['-f', '%e %M', process.execPath, bin, 'svm', '--all', '--loss', loss, '--results', results],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      const last = run.stderr.trim().split('\n').pop() ?? '';
+      const [seconds, kb] = last.split(' ').map(Number);
+      console.log(
+        `svm --all --loss ${loss}: ${seconds.toFixed(1)} s wall, peak memory ${(kb / 1024).toFixed(0)} MiB (exit ${run.status})`,
+      );
+    }
+  } finally {
+    rmSync(results, { recursive: true, force: true });
+  }
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    pair: { type: 'string', default: '7-9' },
+    runs: { type: 'string', default: '3' },
+    loss: { type: 'string', default: 'both' },
+    all: { type: 'boolean', default: false },
+  },
+});
+const what = positionals[0] ?? 'svm';
+const losses: TrainingLoss[] = values.loss === 'both' ? ['hinge', 'softplus'] : [values.loss as TrainingLoss];
+if (what === 'svm') {
+  benchSvm(values.pair, Number(values.runs), losses);
+  if (values.all) benchAll(losses);
+} else {
+  console.error(`bench: unknown benchmark '${what}' (known: svm)`);
+  process.exit(2);
+}

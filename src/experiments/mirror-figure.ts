@@ -46,7 +46,14 @@ export function mirrorFigureSvg(path: SvmPath): string {
     const xm = mirrorImage({ w, b: m.bias }, x);
     const x0 = gap + (k + 1) * (size + gap);
     parts.push(pictureSvg(xm, rows, cols, x0, 30));
-    parts.push(label(x0 + size / 2, 20, `x_m at λ = ${m.lambda >= 1 ? Math.round(m.lambda) : m.lambda.toExponential(0)}`, 'bold'));
+    parts.push(
+      label(
+        x0 + size / 2,
+        20,
+        `x_m at λ = ${m.lambda >= 1 ? Math.round(m.lambda) : m.lambda.toExponential(0)}`,
+        'bold',
+      ),
+    );
     parts.push(label(x0 + size / 2, size + 50, `θ = ${m.theta.toFixed(2)} rad`));
     parts.push(label(x0 + size / 2, size + 68, `‖x_m − x‖ = ${distance(x, xm).toFixed(2)}`));
     parts.push(label(x0 + size / 2, size + 86, `classified as ${path.classJ}`));

@@ -186,6 +186,7 @@ export function svmPathArtifact(
   records: SvmModel[],
   solver: { name: string; tolerance: number; wallSeconds: number },
   imageSize: { rows: number; cols: number },
+  perClassRequested: number,
 ): SvmPath {
   const { train } = pair;
   const labels = new Uint8Array(train.n);
@@ -199,6 +200,7 @@ export function svmPathArtifact(
     classJ: pair.classJ,
     loss,
     perClass: pair.perClass,
+    perClassRequested,
     nTrain: train.n,
     nTest: pair.test.n,
     imageSize,

@@ -14,7 +14,7 @@ export function computeSvmPath(
   pair: BinaryPair,
   dataset: string,
   loss: TrainingLoss,
-  imageSize: { rows: number; cols: number },
+  setting: { rows: number; cols: number; perClassRequested?: number },
   onModel: (c: number, model: SolvedModel) => void = () => {},
 ): { artifact: SvmPath; warnings: string[] } {
   const lambdas = lambdaGrid();
@@ -55,7 +55,9 @@ export function computeSvmPath(
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const name =
-    loss === 'hinge' ? 'active-set Newton on the dual (free bias), SMO fallback' : 'truncated Newton-CG';
+    loss === 'hinge'
+      ? 'primal-dual active-set Newton on the dual (free bias); feasible active-set and SMO fallbacks'
+      : 'Newton-CG (Jacobi, then Cholesky-factor preconditioned)';
   const artifact = svmPathArtifact(
     pair,
     dataset,
@@ -63,7 +65,8 @@ export function computeSvmPath(
     geometry,
     records,
     { name, tolerance, wallSeconds },
-    imageSize,
+    { rows: setting.rows, cols: setting.cols },
+    setting.perClassRequested ?? pair.perClass,
   );
   return { artifact, warnings };
 }

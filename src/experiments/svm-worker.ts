@@ -42,7 +42,7 @@ export function runPathJob(job: PathJob, report: (message: WorkerMessage) => voi
     pair,
     job.dataset,
     job.loss,
-    { rows: data.train.rows, cols: data.train.cols },
+    { rows: data.train.rows, cols: data.train.cols, perClassRequested: job.perClass },
     (c) => report({ type: 'model', c }),
   );
   const store = new ResultsStore(job.results);

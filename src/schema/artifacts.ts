@@ -59,7 +59,10 @@ export const svmPathSchema = z.object({
   classI: z.number().int().min(0).max(9),
   classJ: z.number().int().min(0).max(9),
   loss: trainingLossSchema,
+  /** training images per class actually used */
   perClass: count,
+  /** training images per class asked for (a resumed run recomputes a path computed with another value) */
+  perClassRequested: count,
   nTrain: count,
   nTest: count,
   imageSize: z.object({ rows: count, cols: count }),

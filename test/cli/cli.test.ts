@@ -1,6 +1,6 @@
 // The CLI as a user meets it: the compiled `bin/l2angle.js` in a child process (built by `npm test`).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,5 +118,72 @@ describe('commands on real MNIST', () => {
     expect(Number(nTest)).toBe(2037);
     // at λ → ∞ every model is the nearest-centroid classifier: d_adv = ½‖j − i‖
     expect(Number(dAdv)).toBeCloseTo(Number(centroidDistance) / 2, 3);
+  });
+});
+
+describe('svm --all on worker threads', () => {
+  it('computes the 45 pairs, resumes without redoing finished pairs, and recomputes a missing one', () => {
+    const results = join(scratch, 'all');
+    const args = [
+      'svm',
+      '--all',
+      '--per-class',
+      '15',
+      '--loss',
+      'hinge',
+      '--workers',
+      '2',
+      '--results',
+      results,
+    ];
+    const first = l2angle(...args);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/45 pairs \(hinge\) in/);
+    const files = readdirSync(join(results, 'svm'));
+    expect(files).toHaveLength(45);
+    expect(files.every((f) => /^mnist-\d-\d-hinge\.json$/.test(f))).toBe(true);
+    rmSync(join(results, 'svm', 'mnist-3-5-hinge.json'));
+    const second = l2angle(...args);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/44 of 45 pairs already done/);
+    expect(second.stdout).toMatch(/1 pairs \(hinge\) in/);
+    // another number of images per class is another experiment: nothing is skipped
+    const third = l2angle('svm', '--all', '--per-class', '16', '--loss', 'hinge', '--results', results);
+    expect(third.stdout).not.toMatch(/already done/);
+  });
+
+  it('refuses bad flags before touching the results folder', () => {
+    const results = join(scratch, 'untouched');
+    expectOneLineError(l2angle('svm', '--pair', '7,7', '--results', results), 2, /--pair 7,7/);
+    expectOneLineError(l2angle('svm', '--pair', '3,12', '--results', results), 2, /--pair 3,12/);
+    expectOneLineError(
+      l2angle('svm', '--all', '--loss', 'squared', '--results', results),
+      2,
+      /--loss squared/,
+    );
+    expect(existsSync(results)).toBe(false);
+  });
+});
+
+describe('svm --pair --csv', () => {
+  it('writes the 81 rows with the contract header', () => {
+    const csv = join(scratch, 'pair.csv');
+    const result = l2angle(
+      'svm',
+      '--pair',
+      '0,1',
+      '--per-class',
+      '40',
+      '--csv',
+      csv,
+      '--results',
+      join(scratch, 'one'),
+    );
+    expect(result.status).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe(
+      'c,lambda,norm_w,bias,margin,theta,d_adv,d_err,mid_distance,err_train,err_test,objective,gap,iterations',
+    );
+    expect(lines).toHaveLength(82);
   });
 });

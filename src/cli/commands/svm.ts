@@ -77,7 +77,7 @@ async function solveOnePair(
     pair,
     data.name,
     loss,
-    { rows: data.train.rows, cols: data.train.cols },
+    { rows: data.train.rows, cols: data.train.cols, perClassRequested: perClass },
     (c, model) => progress.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`),
   );
   progress.stop();
@@ -96,6 +96,16 @@ async function solveOnePair(
   process.stdout.write(`wrote ${path}\n`);
 }
 
+/** A pair is done when its artifact is valid and was computed with the same number of images per class. */
+function isDone(store: ResultsStore, file: string, perClass: number): boolean {
+  try {
+    const path = store.read('l2angle/svm-path', file);
+    return path !== undefined && path.perClassRequested === perClass;
+  } catch {
+    return false;
+  }
+}
+
 async function solveAllPairs(
   options: SvmOptions,
   loss: TrainingLoss,
@@ -109,7 +119,7 @@ async function solveAllPairs(
   const jobs: PathJob[] = [];
   let skipped = 0;
   for (const [classI, classJ] of allPairs()) {
-    if (store.has('l2angle/svm-path', svmPathFile(name, classI, classJ, loss))) skipped++;
+    if (isDone(store, svmPathFile(name, classI, classJ, loss), perClass)) skipped++;
     else jobs.push({ classI, classJ, loss, dataset: name, files, perClass, results: store.root });
   }
   if (skipped > 0) process.stdout.write(`${skipped} of 45 pairs already done in ${store.root}: skipped\n`);

@@ -1,0 +1,153 @@
+// A growable Cholesky factor Q_FF + ridge·I = L Lᵀ of the kernel block of the free set, with the
+// operations the active-set methods need: append a row (bordered Cholesky, O(m²)), delete rows (rank-one
+// updates of the trailing block, O((m − k)²) each), and solves. Pure loops over one Float64Array.
+//
+// Storage: U = Lᵀ row-major with stride `cap` (U[j·cap + i] = L_ij for i ≥ j). Column j of L is then
+// contiguous, which makes the column-oriented forward substitution, the dot-product backward substitution
+// and the rank-one updates all run over contiguous memory.
+
+/** Cholesky factor of a symmetric positive definite matrix that grows and shrinks by rows. */
+export class CholeskyFactor {
+  /** current order m */
+  size = 0;
+  /** added to every diagonal entry (a proximal term; 0 for a plain factor) */
+  ridge = 0;
+  private cap: number;
+  private u: Float64Array;
+  private work: Float64Array;
+
+  constructor(capacity = 64) {
+    this.cap = Math.max(4, capacity);
+    this.u = new Float64Array(this.cap * this.cap);
+    this.work = new Float64Array(this.cap);
+  }
+
+  /** Empties the factor (keeps the memory). */
+  clear(): void {
+    this.size = 0;
+  }
+
+  private grow(need: number): void {
+    if (need <= this.cap) return;
+    let cap = this.cap;
+    while (cap < need) cap *= 2;
+    const u = new Float64Array(cap * cap);
+    const m = this.size;
+    for (let j = 0; j < m; j++) u.set(this.u.subarray(j * this.cap + j, j * this.cap + m), j * cap + j);
+    this.u = u;
+    this.cap = cap;
+    this.work = new Float64Array(cap);
+  }
+
+  /**
+   * Appends row m: q[0 … m − 1] = the new point's entries against the current points, qmm its diagonal
+   * entry. Returns the pivot ratio (qmm + ridge − ‖l‖²)/(qmm + ridge); when it is below `minRatio` the row
+   * is not appended (the point is numerically in the span of the others).
+   */
+  append(q: Float64Array, qmm: number, minRatio: number): number {
+    const m = this.size;
+    this.grow(m + 1);
+    const { cap, u } = this;
+    const l = this.work;
+    for (let k = 0; k < m; k++) l[k] = q[k];
+    let sq = 0;
+    for (let k = 0; k < m; k++) {
+      const row = k * cap;
+      const lk = l[k] / u[row + k];
+      l[k] = lk;
+      sq += lk * lk;
+      if (lk !== 0) for (let i = k + 1; i < m; i++) l[i] -= u[row + i] * lk;
+    }
+    const d = qmm + this.ridge;
+    const pivot2 = d - sq;
+    const ratio = d > 0 ? pivot2 / d : -1;
+    if (!(ratio >= minRatio) || !(pivot2 > 0)) return ratio;
+    for (let k = 0; k < m; k++) u[k * cap + m] = l[k];
+    u[m * cap + m] = Math.sqrt(pivot2);
+    this.size = m + 1;
+    return ratio;
+  }
+
+  /** Estimated cost (multiply-adds) of removing the given sorted positions by rank-one updates. */
+  removalCost(positions: ArrayLike<number>, count: number): number {
+    let c = 0;
+    for (let r = 0; r < count; r++) {
+      const t = this.size - positions[r];
+      c += t * t;
+    }
+    return c;
+  }
+
+  /** Removes rows and columns at the given ascending positions (rank-one updates, then one compaction). */
+  remove(positions: ArrayLike<number>, count: number): void {
+    if (count === 0) return;
+    const m = this.size;
+    const { cap, u } = this;
+    const v = this.work;
+    const dead = new Uint8Array(m);
+    for (let r = 0; r < count; r++) dead[positions[r]] = 1;
+    for (let r = 0; r < count; r++) {
+      const k = positions[r];
+      // v = column k of L below the diagonal; update the trailing block: L33 L33ᵀ + v vᵀ
+      const rowK = k * cap;
+      for (let i = k + 1; i < m; i++) v[i] = u[rowK + i];
+      // every row after k is still live at this point (earlier removals are at positions < k)
+      for (let j = k + 1; j < m; j++) {
+        const row = j * cap;
+        const ljj = u[row + j];
+        const vj = v[j];
+        if (vj === 0) continue;
+        const rr = Math.sqrt(ljj * ljj + vj * vj);
+        const c = rr / ljj;
+        const s = vj / ljj;
+        u[row + j] = rr;
+        const ic = 1 / c;
+        for (let i = j + 1; i < m; i++) {
+          const lij = (u[row + i] + s * v[i]) * ic;
+          u[row + i] = lij;
+          v[i] = c * v[i] - s * lij;
+        }
+      }
+    }
+    // compaction: keep the live rows and columns
+    let jj = 0;
+    for (let j = 0; j < m; j++) {
+      if (dead[j]) continue;
+      const src = j * cap;
+      const dst = jj * cap;
+      let ii = jj;
+      for (let i = j; i < m; i++) {
+        if (dead[i]) continue;
+        u[dst + ii] = u[src + i];
+        ii++;
+      }
+      jj++;
+    }
+    this.size = jj;
+  }
+
+  /** Keeps only the first `m` rows (a prefix of a Cholesky factor is the factor of the leading block). */
+  truncate(m: number): void {
+    if (m < this.size) this.size = m;
+  }
+
+  /** Solves (L Lᵀ) x = b in place (b has at least `size` entries). */
+  solve(b: Float64Array): void {
+    const m = this.size;
+    const { cap, u } = this;
+    // forward: L z = b, column by column
+    for (let k = 0; k < m; k++) {
+      const row = k * cap;
+      const zk = b[k] / u[row + k];
+      b[k] = zk;
+      if (zk !== 0) for (let i = k + 1; i < m; i++) b[i] -= u[row + i] * zk;
+    }
+    // backward: Lᵀ x = z, row k of Lᵀ is row k of U
+    for (let k = m - 1; k >= 0; k--) {
+      const row = k * cap;
+      let s = b[k];
+      for (let i = k + 1; i < m; i++) s -= u[row + i] * b[i];
+      b[k] = s / u[row + k];
+    }
+  }
+}

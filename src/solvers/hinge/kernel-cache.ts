@@ -1,0 +1,145 @@
+// Kernel entries K_ij = x_i·x_j between points that have been free, computed once and kept across
+// iterations and across the λ of a path (the kernel does not depend on λ). Points get a slot when first
+// needed; entries between slots live in a square matrix filled lazily (NaN = not computed yet). When the
+// slots run out, the cache is rebuilt around the points the caller still needs.
+import { type HingeData, kernelEntries } from './data.js';
+import type { HingeProfile } from './profile.js';
+
+export class KernelCache {
+  private readonly slotOf: Int32Array;
+  private pointOf: Int32Array;
+  private count = 0;
+  private cap: number;
+  private k: Float64Array;
+  private readonly maxCap: number;
+  private missing: Int32Array;
+  private missingSlot: Int32Array;
+  private values: Float64Array;
+
+  /**
+   * `maxBytes` bounds the slot matrix (default 32 MB, i.e. 2048 slots). A rebuild around the current free
+   * set costs about |F|²/2 kernel entries, far less than the memory a larger cache would hold.
+   */
+  constructor(
+    private readonly data: HingeData,
+    private readonly profile: HingeProfile,
+    maxBytes = 32 * 2 ** 20,
+  ) {
+    this.slotOf = new Int32Array(data.n).fill(-1);
+    this.maxCap = Math.max(16, Math.floor(Math.sqrt(maxBytes / 8)));
+    this.cap = Math.min(256, this.maxCap);
+    this.pointOf = new Int32Array(this.cap);
+    this.k = new Float64Array(this.cap * this.cap).fill(Number.NaN);
+    this.missing = new Int32Array(this.cap);
+    this.missingSlot = new Int32Array(this.cap);
+    this.values = new Float64Array(this.cap);
+  }
+
+  /** Number of points holding a slot. */
+  get slots(): number {
+    return this.count;
+  }
+
+  /**
+   * out[t] = K(j, points[t]) for t < m. When the slots run out, the cache is rebuilt around j and `points`.
+   */
+  row(j: number, points: Int32Array, m: number, out: Float64Array): void {
+    const t0 = performance.now();
+    if (m + 1 > this.maxCap) {
+      // more points than the cache can hold: compute without caching
+      kernelEntries(this.data, j, points, m, out);
+      this.profile.kernelEntries += m;
+      this.profile.kernelMs += performance.now() - t0;
+      return;
+    }
+    let fresh = this.slotOf[j] < 0 ? 1 : 0;
+    for (let t = 0; t < m; t++) if (this.slotOf[points[t]] < 0) fresh++;
+    if (this.count + fresh > this.cap) this.makeRoom(j, points, m, this.count + fresh);
+    let sj = this.slotOf[j];
+    if (sj < 0) sj = this.slot(j);
+    const { k, cap } = this;
+    const base = sj * cap;
+    let nMissing = 0;
+    for (let t = 0; t < m; t++) {
+      const p = points[t];
+      let s = this.slotOf[p];
+      if (s < 0) s = this.slot(p);
+      const v = k[base + s];
+      if (!Number.isNaN(v)) out[t] = v;
+      else {
+        this.missing[nMissing] = p;
+        this.missingSlot[nMissing] = t;
+        nMissing++;
+      }
+    }
+    if (nMissing > 0) {
+      kernelEntries(this.data, j, this.missing, nMissing, this.values);
+      for (let r = 0; r < nMissing; r++) {
+        const v = this.values[r];
+        const s = this.slotOf[this.missing[r]];
+        k[base + s] = v;
+        k[s * cap + sj] = v;
+        out[this.missingSlot[r]] = v;
+      }
+      this.profile.kernelEntries += nMissing;
+    }
+    this.profile.kernelMs += performance.now() - t0;
+  }
+
+  private slot(p: number): number {
+    const s = this.count++;
+    this.slotOf[p] = s;
+    this.pointOf[s] = p;
+    return s;
+  }
+
+  /** Grows the slot matrix, or when it is at its cap, rebuilds it around j and `points`. */
+  private makeRoom(j: number, points: Int32Array, m: number, need: number): void {
+    if (need <= this.maxCap) {
+      let cap = this.cap;
+      while (cap < need) cap *= 2;
+      this.resize(Math.min(cap, this.maxCap), null);
+      return;
+    }
+    // keep only j and the given points
+    const keep = new Uint8Array(this.data.n);
+    keep[j] = 1;
+    for (let t = 0; t < m; t++) keep[points[t]] = 1;
+    this.resize(this.maxCap, keep);
+    this.profile.kernelCacheResets++;
+  }
+
+  private resize(cap: number, keep: Uint8Array | null): void {
+    const old = this.k;
+    const oldCap = this.cap;
+    const oldPoints = this.pointOf.subarray(0, this.count);
+    const k = new Float64Array(cap * cap).fill(Number.NaN);
+    const pointOf = new Int32Array(cap);
+    const map = new Int32Array(this.count).fill(-1);
+    let c = 0;
+    for (let s = 0; s < oldPoints.length; s++) {
+      const p = oldPoints[s];
+      if (keep === null || keep[p]) {
+        map[s] = c;
+        pointOf[c] = p;
+        this.slotOf[p] = c;
+        c++;
+      } else this.slotOf[p] = -1;
+    }
+    for (let s = 0; s < oldPoints.length; s++) {
+      const ns = map[s];
+      if (ns < 0) continue;
+      for (let t = 0; t < oldPoints.length; t++) {
+        const nt = map[t];
+        if (nt >= 0) k[ns * cap + nt] = old[s * oldCap + t];
+      }
+    }
+    this.k = k;
+    this.cap = cap;
+    this.pointOf = pointOf;
+    this.count = c;
+    this.missing = new Int32Array(cap);
+    this.missingSlot = new Int32Array(cap);
+    this.values = new Float64Array(cap);
+  }
+}

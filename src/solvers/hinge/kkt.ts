@@ -1,0 +1,99 @@
+// libsvm's optimality measure and bias rule for the dual of the soft-margin SVM,
+//   min f(α) = ½αᵀQα − Σα,  0 ≤ α ≤ C,  yᵀα = 0,  G = ∇f = Qα − 1,
+// plus the primal objective and the duality gap.
+import type { HingeData } from './data.js';
+
+/** libsvm's KKT summary of a dual point. */
+export interface KktSummary {
+  /** m(α) − M(α) = max_{I_up} −y_i G_i − min_{I_low} −y_i G_i (≤ 0 … tol at an optimum) */
+  violation: number;
+  /** b = −ρ: the mean of −y_i G_i over free α, or the midpoint of the feasible interval when none is free */
+  bias: number;
+  free: number;
+  upper: number;
+  lower: number;
+}
+
+/**
+ * libsvm's maximal violation and bias (calculate_rho), with its bounds: α ≥ C is at the upper bound, α ≤ 0
+ * at the lower bound. I_up = {y = +1, α < C} ∪ {y = −1, α > 0}, I_low = {y = −1, α < C} ∪ {y = +1, α > 0}.
+ */
+export function kktSummary(data: HingeData, alpha: Float64Array, g: Float64Array, C: number): KktSummary {
+  const { y, n } = data;
+  let mUp = Number.NEGATIVE_INFINITY;
+  let mLow = Number.POSITIVE_INFINITY;
+  // calculate_rho works with yG = y_i G_i = −(−y_i G_i)
+  let ub = Number.POSITIVE_INFINITY;
+  let lb = Number.NEGATIVE_INFINITY;
+  let sumFree = 0;
+  let free = 0;
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < n; i++) {
+    const yi = y[i];
+    const a = alpha[i];
+    const yg = yi * g[i];
+    const v = -yg;
+    const atUpper = a >= C;
+    const atLower = a <= 0;
+    if (yi > 0) {
+      if (!atUpper && v > mUp) mUp = v;
+      if (!atLower && v < mLow) mLow = v;
+    } else {
+      if (!atLower && v > mUp) mUp = v;
+      if (!atUpper && v < mLow) mLow = v;
+    }
+    if (atUpper) {
+      upper++;
+      if (yi < 0) ub = Math.min(ub, yg);
+      else lb = Math.max(lb, yg);
+    } else if (atLower) {
+      lower++;
+      if (yi > 0) ub = Math.min(ub, yg);
+      else lb = Math.max(lb, yg);
+    } else {
+      free++;
+      sumFree += yg;
+    }
+  }
+  const rho = free > 0 ? sumFree / free : (ub + lb) / 2;
+  const violation = Number.isFinite(mUp) && Number.isFinite(mLow) ? mUp - mLow : 0;
+  return { violation, bias: -rho, free, upper, lower };
+}
+
+/** Primal objective, dual objective and duality gap of (w(α), b), in the scaling of L(w, b). */
+export interface GapSummary {
+  /** L(w, b) = (1/n) Σ max(0, 1 − y(w·x + b)) + λ‖w‖² */
+  objective: number;
+  /** P − D with P = L(w, b) and D = 2λ(Σα − ½‖w‖²) (the dual objective in L's scaling) */
+  gap: number;
+  /** ‖w‖² */
+  normW2: number;
+}
+
+/**
+ * With C = 1/(2λn), L(w, b) = 2λ · P_C(w, b) where P_C = ½‖w‖² + C Σ ξ_i is the primal of the dual above,
+ * so the gap in L's scaling is 2λ (P_C − D_C), D_C = Σα − ½‖w‖². `g` must be the gradient of α and
+ * `normW2` = ‖w(α)‖².
+ */
+export function gapSummary(
+  data: HingeData,
+  alpha: Float64Array,
+  g: Float64Array,
+  bias: number,
+  normW2: number,
+  lambda: number,
+): GapSummary {
+  const { y, n } = data;
+  let xi = 0;
+  let sumAlpha = 0;
+  for (let i = 0; i < n; i++) {
+    // y_i (w·x_i + b) − 1 = G_i + y_i b
+    const slack = -(g[i] + y[i] * bias);
+    if (slack > 0) xi += slack;
+    sumAlpha += alpha[i];
+  }
+  const objective = xi / n + lambda * normW2;
+  const dual = 2 * lambda * (sumAlpha - 0.5 * normW2);
+  return { objective, gap: objective - dual, normW2 };
+}

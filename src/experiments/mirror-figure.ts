@@ -37,6 +37,7 @@ export function mirrorFigureSvg(path: SvmPath): string {
     `<text x="${cx}" y="${y}" text-anchor="middle" font-family="sans-serif" font-size="13" font-weight="${weight}">${text}</text>`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<title>A ${path.classI} and its mirror images through the boundaries of the most and least regularised ${path.loss} models of ${path.classI} vs ${path.classJ}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     pictureSvg(x, rows, cols, gap, 30),
     label(gap + size / 2, 20, `x: a ${path.classI} (class I)`, 'bold'),

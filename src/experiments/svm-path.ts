@@ -3,6 +3,7 @@
 import type { BinaryPair } from '../data/pairs.js';
 import { centroids, nearestCentroidDirection, tiltingAngle, tiltingPlaneBasis } from '../math/geometry.js';
 import type { TrainingLoss } from '../math/losses.js';
+import { type SparseRows, sparseRowDot, toSparseRows } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { distance, dot, dotRow, norm } from '../math/vector.js';
 import { ARTIFACT_VERSION, SVM_CSV_COLUMNS, type SvmModel, type SvmPath } from '../schema/artifacts.js';
@@ -38,10 +39,10 @@ const HISTOGRAM_SCALE = 2.55;
 export const REPRESENTATIVE_RULE =
   'the training image of each class closest (Euclidean) to its class centroid; ties go to the earlier image';
 
-/** Scores s(x) = w·x + b of every image of a set. */
-function scores(set: LabelledSet, w: Float64Array, b: number): Float64Array {
-  const out = new Float64Array(set.n);
-  for (let r = 0; r < set.n; r++) out[r] = dotRow(set.x, r * set.dim, w, set.dim) + b;
+/** Scores s(x) = w·x + b of every image, over the non-zero pixels only (digits are mostly background). */
+function scores(rows: SparseRows, w: Float64Array, b: number): Float64Array {
+  const out = new Float64Array(rows.n);
+  for (let r = 0; r < rows.n; r++) out[r] = sparseRowDot(rows, r, w) + b;
   return out;
 }
 
@@ -91,10 +92,13 @@ export interface PathGeometry {
   u: Float64Array;
   histogramMember: Uint8Array;
   representatives: { I: number; J: number };
+  /** the training and test images as sparse rows, for the 81 rounds of scoring */
+  trainRows: SparseRows;
+  testRows: SparseRows;
 }
 
 /** Computes the path-independent geometry of a pair's training set. */
-export function pathGeometry(train: LabelledSet): PathGeometry {
+export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometry {
   const { i, j } = centroids(train);
   const zHat = nearestCentroidDirection(i, j);
   const origin = i.map((v, k) => (v + j[k]) / 2);
@@ -109,6 +113,8 @@ export function pathGeometry(train: LabelledSet): PathGeometry {
     u,
     histogramMember: histogramMembers(train, HISTOGRAM.perClass),
     representatives: { I: closestToCentroid(train, -1, i), J: closestToCentroid(train, 1, j) },
+    trainRows: toSparseRows(train.x, train.n, train.dim),
+    testRows: toSparseRows(test.x, test.n, test.dim),
   };
 }
 
@@ -124,8 +130,8 @@ export function modelRecord(
   if (!(normW > 0) || !Number.isFinite(normW)) {
     throw new RangeError(`λ = ${model.lambda}: the solver returned ‖w‖ = ${normW}; no boundary to measure`);
   }
-  const sTrain = scores(train, model.w, model.b);
-  const sTest = scores(test, model.w, model.b);
+  const sTrain = scores(geometry.trainRows, model.w, model.b);
+  const sTest = scores(geometry.testRows, model.w, model.b);
   let dAdv = 0;
   let dErr = 0;
   const bins = Math.round((HISTOGRAM.max - HISTOGRAM.min) / HISTOGRAM.width);

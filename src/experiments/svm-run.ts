@@ -18,7 +18,7 @@ export function computeSvmPath(
   onModel: (c: number, model: SolvedModel) => void = () => {},
 ): { artifact: SvmPath; warnings: string[] } {
   const lambdas = lambdaGrid();
-  const geometry = pathGeometry(pair.train);
+  const geometry = pathGeometry(pair.train, pair.test);
   const records: SvmPath['models'] = [];
   const warnings: string[] = [];
   const tolerance = SOLVER_TOLERANCE[loss];

@@ -60,3 +60,50 @@ export function sparseRowAxpy(m: SparseRows, r: number, a: number, out: Float64A
   const end = start[r + 1];
   for (let p = start[r]; p < end; p++) out[column[p]] += a * value[p];
 }
+
+/** The same matrix by columns (CSC): Xᵀt becomes a gather per column, as fast as a row dot product. */
+export interface SparseColumns {
+  readonly n: number;
+  readonly dim: number;
+  /** column k's entries are start[k] … start[k + 1] − 1 */
+  readonly start: Int32Array;
+  /** row of each entry */
+  readonly row: Int32Array;
+  readonly value: Float64Array;
+}
+
+/** The column form of a CSR matrix. */
+export function toSparseColumns(m: SparseRows): SparseColumns {
+  const nnz = m.start[m.n];
+  const start = new Int32Array(m.dim + 1);
+  for (let p = 0; p < nnz; p++) start[m.column[p] + 1]++;
+  for (let k = 0; k < m.dim; k++) start[k + 1] += start[k];
+  const next = start.slice(0, m.dim);
+  const row = new Int32Array(nnz);
+  const value = new Float64Array(nnz);
+  for (let r = 0; r < m.n; r++) {
+    for (let p = m.start[r]; p < m.start[r + 1]; p++) {
+      const q = next[m.column[p]]++;
+      row[q] = r;
+      value[q] = m.value[p];
+    }
+  }
+  return { n: m.n, dim: m.dim, start, row, value };
+}
+
+/** out[k] = Σ_r X[r, k] t[r] for every column k (out has at least dim entries; the rest is untouched). */
+export function sparseTransposeTimes(m: SparseColumns, t: Float64Array, out: Float64Array): void {
+  const { start, row, value } = m;
+  for (let k = 0; k < m.dim; k++) {
+    let s0 = 0;
+    let s1 = 0;
+    const end = start[k + 1];
+    let p = start[k];
+    for (; p + 1 < end; p += 2) {
+      s0 += value[p] * t[row[p]];
+      s1 += value[p + 1] * t[row[p + 1]];
+    }
+    if (p < end) s0 += value[p] * t[row[p]];
+    out[k] = s0 + s1;
+  }
+}

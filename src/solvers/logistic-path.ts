@@ -6,7 +6,14 @@
 //
 // Stopping rule: ‖∇F(w, b)‖₂ ≤ tolerance (absolute; F and its gradient are O(1) on 0..1 pixels).
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
-import { type SparseRows, sparseRowAxpy, sparseRowDot, toSparseRows } from '../math/sparse.js';
+import {
+  type SparseColumns,
+  type SparseRows,
+  sparseRowDot,
+  sparseTransposeTimes,
+  toSparseColumns,
+  toSparseRows,
+} from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { choleskyInPlace, choleskySolve } from './dense-cholesky.js';
 
@@ -33,6 +40,8 @@ export interface LogisticModel {
   iterations: number;
   /** conjugate-gradient iterations, summed over the Newton steps */
   cgIterations: number;
+  /** Hessian factorisations made for preconditioning while solving this λ */
+  factorisations: number;
   converged: boolean;
   /** why it stopped early, when it did */
   warning?: string;
@@ -59,6 +68,8 @@ class Workspace {
   factor: Float64Array | undefined;
   /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
   lastCg = 0;
+  /** CG iterations since the factor was built: a new factor costs about as much as ~40 of them */
+  cgSinceFactor = 0;
   factorisations = 0;
 
   constructor(n: number, dim: number) {
@@ -90,7 +101,14 @@ function margins(data: Problem, theta: Float64Array, out: Float64Array): void {
 /** The training data as the solver reads it: sparse rows and labels. */
 interface Problem {
   readonly rows: SparseRows;
+  readonly columns: SparseColumns;
   readonly y: Float64Array;
+}
+
+/** The solver's view of a training set. */
+function problemOf(set: LabelledSet): Problem {
+  const rows = toSparseRows(set.x, set.n, set.dim);
+  return { rows, columns: toSparseColumns(rows), y: set.y };
 }
 
 /** F from the margins z and the parameters. */
@@ -107,7 +125,7 @@ function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number
   const { rows, y } = data;
   const { n, dim } = rows;
   const g = ws.grad;
-  g.fill(0);
+  const coef = ws.u;
   let gb = 0;
   let active = 0;
   let maxCurv = 0;
@@ -118,25 +136,26 @@ function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number
     const c = (p * (1 - p)) / n;
     ws.curvature[i] = c;
     if (c > maxCurv) maxCurv = c;
-    const coef = (y[i] * d) / n;
-    if (coef !== 0) {
-      sparseRowAxpy(rows, i, coef, g);
-      gb += coef;
-    }
+    coef[i] = (y[i] * d) / n;
+    gb += coef[i];
   }
+  sparseTransposeTimes(data.columns, coef, g);
   for (let k = 0; k < dim; k++) g[k] += 2 * lambda * theta[k];
   g[dim] = gb;
   // images whose curvature is negligible next to the largest are left out of Hessian products: the
   // product stays a positive-definite approximation (2λI is kept), so Newton directions remain descent ones
   const threshold = maxCurv * 1e-14;
-  for (let i = 0; i < n; i++) if (ws.curvature[i] > threshold) ws.active[active++] = i;
+  for (let i = 0; i < n; i++) {
+    if (ws.curvature[i] > threshold) ws.active[active++] = i;
+    else ws.curvature[i] = 0;
+  }
   ws.activeCount = active;
   let norm2 = 0;
   for (let k = 0; k <= dim; k++) norm2 += g[k] * g[k];
   return Math.sqrt(norm2);
 }
 
-/** out = H v, H = (1/n) Xᵀ D X (over the active images, bias column of ones) + 2λ on the weights. */
+/** out = H v, H = (1/n) Xᵀ D X (bias column of ones) + 2λ on the weights: a row pass and a column pass. */
 function hessianTimes(
   data: Problem,
   lambda: number,
@@ -146,15 +165,16 @@ function hessianTimes(
 ): void {
   const { rows } = data;
   const dim = rows.dim;
-  out.fill(0);
+  const t = ws.trialZ;
   const vb = v[dim];
   let ob = 0;
-  for (let a = 0; a < ws.activeCount; a++) {
-    const i = ws.active[a];
-    const t = ws.curvature[i] * (sparseRowDot(rows, i, v) + vb);
-    sparseRowAxpy(rows, i, t, out);
-    ob += t;
+  for (let i = 0; i < rows.n; i++) {
+    const c = ws.curvature[i];
+    const ti = c === 0 ? 0 : c * (sparseRowDot(rows, i, v) + vb);
+    t[i] = ti;
+    ob += ti;
   }
+  sparseTransposeTimes(data.columns, t, out);
   for (let k = 0; k < dim; k++) out[k] += 2 * lambda * v[k];
   out[dim] = ob;
 }
@@ -175,8 +195,13 @@ function diagonalPreconditioner(data: Problem, lambda: number, ws: Workspace): v
   if (!(m[dim] > 0)) m[dim] = 1;
 }
 
-/** Conjugate-gradient iterations beyond which the Hessian is factorised to precondition the next steps. */
-const REFACTOR_AFTER_CG = 25;
+/**
+ * When to factorise the Hessian for preconditioning: once the CG iterations spent since the last factor
+ * would have paid for a new one (a factorisation costs about as much as FACTOR_COST_IN_CG Hessian
+ * products), and the last Newton step was not cheap anyway.
+ */
+const FACTOR_COST_IN_CG = 40;
+const CHEAP_CG = 8;
 
 /**
  * Factorises the exact Hessian at the current point (sparse outer products, then a dense Cholesky of order
@@ -206,6 +231,7 @@ function factorHessian(data: Problem, lambda: number, ws: Workspace): void {
   if (!(a[biasRow + dim] > 0)) a[biasRow + dim] = 1;
   ws.factor = choleskyInPlace(a, m) ? a : undefined;
   ws.factorisations++;
+  ws.cgSinceFactor = 0;
 }
 
 /** z = M⁻¹ r with the Cholesky preconditioner when there is one, else Jacobi. */
@@ -265,6 +291,7 @@ function newtonDirection(
     for (let k = 0; k < p; k++) d[k] = -ws.grad[k] / m[k];
   }
   ws.lastCg = iter;
+  ws.cgSinceFactor += iter;
   return iter;
 }
 
@@ -277,7 +304,7 @@ export function solveLogistic(
   lambda: number,
   theta: Float64Array,
   options: LogisticOptions = {},
-  data: Problem = { rows: toSparseRows(set.x, set.n, set.dim), y: set.y },
+  data: Problem = problemOf(set),
   ws: Workspace = new Workspace(set.n, set.dim),
 ): LogisticModel {
   const tolerance = options.tolerance ?? 1e-8;
@@ -289,13 +316,14 @@ export function solveLogistic(
   let gnorm = gradientAndCurvature(data, theta, lambda, ws);
   let iterations = 0;
   let cgIterations = 0;
+  const factorisationsBefore = ws.factorisations;
   let warning: string | undefined;
   while (gnorm > tolerance) {
     if (iterations >= maxNewton) {
       warning = `stopped after ${maxNewton} Newton iterations with ‖∇F‖ = ${gnorm.toExponential(2)}`;
       break;
     }
-    if (ws.lastCg > REFACTOR_AFTER_CG) factorHessian(data, lambda, ws);
+    if (ws.lastCg > CHEAP_CG && ws.cgSinceFactor > FACTOR_COST_IN_CG) factorHessian(data, lambda, ws);
     else if (!ws.factor) diagonalPreconditioner(data, lambda, ws);
     cgIterations += newtonDirection(data, lambda, ws, gnorm, maxCg);
     const d = ws.direction;
@@ -339,6 +367,7 @@ export function solveLogistic(
     gradientNorm: gnorm,
     iterations,
     cgIterations,
+    factorisations: ws.factorisations - factorisationsBefore,
     converged: gnorm <= tolerance,
     ...(warning !== undefined && gnorm > tolerance ? { warning } : {}),
   };
@@ -354,7 +383,7 @@ export function solveLogisticPath(
   options: LogisticOptions & { onModel?: (model: LogisticModel, index: number) => void } = {},
 ): LogisticModel[] {
   const ws = new Workspace(set.n, set.dim);
-  const data = { rows: toSparseRows(set.x, set.n, set.dim), y: set.y };
+  const data = problemOf(set);
   const theta = new Float64Array(set.dim + 1);
   const models: LogisticModel[] = [];
   for (const [index, lambda] of lambdas.entries()) {

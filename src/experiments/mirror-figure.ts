@@ -1,7 +1,5 @@
 // An SVG figure of the article's punchline for one pair: a representative image x, and its mirror image
 // x_m through the boundary of a strongly and of a weakly regularised model. Pure string building.
-import { mirrorImage } from '../math/geometry.js';
-import { distance } from '../math/vector.js';
 import type { SvmPath } from '../schema/artifacts.js';
 import { base64ToBytes, decodeFloat32 } from '../schema/encoding.js';
 
@@ -43,8 +41,7 @@ export function mirrorFigureSvg(path: SvmPath): string {
     label(gap + size / 2, 20, `x: a ${path.classI} (class I)`, 'bold'),
   ];
   for (const [k, m] of models.entries()) {
-    const w = Float64Array.from(decodeFloat32(m.w));
-    const xm = mirrorImage({ w, b: m.bias }, x);
+    const xm = Float64Array.from(decodeFloat32(m.mirrors.I.picture));
     const x0 = gap + (k + 1) * (size + gap);
     parts.push(pictureSvg(xm, rows, cols, x0, 30));
     parts.push(
@@ -56,7 +53,7 @@ export function mirrorFigureSvg(path: SvmPath): string {
       ),
     );
     parts.push(label(x0 + size / 2, size + 50, `θ = ${m.theta.toFixed(2)} rad`));
-    parts.push(label(x0 + size / 2, size + 68, `‖x_m − x‖ = ${distance(x, xm).toFixed(2)}`));
+    parts.push(label(x0 + size / 2, size + 68, `‖x_m − x‖ = ${m.mirrors.I.distance.toFixed(2)}`));
     parts.push(label(x0 + size / 2, size + 86, `classified as ${path.classJ}`));
   }
   parts.push(

@@ -1,7 +1,15 @@
 // The central experiment (SPEC §3): a λ path of exact linear models on one digit pair, and the artifact
 // with everything the article's MNIST figures need.
 import type { BinaryPair } from '../data/pairs.js';
-import { centroids, nearestCentroidDirection, tiltingAngle, tiltingPlaneBasis } from '../math/geometry.js';
+import {
+  centroids,
+  mirrorImage,
+  nearestCentroidDirection,
+  type TiltingPlaneBasis,
+  tiltingAngle,
+  tiltingPlaneBasis,
+  tiltingPlanePoint,
+} from '../math/geometry.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { type SparseRows, sparseRowDot, toSparseRows } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
@@ -118,6 +126,21 @@ export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometr
   };
 }
 
+/** The mirror image of training image r through a model's boundary, with its tilting-plane coordinates. */
+function mirrorRecord(
+  train: LabelledSet,
+  r: number,
+  model: SolvedModel,
+  basis: TiltingPlaneBasis,
+  origin: Float64Array,
+): SvmModel['mirrors']['I'] {
+  const x = train.x.subarray(r * train.dim, (r + 1) * train.dim);
+  const xm = mirrorImage({ w: model.w, b: model.b }, x);
+  const [u, v] = tiltingPlanePoint(basis, x, origin);
+  const [uMirror, vMirror] = tiltingPlanePoint(basis, xm, origin);
+  return { picture: encodeFloat32(xm), distance: distance(x, xm), u, v, uMirror, vMirror };
+}
+
 /** The per-model record of SPEC §3 for one solved model. */
 export function modelRecord(
   pair: BinaryPair,
@@ -180,6 +203,10 @@ export function modelRecord(
     w: encodeFloat32(model.w),
     planeV: quantise(v),
     histogram,
+    mirrors: {
+      I: mirrorRecord(train, geometry.representatives.I, model, basis, geometry.origin),
+      J: mirrorRecord(train, geometry.representatives.J, model, basis, geometry.origin),
+    },
   };
 }
 

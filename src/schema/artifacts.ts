@@ -19,6 +19,19 @@ export function lambdaGrid(): number[] {
   return Array.from({ length: 81 }, (_, c) => 10 ** (2 - 0.1 * c));
 }
 
+/** A representative image's mirror image through one model's boundary. */
+const mirrorSchema = z.object({
+  /** x_m = x − 2 d(x) ŵ as a 28×28 picture on the 0..1 scale (values may leave 0..1): base64 Float32 */
+  picture: base64,
+  /** ‖x_m − x‖ = 2|d(x)| on the 0..1 scale */
+  distance: finite,
+  /** tilting-plane coordinates (relative to o) of x and of x_m */
+  u: finite,
+  v: finite,
+  uMirror: finite,
+  vMirror: finite,
+});
+
 /** One trained linear model on the λ path (SPEC §3 "per model record"); distances on the 0..1 pixel scale. */
 export const svmModelSchema = z.object({
   c: count,
@@ -49,6 +62,8 @@ export const svmModelSchema = z.object({
   planeV: quantised,
   /** histogram of y·d(x) (see the artifact's `histogram` for bins) */
   histogram: z.array(count),
+  /** mirror images of the two representatives (x of class I, y of class J) through this boundary */
+  mirrors: z.object({ I: mirrorSchema, J: mirrorSchema }),
 });
 
 /** The whole λ path of one pair and loss: everything the article's MNIST figures need. */

@@ -120,6 +120,39 @@ function objectiveOf(z: Float64Array, theta: Float64Array, dim: number, lambda: 
   return loss / z.length + lambda * w2;
 }
 
+/** softplus(z + h) − softplus(z), accurate even when h is tiny (no cancellation between two ~ln 2 values). */
+function softplusChange(z: number, h: number): number {
+  // softplus(z) = max(−z, 0) + ln(1 + e^−|z|); for z < 0 use softplus(z) = −z + softplus(−z)
+  if (z < 0) return -h + softplusChange(-z, -h);
+  const e = Math.exp(-z);
+  // ln((1 + e^−(z+h)) / (1 + e^−z)) = ln(1 + e^−z (e^−h − 1) / (1 + e^−z))
+  return Math.log1p((e * Math.expm1(-h)) / (1 + e));
+}
+
+/**
+ * F(θ + t d) − F(θ) from the margins z and their change u = Δz, computed as a sum of differences so the
+ * line search still sees decreases far below the rounding error of F itself (near the optimum at large λ).
+ */
+function objectiveChange(
+  z: Float64Array,
+  u: Float64Array,
+  t: number,
+  theta: Float64Array,
+  d: Float64Array,
+  dim: number,
+  lambda: number,
+): number {
+  let loss = 0;
+  for (let i = 0; i < z.length; i++) loss += softplusChange(z[i], t * u[i]);
+  let wd = 0;
+  let dd = 0;
+  for (let k = 0; k < dim; k++) {
+    wd += theta[k] * d[k];
+    dd += d[k] * d[k];
+  }
+  return loss / z.length + lambda * t * (2 * wd + t * dd);
+}
+
 /** Gradient of F (bias last) and the per-image curvature f''(z)/n, from the current margins. */
 function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number, ws: Workspace): number {
   const { rows, y } = data;
@@ -338,11 +371,9 @@ export function solveLogistic(
     let step = 1;
     let accepted = false;
     for (let tries = 0; tries < 60; tries++) {
-      for (let i = 0; i < n; i++) ws.trialZ[i] = ws.z[i] + step * ws.u[i];
-      for (let k = 0; k <= dim; k++) ws.trial[k] = theta[k] + step * d[k];
-      const f = objectiveOf(ws.trialZ, ws.trial, dim, lambda);
-      if (f <= objective + 1e-4 * step * slope) {
-        objective = f;
+      const change = objectiveChange(ws.z, ws.u, step, theta, d, dim, lambda);
+      if (change <= 1e-4 * step * slope) {
+        for (let k = 0; k <= dim; k++) ws.trial[k] = theta[k] + step * d[k];
         accepted = true;
         break;
       }

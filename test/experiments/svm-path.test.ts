@@ -57,6 +57,19 @@ describe.each(['hinge', 'softplus'] as const)('the %s path artifact', (loss) => 
     }
   });
 
+  it('records mirror images whose midpoint is on the boundary, 2|d(x)| away, in the tilting plane', () => {
+    const path = paths.get(loss)!;
+    for (const m of path.models) {
+      for (const r of [m.mirrors.I, m.mirrors.J]) {
+        expect(decodeFloat32(r.picture)).toHaveLength(784);
+        expect(Math.hypot(r.u - r.uMirror, r.v - r.vMirror)).toBeCloseTo(r.distance, 5);
+        // the boundary in the plane: cos θ · u + sin θ · v + d(o) = 0
+        const mid = Math.cos(m.theta) * (r.u + r.uMirror) * 0.5 + Math.sin(m.theta) * (r.v + r.vMirror) * 0.5;
+        expect(mid + m.midDistance).toBeCloseTo(0, 5);
+      }
+    }
+  });
+
   it('writes the CSV contract: the exact header and 81 rows', () => {
     const lines = svmPathCsv(paths.get(loss)!.models).trim().split('\n');
     expect(lines[0]).toBe(

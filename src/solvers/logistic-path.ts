@@ -343,7 +343,7 @@ export function solveLogistic(
   const tolerance = options.tolerance ?? 1e-8;
   const maxNewton = options.maxNewtonIterations ?? 200;
   const maxCg = options.maxCgIterations ?? 500;
-  const { n, dim } = set;
+  const { dim } = set;
   margins(data, theta, ws.z);
   let objective = objectiveOf(ws.z, theta, dim, lambda);
   let gnorm = gradientAndCurvature(data, theta, lambda, ws);

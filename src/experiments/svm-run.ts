@@ -2,12 +2,22 @@
 import type { BinaryPair } from '../data/pairs.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
+import { solveHingePath } from '../solvers/hinge-path.js';
 import { solveLogisticPath } from '../solvers/logistic-path.js';
-import { solveHingePathModels } from './hinge-adapter.js';
 import { modelRecord, pathGeometry, type SolvedModel, svmPathArtifact } from './svm-path.js';
 
 /** Tolerances we solve to: libsvm's KKT rule tightened for hinge; an absolute gradient norm for softplus. */
 export const SOLVER_TOLERANCE: Record<TrainingLoss, number> = { hinge: 1e-6, softplus: 1e-8 };
+
+/** The common shape of a solved model, from any solver's model and its optimality measures. */
+export function solvedModel(
+  m: Pick<SolvedModel, 'lambda' | 'w' | 'b' | 'objective' | 'iterations' | 'converged' | 'warning'>,
+  gap: number,
+  optimality: number,
+): SolvedModel {
+  const { lambda, w, b, objective, iterations, converged, warning } = m;
+  return { lambda, w, b, objective, gap, optimality, iterations, converged, ...(warning ? { warning } : {}) };
+}
 
 /** Solves the article's 81-λ path for a pair and returns the artifact; `onModel(c)` reports progress. */
 export function computeSvmPath(
@@ -34,24 +44,15 @@ export function computeSvmPath(
   if (loss === 'softplus') {
     solveLogisticPath(pair.train, lambdas, {
       tolerance,
-      onModel: (m, c) =>
-        accept(
-          {
-            lambda: m.lambda,
-            w: m.w,
-            b: m.b,
-            objective: m.objective,
-            gap: 0,
-            optimality: m.gradientNorm,
-            iterations: m.iterations,
-            converged: m.converged,
-            ...(m.warning ? { warning: m.warning } : {}),
-          },
-          c,
-        ),
+      onModel: (m, c) => accept(solvedModel(m, 0, m.gradientNorm), c),
     });
   } else {
-    solveHingePathModels(pair, lambdas, tolerance, accept);
+    // exact kernel entries from the raw bytes
+    solveHingePath(pair.train, lambdas, {
+      tolerance,
+      bytes: pair.train.bytes,
+      onModel: (m, c) => accept(solvedModel(m, m.gap, m.kktViolation), c),
+    });
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const name =

@@ -7,7 +7,9 @@
 // div = root²: with bytes the integer dot product is exact in Float64 (784·255² < 2^53) and the single
 // division rounds it once, so every kernel entry is the correctly rounded exact value.
 // w is kept as u = Σ α_i y_i A_i, i.e. w = u / root and x_i·w = (A_i·u) / div.
+
 import type { LabelledSet } from '../../math/types.js';
+import { dotRow } from '../../math/vector.js';
 
 /** Training data in the solvers' layout (see the file comment for the scaling). */
 export interface HingeData {
@@ -119,7 +121,7 @@ export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeDat
 
 /** A_i·u for one row. */
 export function rowDot(d: HingeData, i: number, u: Float64Array): number {
-  if (!d.sparse) return denseRowDot(d.dense, i * d.dim, u, d.dim);
+  if (!d.sparse) return dotRow(d.dense, i * d.dim, u, d.dim);
   const { column, value } = d;
   const end = d.start[i + 1];
   let p = d.start[i];
@@ -134,22 +136,6 @@ export function rowDot(d: HingeData, i: number, u: Float64Array): number {
     s3 += value[p + 3] * u[column[p + 3]];
   }
   for (; p < end; p++) s0 += value[p] * u[column[p]];
-  return s0 + s1 + (s2 + s3);
-}
-
-function denseRowDot(a: Float64Array, off: number, u: Float64Array, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < dim; k += 4) {
-    s0 += a[off + k] * u[k];
-    s1 += a[off + k + 1] * u[k + 1];
-    s2 += a[off + k + 2] * u[k + 2];
-    s3 += a[off + k + 3] * u[k + 3];
-  }
-  for (; k < dim; k++) s0 += a[off + k] * u[k];
   return s0 + s1 + (s2 + s3);
 }
 
@@ -207,7 +193,7 @@ export function kernelEntries(
   if (!d.sparse) {
     const off = j * d.dim;
     for (let k = 0; k < count; k++) {
-      out[k] = denseRowDot(d.dense, targets[k] * d.dim, d.dense.subarray(off, off + d.dim), d.dim) / div;
+      out[k] = dotRow(d.dense, targets[k] * d.dim, d.dense.subarray(off, off + d.dim), d.dim) / div;
     }
     return;
   }
@@ -222,7 +208,7 @@ export function kernelColumn(d: HingeData, j: number, out: Float64Array): void {
   if (!d.sparse) {
     const off = j * d.dim;
     const row = d.dense.subarray(off, off + d.dim);
-    for (let t = 0; t < n; t++) out[t] = denseRowDot(d.dense, t * d.dim, row, d.dim) / div;
+    for (let t = 0; t < n; t++) out[t] = dotRow(d.dense, t * d.dim, row, d.dim) / div;
     return;
   }
   const s = scatter(d, j);

@@ -1,7 +1,7 @@
 // The results folder: artifacts are validated before they are written, written atomically (temp file +
 // rename, so a reader or an interrupted run never sees half a file), and validated again when read.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { type ArtifactKind, type artifactSchemas, validateArtifact } from '../schema/artifacts.js';
@@ -67,6 +67,28 @@ export class ResultsStore {
     return validateArtifact(kind, value, path);
   }
 
+  /**
+   * Removes temp files left by writers that were killed between write and rename (their process is gone);
+   * a live writer's temp file is left alone. Returns how many were removed.
+   */
+  removeStaleTemps(): number {
+    let removed = 0;
+    let entries: string[];
+    try {
+      entries = readdirSync(this.root, { recursive: true }) as string[];
+    } catch {
+      return 0;
+    }
+    for (const entry of entries) {
+      const match = /\.tmp-(\d+)-[0-9a-f]{8}$/.exec(entry);
+      if (match && !processAlive(Number(match[1]))) {
+        rmSync(join(this.root, entry), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** True when a valid artifact of the current version exists (an invalid or stale one counts as missing). */
   has(kind: ArtifactKind, relative: string): boolean {
     try {
@@ -74,5 +96,15 @@ export class ResultsStore {
     } catch {
       return false;
     }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

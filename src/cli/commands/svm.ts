@@ -116,6 +116,7 @@ async function solveAllPairs(
   const { name, files } = resolveDataFiles(options);
   // load once here too: a bad file fails now with one clear line, before any thread starts
   loadFromOptions(options);
+  store.removeStaleTemps();
   const jobs: PathJob[] = [];
   let skipped = 0;
   for (const [classI, classJ] of allPairs()) {

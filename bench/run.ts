@@ -12,6 +12,7 @@ import { mnistFiles } from '../src/data/sources.js';
 import { computeSvmPath } from '../src/experiments/svm-run.js';
 import type { TrainingLoss } from '../src/math/losses.js';
 import { lambdaGrid } from '../src/schema/artifacts.js';
+import { gemmGflops, LENET_SHAPES } from './gemm.js';
 import { pythonWith } from './python.js';
 
 function median(values: number[]): number {
@@ -104,7 +105,11 @@ const losses: TrainingLoss[] = values.loss === 'both' ? ['hinge', 'softplus'] : 
 if (what === 'svm') {
   benchSvm(values.pair, Number(values.runs), losses);
   if (values.all) benchAll(losses);
+} else if (what === 'gemm') {
+  console.log('wasm SIMD sgemm (4×8 f32x4 block, unpacked), one thread, median of 7:');
+  for (const [name, m, n, k] of LENET_SHAPES)
+    console.log(`  ${name.padEnd(34)} ${gemmGflops(m, n, k).toFixed(1)} GFLOP/s`);
 } else {
-  console.error(`bench: unknown benchmark '${what}' (known: svm)`);
+  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm)`);
   process.exit(2);
 }

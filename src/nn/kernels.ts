@@ -1,0 +1,100 @@
+// Loads the WebAssembly SIMD kernels (built from assembly/kernels.ts into build/kernels.wasm by
+// `npm run build:wasm`) and gives typed views of their memory. Node only for now: the browser will fetch
+// the same file.
+import { readFileSync } from 'node:fs';
+
+/** The raw exports of build/kernels.wasm. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  sgemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+  ): void;
+}
+
+/** A Float32 matrix living in the kernels' memory. */
+export interface WasmMatrix {
+  /** byte offset in the module's memory */
+  readonly pointer: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** a view of its elements, row-major (renewed when memory grows: always read it through `view`) */
+  view(): Float32Array;
+}
+
+/** The kernels with a simple bump allocator over their memory. */
+export class Kernels {
+  private readonly exports: KernelExports;
+  private top: number;
+
+  constructor(module: WebAssembly.Module) {
+    this.exports = new WebAssembly.Instance(module, { env: { abort: () => {} } })
+      .exports as unknown as KernelExports;
+    // everything past the module's own static data is ours to lay out
+    this.top = this.exports.memory.buffer.byteLength;
+  }
+
+  /** Allocates a rows × cols Float32 matrix (16-byte aligned, zeroed). */
+  matrix(rows: number, cols: number): WasmMatrix {
+    const pointer = this.allocate(rows * cols * 4);
+    const memory = this.exports.memory;
+    return { pointer, rows, cols, view: () => new Float32Array(memory.buffer, pointer, rows * cols) };
+  }
+
+  /** C += A·B with the SIMD kernel (shapes checked). */
+  gemm(a: WasmMatrix, b: WasmMatrix, c: WasmMatrix): void {
+    if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
+      throw new RangeError(
+        `gemm: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`,
+      );
+    }
+    this.exports.sgemm(a.rows, b.cols, a.cols, a.pointer, a.cols, b.pointer, b.cols, c.pointer, c.cols);
+  }
+
+  private allocate(bytes: number): number {
+    const pointer = (this.top + 15) & ~15;
+    const end = pointer + bytes;
+    const memory = this.exports.memory;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    new Uint8Array(memory.buffer, pointer, bytes).fill(0);
+    this.top = end;
+    return pointer;
+  }
+}
+
+/** Compiles build/kernels.wasm (same relative path from src/nn and dist/nn). */
+export function loadKernels(): Kernels {
+  const url = new URL('../../build/kernels.wasm', import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch {
+    throw new Error(`the wasm kernels are missing (${url.pathname}): run \`npm run build:wasm\``);
+  }
+  return new Kernels(new WebAssembly.Module(new Uint8Array(bytes)));
+}
+
+/** The reference C += A·B in plain TypeScript (Float64 accumulation), for tests. */
+export function gemmReference(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+      c[i * n + j] += s;
+    }
+  }
+}

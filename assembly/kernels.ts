@@ -98,3 +98,157 @@ function edge(
     }
   }
 }
+
+// Packed GEMM (GotoBLAS loop order): blocks of A and B are copied into contiguous panels first, reading
+// any strides, so that transposed operands (the backward passes' Aᵀ·B and A·Bᵀ) need no separate copies,
+// and the micro-kernel streams both panels sequentially.
+const MR = 4;
+const NR = 8;
+const KC = 256;
+const MC = 64;
+const NC = 512;
+
+/** Bytes of scratch memory that sgemmPacked needs. */
+export function packedWorkBytes(): i32 {
+  return (MC * KC + KC * NC) * 4;
+}
+
+/**
+ * C[m×n] += op(A)·op(B) where element (i, p) of op(A) is at a + 4·(i·rsA + p·csA) and element (p, j) of
+ * op(B) at b + 4·(p·rsB + j·csB); C is row-major with leading dimension ldc; `work` holds the panels.
+ */
+export function sgemmPacked(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  rsA: i32,
+  csA: i32,
+  b: usize,
+  rsB: i32,
+  csB: i32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  const ap = work;
+  const bp = work + <usize>(MC * KC * 4);
+  const tile = memory.data(MR * NR * 4, 16);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(kc, nc, b, rsB, csB, pc, jc, bp);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(mc, kc, a, rsA, csA, ic, pc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bpanel = bp + <usize>(jr * kc * 4);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cptr = c + (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) * 4;
+            microKernel(kc, ap + <usize>(ir * kc * 4), bpanel, cptr, <usize>ldc * 4, mr, nr, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+function packA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, out: usize): void {
+  let q = out;
+  for (let ir = 0; ir < mc; ir += MR) {
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < MR; r++) {
+        const i = ir + r;
+        const v: f32 =
+          i < mc ? load<f32>(a + (<usize>(i0 + i) * <usize>rsA + <usize>(p0 + p) * <usize>csA) * 4) : 0;
+        store<f32>(q, v);
+        q += 4;
+      }
+    }
+  }
+}
+
+function packB(kc: i32, nc: i32, b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, out: usize): void {
+  let q = out;
+  for (let jr = 0; jr < nc; jr += NR) {
+    for (let p = 0; p < kc; p++) {
+      const row = b + <usize>(p0 + p) * <usize>rsB * 4;
+      for (let s = 0; s < NR; s++) {
+        const j = jr + s;
+        const v: f32 = j < nc ? load<f32>(row + <usize>(j0 + j) * <usize>csB * 4) : 0;
+        store<f32>(q, v);
+        q += 4;
+      }
+    }
+  }
+}
+
+function microKernel(
+  kc: i32,
+  ap: usize,
+  bp: usize,
+  c: usize,
+  ldcBytes: usize,
+  mr: i32,
+  nr: i32,
+  tile: usize,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const x0 = v128.load32_splat(ap);
+    const x1 = v128.load32_splat(ap, 4);
+    const x2 = v128.load32_splat(ap, 8);
+    const x3 = v128.load32_splat(ap, 12);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    ap += 16;
+    bp += 32;
+  }
+  if (mr === MR && nr === NR) {
+    v128.store(c, f32x4.add(v128.load(c), c00));
+    v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c10));
+    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c20));
+    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c30));
+    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+    return;
+  }
+  // a partial tile at the matrix edge: spill the block, add only the valid part
+  v128.store(tile, c00);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    for (let s = 0; s < nr; s++) {
+      const pc = c + <usize>r * ldcBytes + ((<usize>s) << 2);
+      store<f32>(pc, load<f32>(pc) + load<f32>(tile + ((<usize>(r * NR + s)) << 2)));
+    }
+  }
+}

@@ -1,8 +1,8 @@
 // GFLOP/s of the wasm SIMD GEMM on the shapes of LeNet's layers (batch 300), single thread, medians.
 import { loadKernels } from '../src/nn/kernels.js';
 
-/** Median GFLOP/s of C += A·B for an m×k by k×n product. */
-export function gemmGflops(m: number, n: number, k: number, repeats = 7): number {
+/** Median GFLOP/s of C += A·B for an m×k by k×n product, with the plain or the packed kernel. */
+export function gemmGflops(m: number, n: number, k: number, packed: boolean, repeats = 7): number {
   const kernels = loadKernels();
   const a = kernels.matrix(m, k);
   const b = kernels.matrix(k, n);
@@ -10,11 +10,12 @@ export function gemmGflops(m: number, n: number, k: number, repeats = 7): number
   a.view().fill(0.5);
   b.view().fill(0.25);
   // warm up into V8's optimising tier first: its baseline compiler is several times slower
-  for (let r = 0; r < 5; r++) kernels.gemm(a, b, c);
+  const run = () => (packed ? kernels.gemmPacked(a, false, b, false, c) : kernels.gemm(a, b, c));
+  for (let r = 0; r < 5; r++) run();
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
-    kernels.gemm(a, b, c);
+    run();
     rates.push((2 * m * n * k) / ((performance.now() - t0) * 1e6));
   }
   rates.sort((x, y) => x - y);

@@ -106,9 +106,12 @@ if (what === 'svm') {
   benchSvm(values.pair, Number(values.runs), losses);
   if (values.all) benchAll(losses);
 } else if (what === 'gemm') {
-  console.log('wasm SIMD sgemm (4×8 f32x4 block, unpacked), one thread, median of 7:');
-  for (const [name, m, n, k] of LENET_SHAPES)
-    console.log(`  ${name.padEnd(34)} ${gemmGflops(m, n, k).toFixed(1)} GFLOP/s`);
+  console.log('wasm SIMD sgemm, 4×8 f32x4 block, one thread, median of 7, GFLOP/s:  unpacked    packed');
+  for (const [name, m, n, k] of LENET_SHAPES) {
+    const plain = gemmGflops(m, n, k, false).toFixed(1).padStart(8);
+    const packed = gemmGflops(m, n, k, true).toFixed(1).padStart(9);
+    console.log(`  ${name.padEnd(68)} ${plain} ${packed}`);
+  }
 } else {
   console.error(`bench: unknown benchmark '${what}' (known: svm, gemm)`);
   process.exit(2);

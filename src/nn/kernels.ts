@@ -6,6 +6,21 @@ import { readFileSync } from 'node:fs';
 /** The raw exports of build/kernels.wasm. */
 interface KernelExports {
   memory: WebAssembly.Memory;
+  packedWorkBytes(): number;
+  sgemmPacked(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
   sgemm(
     m: number,
     n: number,
@@ -33,6 +48,7 @@ export interface WasmMatrix {
 export class Kernels {
   private readonly exports: KernelExports;
   private top: number;
+  private work = -1;
 
   constructor(module: WebAssembly.Module) {
     this.exports = new WebAssembly.Instance(module, { env: { abort: () => {} } })
@@ -56,6 +72,22 @@ export class Kernels {
       );
     }
     this.exports.sgemm(a.rows, b.cols, a.cols, a.pointer, a.cols, b.pointer, b.cols, c.pointer, c.cols);
+  }
+
+  /**
+   * C += op(A)·op(B) with the packed kernel; `transposeA` / `transposeB` read A or B as transposed in place
+   * (the backward passes' Aᵀ·G and G·Bᵀ), so no transposed copy is ever made.
+   */
+  gemmPacked(a: WasmMatrix, transposeA: boolean, b: WasmMatrix, transposeB: boolean, c: WasmMatrix): void {
+    const [m, k] = transposeA ? [a.cols, a.rows] : [a.rows, a.cols];
+    const [kb, n] = transposeB ? [b.cols, b.rows] : [b.rows, b.cols];
+    if (k !== kb || c.rows !== m || c.cols !== n) {
+      throw new RangeError(`gemm: shapes ${m}×${k} · ${kb}×${n} → ${c.rows}×${c.cols} do not match`);
+    }
+    if (this.work < 0) this.work = this.allocate(this.exports.packedWorkBytes());
+    const [rsA, csA] = transposeA ? [1, a.cols] : [a.cols, 1];
+    const [rsB, csB] = transposeB ? [1, b.cols] : [b.cols, 1];
+    this.exports.sgemmPacked(m, n, k, a.pointer, rsA, csA, b.pointer, rsB, csB, c.pointer, c.cols, this.work);
   }
 
   private allocate(bytes: number): number {

@@ -1,16 +1,23 @@
 // GFLOP/s of the wasm SIMD GEMM on the shapes of LeNet's layers (batch 300), single thread, medians.
 import { loadKernels } from '../src/nn/kernels.js';
 
-/** Median GFLOP/s of C += A·B for an m×k by k×n product, with the plain or the packed kernel. */
-export function gemmGflops(m: number, n: number, k: number, packed: boolean, repeats = 7): number {
+/** Median GFLOP/s of C += op(A)·op(B) for an m×k by k×n product. */
+export function gemmGflops(
+  m: number,
+  n: number,
+  k: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  repeats = 7,
+): number {
   const kernels = loadKernels();
-  const a = kernels.matrix(m, k);
-  const b = kernels.matrix(k, n);
+  const a = transposeA ? kernels.matrix(k, m) : kernels.matrix(m, k);
+  const b = transposeB ? kernels.matrix(n, k) : kernels.matrix(k, n);
   const c = kernels.matrix(m, n);
   a.view().fill(0.5);
   b.view().fill(0.25);
   // warm up into V8's optimising tier first: its baseline compiler is several times slower
-  const run = () => (packed ? kernels.gemmPacked(a, false, b, false, c) : kernels.gemm(a, b, c));
+  const run = () => kernels.gemmPacked(a, transposeA, b, transposeB, c);
   for (let r = 0; r < 5; r++) run();
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {

@@ -106,11 +106,15 @@ if (what === 'svm') {
   benchSvm(values.pair, Number(values.runs), losses);
   if (values.all) benchAll(losses);
 } else if (what === 'gemm') {
-  console.log('wasm SIMD sgemm, 4×8 f32x4 block, one thread, median of 7, GFLOP/s:  unpacked    packed');
+  console.log('wasm SIMD packed sgemm, 4×8 f32x4 micro-kernel, one thread, median of 7, GFLOP/s:');
+  console.log(`  ${'shape'.padEnd(34)}     A·B   Aᵀ·B   A·Bᵀ`);
   for (const [name, m, n, k] of LENET_SHAPES) {
-    const plain = gemmGflops(m, n, k, false).toFixed(1).padStart(8);
-    const packed = gemmGflops(m, n, k, true).toFixed(1).padStart(9);
-    console.log(`  ${name.padEnd(68)} ${plain} ${packed}`);
+    const rates = [
+      [false, false],
+      [true, false],
+      [false, true],
+    ].map(([ta, tb]) => gemmGflops(m, n, k, ta, tb).toFixed(1).padStart(7));
+    console.log(`  ${name.padEnd(34)} ${rates.join('')}`);
   }
 } else {
   console.error(`bench: unknown benchmark '${what}' (known: svm, gemm)`);

@@ -64,14 +64,9 @@ export class Kernels {
     return { pointer, rows, cols, view: () => new Float32Array(memory.buffer, pointer, rows * cols) };
   }
 
-  /** C += A·B with the SIMD kernel (shapes checked). */
+  /** C += A·B (shapes checked). */
   gemm(a: WasmMatrix, b: WasmMatrix, c: WasmMatrix): void {
-    if (a.cols !== b.rows || c.rows !== a.rows || c.cols !== b.cols) {
-      throw new RangeError(
-        `gemm: shapes ${a.rows}×${a.cols} · ${b.rows}×${b.cols} → ${c.rows}×${c.cols} do not match`,
-      );
-    }
-    this.exports.sgemm(a.rows, b.cols, a.cols, a.pointer, a.cols, b.pointer, b.cols, c.pointer, c.cols);
+    this.gemmPacked(a, false, b, false, c);
   }
 
   /**

@@ -15,9 +15,9 @@ import {
   tiltingPlaneCoordinates,
   tiltingPlanePoint,
 } from '../../src/math/geometry.js';
+import { gaussian, seededRandom } from '../../src/math/random.js';
 import type { LabelledSet, LinearClassifier } from '../../src/math/types.js';
 import { distance, dot, norm } from '../../src/math/vector.js';
-import { gaussian, seededRandom } from './random.js';
 
 /** A random balanced two-class set in `dim` dimensions, classes shifted apart along a random direction. */
 function randomBalancedSet(seed: number, perClass: number, dim: number): LabelledSet {

@@ -11,8 +11,8 @@ import {
   type TrainingLoss,
   zeroOneLoss,
 } from '../../src/math/losses.js';
+import { gaussian, seededRandom } from '../../src/math/random.js';
 import type { LabelledSet, LinearClassifier } from '../../src/math/types.js';
-import { gaussian, seededRandom } from './random.js';
 
 function noisySet(seed: number): LabelledSet {
   const rand = seededRandom(seed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../../src/math/random.js';
 import { gemmReference, loadKernels } from '../../src/nn/kernels.js';
-import { gaussian, seededRandom } from '../math/random.js';
 
 describe('the wasm SIMD GEMM', () => {
   it('equals the TypeScript reference to 1e-5 for every transpose combination, edges and several blocks included', () => {

@@ -9,10 +9,10 @@ import {
   tiltingAngle,
 } from '../../src/math/geometry.js';
 import { regularisedLoss } from '../../src/math/losses.js';
+import { gaussian, seededRandom } from '../../src/math/random.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { distance, dot, norm } from '../../src/math/vector.js';
 import { type HingePathModel, solveHinge, solveHingePath } from '../../src/solvers/hinge-path.js';
-import { gaussian, seededRandom } from '../math/random.js';
 
 /** The article's grid λ_c = 10^(2 − 0.1c), c = 0 … 80. */
 const GRID = Array.from({ length: 81 }, (_, c) => 10 ** (2 - 0.1 * c));

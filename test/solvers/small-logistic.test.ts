@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../../src/math/random.js';
 import { toyClasses, toyTrainingSet } from '../../src/math/toy.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { fitLogisticRegression } from '../../src/solvers/small-logistic.js';
-import { gaussian, seededRandom } from '../math/random.js';
 
 function randomSet(seed: number, n: number, dim: number, shift: number): LabelledSet {
   const rand = seededRandom(seed);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../../src/math/random.js';
 import { toyClasses, toyTrainingSet } from '../../src/math/toy.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { fitHingeSvm, type SmallSvmFit } from '../../src/solvers/small-svm.js';
-import { gaussian, seededRandom } from '../math/random.js';
 
 /** Two overlapping Gaussian clouds: non-separable, so some α sit at C and some are free. */
 function randomSet(seed: number, n: number, dim: number, shift: number): LabelledSet {

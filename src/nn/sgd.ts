@@ -1,0 +1,53 @@
+// Stochastic gradient descent with momentum and weight decay, as MatConvNet applies it (the article's
+// LeNet runs): v ← μ v − λ W − g, then W ← W + η v, where g is the batch-mean gradient and λ the weight
+// decay; decay applies to weights, not to biases. This equals PyTorch's SGD(momentum = μ, weight_decay = λ)
+// up to the sign convention of v.
+
+/** A trainable tensor with its gradient; `decay` is false for biases. */
+export interface Parameter {
+  readonly w: Float32Array;
+  readonly dw: Float32Array;
+  readonly decay: boolean;
+}
+
+/** The hyper-parameters of the update, named after the maths. */
+export interface SgdSettings {
+  /** η */
+  learningRate: number;
+  /** μ */
+  momentum: number;
+  /** λ (weight decay) */
+  weightDecay: number;
+}
+
+/** Momentum SGD over a fixed list of parameters; the velocities are its state (saved in checkpoints). */
+export class MomentumSgd {
+  /** one velocity per parameter, same shape */
+  readonly velocity: Float32Array[];
+
+  constructor(
+    readonly parameters: readonly Parameter[],
+    readonly settings: SgdSettings,
+  ) {
+    for (const [key, value] of Object.entries(settings)) {
+      if (!(value >= 0) || !Number.isFinite(value))
+        throw new RangeError(`sgd: ${key} = ${value} must be ≥ 0`);
+    }
+    this.velocity = parameters.map((p) => new Float32Array(p.w.length));
+  }
+
+  /** One update from the gradients currently in `dw` (the batch means). */
+  step(): void {
+    const { learningRate: eta, momentum: mu, weightDecay: lambda } = this.settings;
+    for (const [index, p] of this.parameters.entries()) {
+      const v = this.velocity[index];
+      const decay = p.decay ? lambda : 0;
+      const { w, dw } = p;
+      for (let k = 0; k < w.length; k++) {
+        const vk = mu * v[k] - decay * w[k] - dw[k];
+        v[k] = vk;
+        w[k] += eta * vk;
+      }
+    }
+  }
+}

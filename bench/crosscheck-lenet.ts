@@ -1,0 +1,75 @@
+// `npm run crosscheck -- lenet [--steps 20] [--decay 1e-4]`: our
+// LeNet (reference layers + MatConvNet's SGD) against PyTorch from the same initial weights and batch
+// order; prints both losses per step and the largest difference. Installs Debian's python3-torch if missing.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDataset } from '../src/data/dataset.js';
+import { mnistFiles } from '../src/data/sources.js';
+import { permutation, seededRandom } from '../src/math/random.js';
+import { gatherBatch, meanImage } from '../src/nn/input.js';
+import { lenet, softmaxCrossEntropy, tensor } from '../src/nn/layers.js';
+import { MomentumSgd } from '../src/nn/sgd.js';
+import { pythonWith } from './python.js';
+
+const { values } = parseArgs({
+  allowPositionals: true,
+  options: { steps: { type: 'string', default: '20' }, decay: { type: 'string', default: '1e-4' } },
+});
+const steps = Number(values.steps);
+const decay = Number(values.decay);
+const batch = 300;
+const python = pythonWith(['torch', 'numpy'], ['python3-torch']);
+const data = loadDataset(mnistFiles(), 'mnist');
+const size = data.train.rows * data.train.cols;
+const net = lenet(7);
+const order = permutation(data.train.count, seededRandom(11));
+const dir = mkdtempSync(join(tmpdir(), 'l2angle-lenet-'));
+try {
+  // the initial weights and the batch order, for PyTorch to start from exactly the same place
+  const parts = net.parameters().map((p) => p.w);
+  const flat = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    flat.set(p, offset);
+    offset += p.length;
+  }
+  writeFileSync(join(dir, 'weights.f32'), new Uint8Array(flat.buffer));
+  writeFileSync(join(dir, 'order.i32'), new Uint8Array(order.buffer));
+  const mnistDir = mnistFiles().trainImages.replace(/\/[^/]+$/, '');
+  const script = new URL('./torch_lenet_steps.py', import.meta.url).pathname;
+  const run = spawnSync(
+    python,
+    [script, mnistDir, join(dir, 'weights.f32'), join(dir, 'order.i32'), String(steps), String(decay)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0) throw new Error(`PyTorch failed: ${run.stderr}`);
+  const theirs = JSON.parse(run.stdout.trim().split('\n').pop()!) as number[];
+
+  const mean = meanImage(data.train.images, data.train.count, size);
+  const sgd = new MomentumSgd(net.parameters(), { learningRate: 0.0005, momentum: 0.9, weightDecay: decay });
+  const x = tensor([batch, 1, data.train.rows, data.train.cols]);
+  const labels = new Int32Array(batch);
+  let worst = 0;
+  console.log('step  l2angle loss  PyTorch loss  |Δ|');
+  for (let s = 0; s < steps; s++) {
+    gatherBatch(data.train.images, size, order, s * batch, batch, mean, x.data);
+    for (let b = 0; b < batch; b++) labels[b] = data.train.labels[order[s * batch + b]];
+    net.zeroGrad();
+    const { loss, grad } = softmaxCrossEntropy(net.forward(x), labels);
+    net.backward(grad);
+    sgd.step();
+    const diff = Math.abs(loss - theirs[s]);
+    worst = Math.max(worst, diff);
+    console.log(
+      `${String(s).padStart(4)}  ${loss.toFixed(6).padStart(12)}  ${theirs[s].toFixed(6).padStart(12)}  ${diff.toExponential(1)}`,
+    );
+  }
+  console.log(`largest |Δ loss| over ${steps} steps: ${worst.toExponential(2)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

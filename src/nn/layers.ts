@@ -336,8 +336,12 @@ export class Sequential {
  * The article's LeNet for 1×28×28 digits: conv 5×5 1→20, max pool, conv 5×5 20→50, max pool, conv 4×4
  * 50→500 (fully connected), ReLU, conv 1×1 500→10; weights from N(0, 0.01²) for the seed, biases zero.
  */
-export function lenet(seed = 0): Sequential {
-  const convs = [new Conv2d(1, 20, 5), new Conv2d(20, 50, 5), new Conv2d(50, 500, 4), new Conv2d(500, 10, 1)];
+export function lenet(
+  seed = 0,
+  makeConv: (inChannels: number, outChannels: number, kernel: number) => Conv2d = (i, o, k) =>
+    new Conv2d(i, o, k),
+): Sequential {
+  const convs = [makeConv(1, 20, 5), makeConv(20, 50, 5), makeConv(50, 500, 4), makeConv(500, 10, 1)];
   const rand = seededRandom(seed);
   for (const conv of convs) conv.initGaussian(rand, 0.01);
   return new Sequential([

@@ -3,16 +3,10 @@ import { gaussian, seededRandom } from '../../src/math/random.js';
 import { toyClasses, toyTrainingSet } from '../../src/math/toy.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { fitLogisticRegression } from '../../src/solvers/small-logistic.js';
+import { gaussianClouds } from '../helpers/random-sets.js';
 
 function randomSet(seed: number, n: number, dim: number, shift: number): LabelledSet {
-  const rand = seededRandom(seed);
-  const x = new Float64Array(n * dim);
-  const y = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    y[r] = r % 3 === 0 ? -1 : 1;
-    for (let k = 0; k < dim; k++) x[r * dim + k] = gaussian(rand) + (k === 0 ? shift * y[r] : 0.2 * k);
-  }
-  return { n, dim, x, y };
+  return gaussianClouds(seed, n, dim, shift, 0.2);
 }
 
 /** L(w, b) and its gradient, written out independently of the library (naive softplus is fine here). */

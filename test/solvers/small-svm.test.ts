@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, seededRandom } from '../../src/math/random.js';
 import { toyClasses, toyTrainingSet } from '../../src/math/toy.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { fitHingeSvm, type SmallSvmFit } from '../../src/solvers/small-svm.js';
+import { gaussianClouds } from '../helpers/random-sets.js';
 
-/** Two overlapping Gaussian clouds: non-separable, so some α sit at C and some are free. */
 function randomSet(seed: number, n: number, dim: number, shift: number): LabelledSet {
-  const rand = seededRandom(seed);
-  const x = new Float64Array(n * dim);
-  const y = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    y[r] = r % 3 === 0 ? -1 : 1;
-    for (let k = 0; k < dim; k++) x[r * dim + k] = gaussian(rand) + (k === 0 ? shift * y[r] : 0.3 * k);
-  }
-  return { n, dim, x, y };
+  return gaussianClouds(seed, n, dim, shift, 0.3);
 }
 
 function margins(set: LabelledSet, w: ArrayLike<number>, b: number): Float64Array {

@@ -50,7 +50,6 @@ export interface LogisticModel {
 /** Work arrays shared by every λ of a path (no allocation inside the iterations). */
 class Workspace {
   readonly z: Float64Array; // y (w·x + b)
-  readonly dLoss: Float64Array; // f'(z)
   readonly curvature: Float64Array; // f''(z) / n
   readonly u: Float64Array;
   readonly grad: Float64Array; // d + 1 entries, bias last
@@ -62,8 +61,6 @@ class Workspace {
   readonly hs: Float64Array;
   readonly trial: Float64Array;
   readonly trialZ: Float64Array;
-  readonly active: Int32Array;
-  activeCount = 0;
   /** Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good */
   factor: Float64Array | undefined;
   /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
@@ -74,11 +71,9 @@ class Workspace {
 
   constructor(n: number, dim: number) {
     this.z = new Float64Array(n);
-    this.dLoss = new Float64Array(n);
     this.curvature = new Float64Array(n);
     this.u = new Float64Array(n);
     this.trialZ = new Float64Array(n);
-    this.active = new Int32Array(n);
     const p = dim + 1;
     this.grad = new Float64Array(p);
     this.direction = new Float64Array(p);
@@ -160,11 +155,9 @@ function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number
   const g = ws.grad;
   const coef = ws.u;
   let gb = 0;
-  let active = 0;
   let maxCurv = 0;
   for (let i = 0; i < n; i++) {
     const d = softplusDerivative(ws.z[i]);
-    ws.dLoss[i] = d;
     const p = -d; // σ(−z)
     const c = (p * (1 - p)) / n;
     ws.curvature[i] = c;
@@ -178,11 +171,7 @@ function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number
   // images whose curvature is negligible next to the largest are left out of Hessian products: the
   // product stays a positive-definite approximation (2λI is kept), so Newton directions remain descent ones
   const threshold = maxCurv * 1e-14;
-  for (let i = 0; i < n; i++) {
-    if (ws.curvature[i] > threshold) ws.active[active++] = i;
-    else ws.curvature[i] = 0;
-  }
-  ws.activeCount = active;
+  for (let i = 0; i < n; i++) if (ws.curvature[i] <= threshold) ws.curvature[i] = 0;
   let norm2 = 0;
   for (let k = 0; k <= dim; k++) norm2 += g[k] * g[k];
   return Math.sqrt(norm2);
@@ -217,9 +206,9 @@ function diagonalPreconditioner(data: Problem, lambda: number, ws: Workspace): v
   const { start, column, value, dim } = data.rows;
   const m = ws.precond;
   m.fill(0);
-  for (let a = 0; a < ws.activeCount; a++) {
-    const i = ws.active[a];
+  for (let i = 0; i < data.rows.n; i++) {
     const c = ws.curvature[i];
+    if (c === 0) continue;
     for (let p = start[i]; p < start[i + 1]; p++) m[column[p]] += c * value[p] * value[p];
     m[dim] += c;
   }
@@ -345,7 +334,6 @@ export function solveLogistic(
   const maxCg = options.maxCgIterations ?? 500;
   const { dim } = set;
   margins(data, theta, ws.z);
-  let objective = objectiveOf(ws.z, theta, dim, lambda);
   let gnorm = gradientAndCurvature(data, theta, lambda, ws);
   let iterations = 0;
   let cgIterations = 0;
@@ -386,7 +374,6 @@ export function solveLogistic(
     theta.set(ws.trial);
     // recompute margins from scratch: accumulated updates would drift
     margins(data, theta, ws.z);
-    objective = objectiveOf(ws.z, theta, dim, lambda);
     gnorm = gradientAndCurvature(data, theta, lambda, ws);
     iterations++;
   }
@@ -394,7 +381,8 @@ export function solveLogistic(
     lambda,
     w: theta.slice(0, dim),
     b: theta[dim],
-    objective,
+    // from the final margins, once: the line search works on objective differences
+    objective: objectiveOf(ws.z, theta, dim, lambda),
     gradientNorm: gnorm,
     iterations,
     cgIterations,

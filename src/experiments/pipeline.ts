@@ -8,7 +8,11 @@ import { type DatasetGeometry, datasetGeometryFile, svmPathFile } from '../schem
 import { allPairs, pairGeometry } from './geometry.js';
 import type { ResultsStore } from './store.js';
 import { defaultWorkers, runPool } from './svm-pool.js';
+import { isPathDone } from './svm-run.js';
 import type { PathJob } from './svm-worker.js';
+
+/** Training images per class of the article's experiments (SPEC §3). */
+const PER_CLASS = 3000;
 
 /** Reports how far a job is: `done` of `total` steps and a short status. */
 export type ProgressCallback = (done: number, total: number, status: string) => void;
@@ -41,7 +45,7 @@ export function mnistGeometryJob(): Job {
       const rows = [];
       for (const [k, [i, j]] of pairs.entries()) {
         progress(k, pairs.length, `pair ${i}-${j}`);
-        rows.push(pairGeometry(selectPair(data, i, j, 3000)));
+        rows.push(pairGeometry(selectPair(data, i, j, PER_CLASS)));
         // let the event loop breathe between pairs (the server streams progress while this runs)
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -50,7 +54,7 @@ export function mnistGeometryJob(): Job {
         schema: 'l2angle/dataset-geometry',
         version: 1,
         dataset: 'mnist',
-        perClass: 3000,
+        perClass: PER_CLASS,
         createdAt: new Date().toISOString(),
         pairs: rows,
       };
@@ -67,7 +71,7 @@ export function mnistPathsJob(
   pairs: Array<[number, number]>,
 ): Job {
   const files = pairs.map(([i, j]) => svmPathFile('mnist', i, j, loss));
-  const missing = (store: ResultsStore) => pairs.filter((_, k) => !store.has('l2angle/svm-path', files[k]));
+  const missing = (store: ResultsStore) => pairs.filter((_, k) => !isPathDone(store, files[k], PER_CLASS));
   return {
     id,
     title,
@@ -81,7 +85,7 @@ export function mnistPathsJob(
         loss,
         dataset: 'mnist',
         files: mnistFiles(),
-        perClass: 3000,
+        perClass: PER_CLASS,
         results: store.root,
       }));
       const total = jobs.length * 81;

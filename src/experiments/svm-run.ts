@@ -4,6 +4,7 @@ import type { TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
 import { solveHingePath } from '../solvers/hinge-path.js';
 import { solveLogisticPath } from '../solvers/logistic-path.js';
+import type { ResultsStore } from './store.js';
 import { modelRecord, pathGeometry, type SolvedModel, svmPathArtifact } from './svm-path.js';
 
 /** Tolerances we solve to: libsvm's KKT rule tightened for hinge; an absolute gradient norm for softplus. */
@@ -70,4 +71,16 @@ export function computeSvmPath(
     setting.perClassRequested ?? pair.perClass,
   );
   return { artifact, warnings };
+}
+
+/**
+ * True when a path's artifact is valid and was computed with the same number of training images per class
+ * asked for (another value is another experiment: it is recomputed, not reused).
+ */
+export function isPathDone(store: ResultsStore, file: string, perClassRequested: number): boolean {
+  try {
+    return store.read('l2angle/svm-path', file)?.perClassRequested === perClassRequested;
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { allPairs } from '../../experiments/geometry.js';
 import { ResultsStore, writeFileAtomic } from '../../experiments/store.js';
 import { svmPathCsv } from '../../experiments/svm-path.js';
 import { defaultWorkers, runPool } from '../../experiments/svm-pool.js';
-import { computeSvmPath } from '../../experiments/svm-run.js';
+import { computeSvmPath, isPathDone } from '../../experiments/svm-run.js';
 import type { PathJob } from '../../experiments/svm-worker.js';
 import type { TrainingLoss } from '../../math/losses.js';
 import { svmPathFile } from '../../schema/artifacts.js';
@@ -96,16 +96,6 @@ async function solveOnePair(
   process.stdout.write(`wrote ${path}\n`);
 }
 
-/** A pair is done when its artifact is valid and was computed with the same number of images per class. */
-function isDone(store: ResultsStore, file: string, perClass: number): boolean {
-  try {
-    const path = store.read('l2angle/svm-path', file);
-    return path !== undefined && path.perClassRequested === perClass;
-  } catch {
-    return false;
-  }
-}
-
 async function solveAllPairs(
   options: SvmOptions,
   loss: TrainingLoss,
@@ -120,7 +110,7 @@ async function solveAllPairs(
   const jobs: PathJob[] = [];
   let skipped = 0;
   for (const [classI, classJ] of allPairs()) {
-    if (isDone(store, svmPathFile(name, classI, classJ, loss), perClass)) skipped++;
+    if (isPathDone(store, svmPathFile(name, classI, classJ, loss), perClass)) skipped++;
     else jobs.push({ classI, classJ, loss, dataset: name, files, perClass, results: store.root });
   }
   if (skipped > 0) process.stdout.write(`${skipped} of 45 pairs already done in ${store.root}: skipped\n`);

@@ -7,6 +7,7 @@ import { ArtifactError } from '../schema/artifacts.js';
 import { registerData } from './commands/data.js';
 import { registerFigure } from './commands/figure.js';
 import { registerGeometry } from './commands/geometry.js';
+import { registerSite } from './commands/site.js';
 import { registerStart } from './commands/start.js';
 import { registerSvm } from './commands/svm.js';
 import { registerToy } from './commands/toy.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerGeometry(program);
   registerSvm(program);
   registerFigure(program);
+  registerSite(program);
   return program;
 }
 

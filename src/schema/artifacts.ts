@@ -2,8 +2,9 @@
 // boundary (zod), browser-safe. Experiments import it to write, the server and the page import it to read.
 import { z } from 'zod';
 
-/** Bumped when an artifact's shape changes; older files are then recomputed rather than misread. */
-export const ARTIFACT_VERSION = 1;
+import { ARTIFACT_VERSION } from './version.js';
+
+export { ARTIFACT_VERSION };
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const count = z.number().int().nonnegative();

@@ -1,38 +1,106 @@
-// `l2angle start` (what `npm start` runs): computes every missing result, cheapest first, with progress.
+// `l2angle start` (what `npm start` runs): serves the article on localhost at once and computes every missing
+// result in the background, cheapest first, with progress in the terminal and in the page.
+// `l2angle serve` serves what exists and computes nothing.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import { mainJobs } from '../../experiments/pipeline.js';
 import { ResultsStore } from '../../experiments/store.js';
-import { createProgress } from '../progress.js';
+import { JobRunner } from '../../server/job-runner.js';
+import { createArticleServer, DEFAULT_HOST, DEFAULT_PORT, listen } from '../../server/server.js';
+import { createProgress, type Progress } from '../progress.js';
 
-/** Registers the `start` command. */
+interface ServeOptions {
+  port?: string;
+  host: string;
+  compute: boolean;
+}
+
+/** The port: --port, else $PORT, else 8080; 0 asks the system for a free one. */
+export function resolvePort(flag: string | undefined, env: string | undefined): number {
+  const [source, text] =
+    flag !== undefined ? ['--port', flag] : env ? ['PORT', env] : ['', String(DEFAULT_PORT)];
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value > 65535) {
+    throw new UsageError(`${source} ${text}: expected a port number 0..65535`);
+  }
+  return value;
+}
+
+/** Registers `start` and `serve`. */
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .summary('the main job: compute every missing result (resumable) and say where it is')
+    .summary('the main job: serve the article on http://localhost:8080 and compute every missing result')
     .description(
-      'Runs every computation the article needs, cheapest first, skipping those whose artifacts already ' +
-        'exist in the results folder (so an interrupted run resumes), with progress on stderr. ' +
-        'The interactive article server is not built yet: for now this prints where the results are.',
+      'Starts the article server on http://localhost:8080 (PORT or --port override it; 127.0.0.1 unless --host) and ' +
+        'prints its address at once, then computes every missing result in the background, cheapest first: the ' +
+        'nearest-centroid geometry, the hinge-SVM paths of 7-9 and 0-1, the other 43 pairs, the logistic-regression ' +
+        'paths, then the neural networks. Results already in the results folder are kept, so stopping (Ctrl-C) and ' +
+        'starting again resumes. Progress shows here and in the page.',
     )
-    .action(async (_options: unknown, command: Command) => {
-      const store = new ResultsStore(command.optsWithGlobals().results);
-      const jobs = mainJobs();
-      process.stdout.write(`l2angle: results folder ${store.root}\n`);
-      const stale = store.removeStaleTemps();
-      if (stale > 0) process.stdout.write(`  removed ${stale} temp file(s) left by an interrupted run\n`);
-      for (const job of jobs) {
-        if (job.isDone(store)) {
-          process.stdout.write(`  done already: ${job.title} (${job.artifact})\n`);
-          continue;
+    .option('--port <n>', `port to listen on (default: $PORT or ${DEFAULT_PORT})`)
+    .option('--host <address>', 'address to bind', DEFAULT_HOST)
+    .option('--no-compute', 'serve what exists without computing anything')
+    .action(async (options: ServeOptions, command: Command) => serve(options, command));
+  program
+    .command('serve')
+    .summary('serve the article and the results that exist, computing nothing')
+    .option('--port <n>', `port to listen on (default: $PORT or ${DEFAULT_PORT})`)
+    .option('--host <address>', 'address to bind', DEFAULT_HOST)
+    .action(async (options: ServeOptions, command: Command) =>
+      serve({ ...options, compute: false }, command),
+    );
+}
+
+async function serve(options: ServeOptions, command: Command): Promise<void> {
+  const port = resolvePort(options.port, process.env.PORT);
+  const store = new ResultsStore(command.optsWithGlobals().results);
+  const stale = store.removeStaleTemps();
+  const runner = new JobRunner(mainJobs(), store);
+  runner.refresh();
+  const server = createArticleServer({ store, runner });
+  const url = await listen(server, port, options.host);
+  process.stdout.write(`l2angle: the article is at ${url}  (results folder ${store.root}; Ctrl-C stops)\n`);
+  if (stale > 0) process.stdout.write(`  removed ${stale} temp file(s) left by an interrupted run\n`);
+
+  const stop = () => {
+    process.stdout.write('\nl2angle: stopped; run the same command again to resume.\n');
+    server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  if (options.compute) {
+    const bars = new Map<string, Progress>();
+    runner.on('change', (status) => {
+      if (status.state === 'running' && status.total > 0) {
+        let bar = bars.get(status.id);
+        if (!bar) {
+          bar = createProgress(status.id, status.total);
+          bars.set(status.id, bar);
         }
-        let bar: ReturnType<typeof createProgress> | undefined;
-        await job.run(store, (done, total, status) => {
-          bar ??= createProgress(job.id, total);
-          bar.update(done, status);
-        });
-        bar?.stop();
-        process.stdout.write(`  computed: ${job.title} → ${store.pathOf(job.artifact)}\n`);
+        bar.update(status.done, status.status);
+      } else if (status.state === 'done' || status.state === 'failed') {
+        bars.get(status.id)?.stop();
+        bars.delete(status.id);
+        const line =
+          status.state === 'failed'
+            ? `  failed: ${status.title}: ${status.error}`
+            : status.status === 'done already'
+              ? `  done already: ${status.title}`
+              : `  computed: ${status.title} → ${status.artifact}`;
+        process.stdout.write(`${line}\n`);
       }
-      process.stdout.write('l2angle: all results are up to date.\n');
     });
+    await runner.run();
+    const failed = runner.statuses().filter((s) => s.state === 'failed').length;
+    process.stdout.write(
+      failed > 0
+        ? `l2angle: ${failed} computation(s) failed (see above); still serving ${url}\n`
+        : `l2angle: all results are up to date; still serving ${url}\n`,
+    );
+  }
+  // keep serving until interrupted
+  await new Promise<void>((resolve) => server.on('close', resolve));
 }

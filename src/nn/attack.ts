@@ -1,0 +1,302 @@
+// Adversarial examples by normalised gradient steps (SPEC §4): x' ← clip(x' + step · g/‖g‖) with g the
+// gradient of the wanted class's probability, until that probability reaches the confidence asked for or
+// the step budget runs out. Many images are attacked at once; each stops on its own and is then frozen.
+//
+// The step direction uses ∇ log p instead of ∇p: they differ by the factor p > 0 only, so g/‖g‖ is the same,
+// and ∇ log p = Σ_k (δ_kτ − p_k)/t · ∇s_k does not underflow where p is tiny (far from the target).
+import type { DenseEngine, TwoLayerNet } from './dense.js';
+import type { Sequential, Shape4 } from './layers.js';
+
+/** What every attack reports, per image. */
+export interface AttackResult {
+  /** the adversarial images, n × size, on the scale of the inputs */
+  readonly adversarial: Float32Array;
+  /** gradient steps taken */
+  readonly steps: Int32Array;
+  /** 1 where the wanted class reached the confidence, 0 where the budget ran out or the gradient vanished */
+  readonly success: Uint8Array;
+  /** ‖x' − x‖ on the scale of the inputs */
+  readonly norm: Float64Array;
+  /** the wanted class's probability at x' (at the attack's temperature) */
+  readonly probability: Float64Array;
+}
+
+/** Progress of an attack: images finished, of all. */
+export type AttackProgress = (done: number, total: number, status: string) => void;
+
+/** Settings of the targeted attack on a multiclass network (SPEC §4's values are the defaults). */
+export interface TargetedAttackOptions {
+  /** the calibrated softmax temperature t */
+  temperature: number;
+  /** step length on the 0..255 pixel scale */
+  stepSize?: number;
+  maxSteps?: number;
+  /** stop when p_target ≥ this */
+  confidence?: number;
+  /**
+   * images per forward pass. Every pass has exactly this many (padded), because FastConv2d keeps work
+   * buffers for one batch size and wasm memory is never freed: a batch that shrank as images finish would
+   * allocate new buffers at every size.
+   */
+  batchSize?: number;
+  /** channels, height, width of one image (LeNet: 1 × 28 × 28) */
+  imageShape?: readonly [number, number, number];
+}
+
+/** Defaults of the targeted attack: SPEC §4's step 1.0 (0..255 scale), p ≥ 0.95, at most 2000 steps. */
+export const TARGETED_DEFAULTS = { stepSize: 1, maxSteps: 2000, confidence: 0.95, batchSize: 100 } as const;
+
+/**
+ * Targeted attack on a multiclass network whose input is 0..255 pixels minus `mean`: for each image (n × size
+ * pixel values 0..255) iterates x' ← clip_[0,255](x' + step · g/‖g‖), g = ∇ₓ' p_target(x') with p = softmax(s/t),
+ * until p_target ≥ confidence or maxSteps steps. The pixels (not the mean-subtracted input) are clipped.
+ * The network's parameter gradients are zeroed afterwards.
+ */
+export function targetedAttack(
+  network: Sequential,
+  mean: Float32Array,
+  images: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  options: TargetedAttackOptions,
+  progress?: AttackProgress,
+): AttackResult {
+  const { temperature: t } = options;
+  const stepSize = options.stepSize ?? TARGETED_DEFAULTS.stepSize;
+  const maxSteps = options.maxSteps ?? TARGETED_DEFAULTS.maxSteps;
+  const confidence = options.confidence ?? TARGETED_DEFAULTS.confidence;
+  const batch = options.batchSize ?? TARGETED_DEFAULTS.batchSize;
+  const [channels, height, width] = options.imageShape ?? [1, 28, 28];
+  const size = channels * height * width;
+  const n = targets.length;
+  checkAttack('targetedAttack', { t, stepSize, maxSteps, confidence, batch });
+  if (mean.length !== size)
+    throw new RangeError(`targetedAttack: mean image has ${mean.length} values, not ${size}`);
+  if (images.length !== n * size) {
+    throw new RangeError(`targetedAttack: ${images.length} pixel values for ${n} images of ${size}`);
+  }
+  const original = Float32Array.from(images);
+  for (let k = 0; k < original.length; k++) {
+    if (!(original[k] >= 0 && original[k] <= 255)) {
+      throw new RangeError(`targetedAttack: pixel ${k} is ${original[k]}, expected 0..255`);
+    }
+  }
+  const adversarial = Float32Array.from(original);
+  const steps = new Int32Array(n);
+  const success = new Uint8Array(n);
+  const probability = new Float64Array(n);
+  const shape: Shape4 = [batch, channels, height, width];
+  const input = new Float32Array(batch * size);
+  let active = Array.from({ length: n }, (_, i) => i);
+  let classes = 0;
+  while (active.length > 0) {
+    const still: number[] = [];
+    for (let start = 0; start < active.length; start += batch) {
+      const chunk = active.slice(start, start + batch);
+      input.fill(0);
+      for (const [b, i] of chunk.entries()) {
+        for (let k = 0; k < size; k++) input[b * size + k] = adversarial[i * size + k] - mean[k];
+      }
+      const out = network.forward({ data: input, shape });
+      if (classes === 0) {
+        classes = out.data.length / batch;
+        for (let i = 0; i < n; i++) {
+          if (!Number.isInteger(targets[i]) || targets[i] < 0 || targets[i] >= classes) {
+            throw new RangeError(
+              `targetedAttack: target ${targets[i]} of image ${i} is not a class 0..${classes - 1}`,
+            );
+          }
+        }
+      }
+      const grad = new Float32Array(out.data.length);
+      const going: number[] = [];
+      for (const [b, i] of chunk.entries()) {
+        const p = softmaxRow(out.data, b * classes, classes, t);
+        const target = targets[i];
+        probability[i] = p[target];
+        if (p[target] >= confidence) {
+          success[i] = 1;
+          continue;
+        }
+        if (steps[i] >= maxSteps) continue;
+        // ∂ log p_τ / ∂s_k = (δ_kτ − p_k)/t
+        for (let k = 0; k < classes; k++) grad[b * classes + k] = ((k === target ? 1 : 0) - p[k]) / t;
+        going.push(b);
+      }
+      if (going.length === 0) continue;
+      const gx = network.backward({ data: grad, shape: out.shape }).data;
+      for (const b of going) {
+        const i = chunk[b];
+        if (step(adversarial, i * size, gx, b * size, size, stepSize, 0, 255)) {
+          steps[i]++;
+          still.push(i);
+        }
+      }
+    }
+    network.zeroGrad();
+    active = still;
+    progress?.(n - active.length, n, `${active.length} images still moving`);
+  }
+  return { adversarial, steps, success, norm: distances(adversarial, original, n, size), probability };
+}
+
+/** Settings of the attack on a binary network. */
+export interface BinaryAttackOptions {
+  /** the calibrated temperature t of p = σ(s/t) (see `binaryTemperature` in the experiments) */
+  temperature: number;
+  /** step length on the scale of the inputs (1/255 for 0..1 pixels: one grey level, as SPEC §4's 1.0 on 0..255) */
+  stepSize?: number;
+  maxSteps?: number;
+  /** stop when the other class's probability σ(−y s/t) ≥ this */
+  confidence?: number;
+  /** the pixel range to clip to */
+  lower?: number;
+  upper?: number;
+}
+
+/** Defaults of the binary attack: one grey level per step on the 0..1 scale, p ≥ 0.95, at most 2000 steps. */
+export const BINARY_DEFAULTS = {
+  stepSize: 1 / 255,
+  maxSteps: 2000,
+  confidence: 0.95,
+  lower: 0,
+  upper: 1,
+} as const;
+
+/**
+ * Pushes each image (n × inputs, labels y = ±1) across the 2-layer network's boundary: x' ← clip(x' + step ·
+ * g/‖g‖) with g = ∇ₓ' σ(−y s(x')/t), whose direction is −y ∇ₓ's, until σ(−y s/t) ≥ confidence, i.e.
+ * −y s ≥ t ln(c/(1 − c)), or maxSteps steps. Batched through the engine (its batch size).
+ */
+export function binaryAttack(
+  net: TwoLayerNet,
+  engine: DenseEngine,
+  images: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  options: BinaryAttackOptions,
+  progress?: AttackProgress,
+): AttackResult {
+  const { temperature: t } = options;
+  const stepSize = options.stepSize ?? BINARY_DEFAULTS.stepSize;
+  const maxSteps = options.maxSteps ?? BINARY_DEFAULTS.maxSteps;
+  const confidence = options.confidence ?? BINARY_DEFAULTS.confidence;
+  const lower = options.lower ?? BINARY_DEFAULTS.lower;
+  const upper = options.upper ?? BINARY_DEFAULTS.upper;
+  checkAttack('binaryAttack', { t, stepSize, maxSteps, confidence, batch: engine.batch });
+  const size = net.inputs;
+  const n = labels.length;
+  if (images.length !== n * size) {
+    throw new RangeError(`binaryAttack: ${images.length} pixel values for ${n} images of ${size}`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== 1 && labels[i] !== -1)
+      throw new RangeError(`binaryAttack: label ${labels[i]} is not ±1`);
+  }
+  const original = Float32Array.from(images);
+  const adversarial = Float32Array.from(original);
+  const steps = new Int32Array(n);
+  const success = new Uint8Array(n);
+  const probability = new Float64Array(n);
+  const margin = t * Math.log(confidence / (1 - confidence));
+  const scores = new Float32Array(engine.batch);
+  const dScores = new Float32Array(engine.batch);
+  let active = Array.from({ length: n }, (_, i) => i);
+  while (active.length > 0) {
+    const still: number[] = [];
+    for (let start = 0; start < active.length; start += engine.batch) {
+      const chunk = active.slice(start, start + engine.batch);
+      const xb = engine.input();
+      for (const [b, i] of chunk.entries()) {
+        xb.set(adversarial.subarray(i * size, (i + 1) * size), b * size);
+      }
+      engine.forward(net, chunk.length, scores);
+      for (const [b, i] of chunk.entries()) {
+        const z = -labels[i] * scores[b];
+        probability[i] = 1 / (1 + Math.exp(-z / t));
+        // the margin test rather than the probability: exact even where σ rounds to 1
+        const finished = z >= margin || steps[i] >= maxSteps;
+        if (z >= margin) success[i] = 1;
+        dScores[b] = finished ? 0 : -labels[i];
+      }
+      const gx = engine.backward(dScores, false, true) as Float32Array;
+      for (const [b, i] of chunk.entries()) {
+        if (dScores[b] === 0) continue;
+        if (step(adversarial, i * size, gx, b * size, size, stepSize, lower, upper)) {
+          steps[i]++;
+          still.push(i);
+        }
+      }
+    }
+    active = still;
+    progress?.(n - active.length, n, `${active.length} images still moving`);
+  }
+  return { adversarial, steps, success, norm: distances(adversarial, original, n, size), probability };
+}
+
+/** softmax(s/t) of one row, stably. */
+function softmaxRow(s: Float32Array, offset: number, classes: number, t: number): Float64Array {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < classes; k++) max = Math.max(max, s[offset + k]);
+  const p = new Float64Array(classes);
+  let z = 0;
+  for (let k = 0; k < classes; k++) {
+    p[k] = Math.exp((s[offset + k] - max) / t);
+    z += p[k];
+  }
+  for (let k = 0; k < classes; k++) p[k] /= z;
+  return p;
+}
+
+/** x ← clip(x + step · g/‖g‖); false (x unchanged) when g is zero or not finite: the image cannot move. */
+function step(
+  x: Float32Array,
+  xOffset: number,
+  g: Float32Array,
+  gOffset: number,
+  size: number,
+  stepSize: number,
+  lower: number,
+  upper: number,
+): boolean {
+  let nn = 0;
+  for (let k = 0; k < size; k++) nn += g[gOffset + k] * g[gOffset + k];
+  const len = Math.sqrt(nn);
+  if (!(len > 0) || !Number.isFinite(len)) return false;
+  const scale = stepSize / len;
+  for (let k = 0; k < size; k++) {
+    const v = x[xOffset + k] + scale * g[gOffset + k];
+    x[xOffset + k] = Math.min(upper, Math.max(lower, v));
+  }
+  return true;
+}
+
+function distances(a: Float32Array, b: Float32Array, n: number, size: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < size; k++) {
+      const d = a[i * size + k] - b[i * size + k];
+      s += d * d;
+    }
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
+function checkAttack(
+  name: string,
+  o: { t: number; stepSize: number; maxSteps: number; confidence: number; batch: number },
+): void {
+  if (!(o.t > 0 && Number.isFinite(o.t)))
+    throw new RangeError(`${name}: temperature ${o.t} must be positive`);
+  if (!(o.stepSize > 0 && Number.isFinite(o.stepSize))) {
+    throw new RangeError(`${name}: step size ${o.stepSize} must be positive`);
+  }
+  if (!Number.isInteger(o.maxSteps) || o.maxSteps < 0) {
+    throw new RangeError(`${name}: maxSteps ${o.maxSteps} must be a whole number ≥ 0`);
+  }
+  if (!(o.confidence > 0 && o.confidence < 1)) {
+    throw new RangeError(`${name}: confidence ${o.confidence} must lie strictly between 0 and 1`);
+  }
+  if (!Number.isInteger(o.batch) || o.batch < 1)
+    throw new RangeError(`${name}: batch size ${o.batch} must be ≥ 1`);
+}

@@ -1,0 +1,186 @@
+// The attacks reach their target on small networks trained here on real MNIST slices; batching does not
+// change what happens to any one image; failures are reported, never hidden.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Dataset, loadDataset } from '../../src/data/dataset.js';
+import { selectPair } from '../../src/data/pairs.js';
+import { mnistFiles } from '../../src/data/sources.js';
+import { permutation, seededRandom } from '../../src/math/random.js';
+import { binaryAttack, targetedAttack } from '../../src/nn/attack.js';
+import { DenseEngine, trainTwoLayer } from '../../src/nn/dense.js';
+import { FastConv2d } from '../../src/nn/fast-conv.js';
+import { gatherBatch, meanImage } from '../../src/nn/input.js';
+import { loadKernels } from '../../src/nn/kernels.js';
+import { Conv2d, Relu, Sequential, softmaxCrossEntropy } from '../../src/nn/layers.js';
+import { MomentumSgd } from '../../src/nn/sgd.js';
+import { calibrateTemperature } from '../../src/nn/temperature.js';
+
+const SIZE = 784;
+const HIDDEN = 64;
+let data: Dataset;
+let network: Sequential;
+let mean: Float32Array;
+let temperature: number;
+
+/** A small multiclass network, 784 → 64 ReLU → 10 (on the wasm GEMM unless `fast` is false), as convolutions so it is a `Sequential` like LeNet. */
+function smallNet(seed: number, fast = true): Sequential {
+  const make = (i: number, o: number, k: number) => (fast ? new FastConv2d(i, o, k) : new Conv2d(i, o, k));
+  const fc1 = make(1, HIDDEN, 28);
+  const fc2 = make(HIDDEN, 10, 1);
+  const rand = seededRandom(seed);
+  fc1.initGaussian(rand, 0.001);
+  fc2.initGaussian(rand, 0.1);
+  return new Sequential([fc1, new Relu(), fc2]);
+}
+
+function logitsOf(net: Sequential, pixels: Float32Array, n: number): Float32Array {
+  const input = new Float32Array(n * SIZE);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < SIZE; k++) input[i * SIZE + k] = pixels[i * SIZE + k] - mean[k];
+  return net.forward({ data: input, shape: [n, 1, 28, 28] }).data;
+}
+
+function argmax(v: Float32Array, offset: number): number {
+  let best = 0;
+  for (let k = 1; k < 10; k++) if (v[offset + k] > v[offset + best]) best = k;
+  return best;
+}
+
+function testPixels(indices: number[]): Float32Array {
+  const out = new Float32Array(indices.length * SIZE);
+  for (const [r, i] of indices.entries())
+    out.set(data.test.images.subarray(i * SIZE, (i + 1) * SIZE), r * SIZE);
+  return out;
+}
+
+beforeAll(() => {
+  data = loadDataset(mnistFiles(), 'mnist');
+  const n = 2000;
+  mean = meanImage(data.train.images, n, SIZE);
+  network = smallNet(1);
+  const sgd = new MomentumSgd(network.parameters(), { learningRate: 0.0005, momentum: 0.9, weightDecay: 0 });
+  const batch = 50;
+  const input = new Float32Array(batch * SIZE);
+  for (let epoch = 0; epoch < 3; epoch++) {
+    const order = permutation(n, seededRandom(epoch));
+    for (let start = 0; start < n; start += batch) {
+      gatherBatch(data.train.images, SIZE, order, start, batch, mean, input);
+      const labels = Array.from(order.subarray(start, start + batch), (i) => data.train.labels[i]);
+      network.zeroGrad();
+      const out = network.forward({ data: input, shape: [batch, 1, 28, 28] });
+      network.backward(softmaxCrossEntropy(out, labels).grad);
+      sgd.step();
+    }
+  }
+  network.zeroGrad();
+  temperature = calibrateTemperature(logitsOf(network, testPixels([...Array(500).keys()]), 500)).t;
+});
+
+describe('targetedAttack on a small trained network', () => {
+  const images = Array.from({ length: 12 }, (_, i) => i);
+
+  it('learned something: most test images are classified right', () => {
+    const logits = logitsOf(network, testPixels(images), images.length);
+    const right = images.filter((i, r) => argmax(logits, r * 10) === data.test.labels[i]).length;
+    expect(right).toBeGreaterThanOrEqual(9);
+  });
+
+  it('reaches p_target ≥ 0.95 for every image, with pixels kept in 0..255 and norms ≤ steps', () => {
+    const pixels = testPixels(images);
+    const targets = images.map((i) => (data.test.labels[i] + 1) % 10);
+    const done: number[] = [];
+    const result = targetedAttack(network, mean, pixels, targets, { temperature, batchSize: 5 }, (d) =>
+      done.push(d),
+    );
+    expect(done[done.length - 1]).toBe(images.length);
+    const logits = logitsOf(network, result.adversarial, images.length);
+    for (const [r] of images.entries()) {
+      expect(result.success[r]).toBe(1);
+      expect(result.probability[r]).toBeGreaterThanOrEqual(0.95);
+      expect(argmax(logits, r * 10)).toBe(targets[r]);
+      expect(result.steps[r]).toBeGreaterThan(0);
+      expect(result.norm[r]).toBeLessThanOrEqual(result.steps[r] + 1e-3);
+    }
+    expect(Math.min(...result.adversarial)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...result.adversarial)).toBeLessThanOrEqual(255);
+    for (const p of network.parameters()) expect(p.dw.every((v) => v === 0)).toBe(true);
+  });
+
+  it('treats each image on its own: batched in fives, the steps and images equal one image at a time', () => {
+    // the reference layers compute every image alone, so batching must not change a single step
+    const reference = smallNet(0, false);
+    for (const [k, p] of reference.parameters().entries()) p.w.set(network.parameters()[k].w);
+    const few = images.slice(0, 7);
+    const pixels = testPixels(few);
+    const targets = few.map((i) => (data.test.labels[i] + 3) % 10);
+    const together = targetedAttack(reference, mean, pixels, targets, {
+      temperature,
+      batchSize: 5,
+      stepSize: 8,
+    });
+    for (const [r] of few.entries()) {
+      const alone = targetedAttack(reference, mean, pixels.subarray(r * SIZE, (r + 1) * SIZE), [targets[r]], {
+        temperature,
+        batchSize: 1,
+        stepSize: 8,
+      });
+      expect(alone.steps[0]).toBe(together.steps[r]);
+      expect(alone.norm[0]).toBeCloseTo(together.norm[r], 3);
+    }
+  });
+
+  it('reports failures at the step cap and takes no step for an image already at its target', () => {
+    const pixels = testPixels(images.slice(0, 3));
+    const targets = images.slice(0, 3).map((i) => (data.test.labels[i] + 1) % 10);
+    const capped = targetedAttack(network, mean, pixels, targets, { temperature, maxSteps: 2 });
+    expect(Array.from(capped.success)).toEqual([0, 0, 0]);
+    expect(Array.from(capped.steps)).toEqual([2, 2, 2]);
+    const logits = logitsOf(network, pixels, 3);
+    const own = [0, 1, 2].map((r) => argmax(logits, r * 10));
+    const confident = targetedAttack(network, mean, pixels, own, { temperature: temperature / 100 });
+    expect(Array.from(confident.steps)).toEqual([0, 0, 0]);
+    expect(Array.from(confident.norm)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses targets that are not classes and pixels outside 0..255', () => {
+    const pixels = testPixels([0]);
+    expect(() => targetedAttack(network, mean, pixels, [10], { temperature })).toThrow(/target 10/);
+    const bright = pixels.map(() => 300);
+    expect(() => targetedAttack(network, mean, bright, [1], { temperature })).toThrow(/expected 0\.\.255/);
+    expect(() => targetedAttack(network, mean, pixels, [1], { temperature: 0 })).toThrow(/temperature 0/);
+  });
+});
+
+describe('binaryAttack on a 2-layer network of 7 vs 9', () => {
+  it('pushes every image across the boundary until σ(−y s/t) ≥ 0.95, clipped to 0..1', () => {
+    const pair = selectPair(data, 7, 9, 150);
+    const engine = new DenseEngine(loadKernels(), 784, 20, 50);
+    const settings = {
+      learningRate: 0.01,
+      momentum: 0.9,
+      batchSize: 50,
+      epochs: 10,
+      seed: 2,
+      weightDecay: 0,
+    };
+    const net = trainTwoLayer(pair.train, 20, settings, engine);
+    const n = 30;
+    const scores = Array.from({ length: pair.test.n }, (_, r) => net.score(pair.test.x, r * 784));
+    const logits = new Float64Array(2 * scores.length);
+    for (const [r, s] of scores.entries()) logits[2 * r + 1] = s;
+    const t = calibrateTemperature(logits, { classes: 2 }).t;
+    const pixels = Float32Array.from(pair.test.x.subarray(0, n * 784));
+    const labels = pair.test.y.subarray(0, n);
+    const result = binaryAttack(net, engine, pixels, labels, { temperature: t });
+    for (let r = 0; r < n; r++) {
+      expect(result.success[r]).toBe(1);
+      const s = net.score(result.adversarial, r * 784);
+      expect(-labels[r] * s).toBeGreaterThanOrEqual(t * Math.log(19) * (1 - 1e-5));
+      expect(result.norm[r]).toBeLessThanOrEqual(result.steps[r] / 255 + 1e-5);
+    }
+    expect(Math.min(...result.adversarial)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...result.adversarial)).toBeLessThanOrEqual(1);
+    expect(() => binaryAttack(net, engine, pixels, new Float64Array(n), { temperature: t })).toThrow(
+      /label 0/,
+    );
+  });
+});

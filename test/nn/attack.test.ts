@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
+import { adversarialStudy } from '../../src/experiments/adversarial.js';
 import { permutation, seededRandom } from '../../src/math/random.js';
 import { binaryAttack, targetedAttack } from '../../src/nn/attack.js';
 import { DenseEngine, trainTwoLayer } from '../../src/nn/dense.js';
@@ -13,6 +14,8 @@ import { loadKernels } from '../../src/nn/kernels.js';
 import { Conv2d, Relu, Sequential, softmaxCrossEntropy } from '../../src/nn/layers.js';
 import { MomentumSgd } from '../../src/nn/sgd.js';
 import { calibrateTemperature } from '../../src/nn/temperature.js';
+import { decodeFloat32 } from '../../src/schema/encoding.js';
+import { adversarialSchema } from '../../src/schema/nn-artifacts.js';
 
 const SIZE = 784;
 const HIDDEN = 64;
@@ -147,6 +150,46 @@ describe('targetedAttack on a small trained network', () => {
     const bright = pixels.map(() => 300);
     expect(() => targetedAttack(network, mean, bright, [1], { temperature })).toThrow(/expected 0\.\.255/);
     expect(() => targetedAttack(network, mean, pixels, [1], { temperature: 0 })).toThrow(/temperature 0/);
+  });
+});
+
+describe('adversarialStudy on the small network', () => {
+  it('calibrates t, attacks one image per digit towards d + 1 and a seeded draw, and validates', () => {
+    const test = {
+      count: 500,
+      rows: 28,
+      cols: 28,
+      images: data.test.images.subarray(0, 500 * SIZE),
+      labels: data.test.labels.subarray(0, 500),
+    };
+    const options = { seed: 3, studyImages: 12, stepSize: 4, batchSize: 20 };
+    const study = adversarialStudy(network, 'small', mean, test, options);
+    expect(() => adversarialSchema.parse(study)).not.toThrow();
+    expect(Math.abs(study.temperature.median - 0.95)).toBeLessThanOrEqual(0.001);
+    expect(study.targeted.map((e) => e.digit)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const e of study.targeted) {
+      expect(e.target).toBe((e.digit + 1) % 10);
+      expect(test.labels[e.testIndex]).toBe(e.digit);
+      if (e.success) expect(e.predicted).toBe(e.target);
+      const [original, adversarial, perturbation] = [e.original, e.adversarial, e.perturbation].map(
+        decodeFloat32,
+      );
+      expect(perturbation[300]).toBeCloseTo(adversarial[300] - original[300], 4);
+      let nn = 0;
+      for (const v of perturbation) nn += v * v;
+      expect(Math.sqrt(nn)).toBeCloseTo(e.norm, 2);
+    }
+    expect(study.study.norms).toHaveLength(12);
+    expect(study.study.targets).toEqual(study.study.labels.map((l) => (l + 1) % 10));
+    const curve = study.study.successVsBudget;
+    for (let k = 1; k < curve.length; k++) expect(curve[k]).toBeGreaterThanOrEqual(curve[k - 1]);
+    expect(curve[curve.length - 1]).toBeCloseTo(study.study.successRate, 9);
+    // the images depend on the seed and labels only: another network would be attacked on the same ones
+    const again = adversarialStudy(network, 'small', mean, test, { ...options, studyImages: 3, maxSteps: 1 });
+    expect(again.targeted.map((e) => e.testIndex)).toEqual(study.targeted.map((e) => e.testIndex));
+    expect(again.study.testIndex).toEqual(study.study.testIndex.slice(0, 3));
+    expect(again.study.successRate).toBe(0);
+    expect(again.study.normQuantiles).toBeNull();
   });
 });
 

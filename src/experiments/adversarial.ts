@@ -1,0 +1,292 @@
+// The article's targeted adversarial examples for a trained multiclass network (SPEC §4), and a study
+// beyond the article: the same attack on many test images, with the distribution of the perturbation norms
+// and the success rate under a norm budget. Writes the value of one `l2angle/adversarial` artifact.
+import type { ImageSet } from '../data/dataset.js';
+import { permutation, seededRandom } from '../math/random.js';
+import { type AttackResult, TARGETED_DEFAULTS, targetedAttack } from '../nn/attack.js';
+import type { Sequential, Shape4 } from '../nn/layers.js';
+import { calibrateTemperature } from '../nn/temperature.js';
+import { ARTIFACT_VERSION } from '../schema/artifacts.js';
+import { encodeFloat32 } from '../schema/encoding.js';
+import {
+  type Adversarial,
+  type AttackStudy,
+  adversarialSchema,
+  type Bins,
+  type Histogram,
+} from '../schema/nn-artifacts.js';
+
+/** The probabilities at which the studies report quantiles. */
+export const QUANTILE_LEVELS = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1] as const;
+
+/** Quantiles by linear interpolation between order statistics (numpy's default); NaN values are ignored. */
+export function quantiles(values: ArrayLike<number>, levels: readonly number[] = QUANTILE_LEVELS): number[] {
+  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v));
+  if (sorted.length === 0) throw new RangeError('quantiles: no values');
+  sorted.sort();
+  return levels.map((q) => {
+    const h = (sorted.length - 1) * q;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  });
+}
+
+/** Counts of `values` in the bins; values below min or at/above max go to `below` / `above`; NaN is skipped. */
+export function histogram(values: ArrayLike<number>, bins: Bins): Histogram {
+  const n = Math.round((bins.max - bins.min) / bins.width);
+  const counts = new Array<number>(n).fill(0);
+  let below = 0;
+  let above = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    if (v < bins.min) below++;
+    else if (v >= bins.max) above++;
+    else counts[Math.min(n - 1, Math.floor((v - bins.min) / bins.width))]++;
+  }
+  return { counts, below, above };
+}
+
+/** `count` evenly spaced budgets from 0 to `max`. */
+export function budgetGrid(max: number, count = 101): number[] {
+  return Array.from({ length: count }, (_, k) => (max * k) / (count - 1));
+}
+
+/**
+ * The statistics of an attack on many images: norms are given on the 0..255 scale; the success rate under a
+ * budget counts the attacks that succeeded with a norm ≤ budget, over all attacked images.
+ */
+export function attackStudy(
+  result: Pick<AttackResult, 'steps' | 'success'>,
+  norms255: ArrayLike<number>,
+  budgets: readonly number[],
+  normBins: Bins,
+): AttackStudy {
+  const n = result.steps.length;
+  const succeeded: number[] = [];
+  for (let i = 0; i < n; i++) if (result.success[i]) succeeded.push(norms255[i]);
+  const sorted = Float64Array.from(succeeded).sort();
+  let k = 0;
+  const successVsBudget = budgets.map((budget) => {
+    while (k < sorted.length && sorted[k] <= budget) k++;
+    return n === 0 ? 0 : (100 * k) / n;
+  });
+  return {
+    steps: Array.from(result.steps),
+    norms: Array.from(norms255),
+    success: Array.from(result.success, (s) => s === 1),
+    successRate: n === 0 ? 0 : (100 * succeeded.length) / n,
+    normQuantiles: succeeded.length > 0 ? quantiles(succeeded) : null,
+    normHistogram: histogram(succeeded, normBins),
+    successVsBudget,
+  };
+}
+
+/** Settings of the adversarial study. */
+export interface AdversarialOptions {
+  /** dataset name recorded in the artifact */
+  dataset?: string;
+  /** seed of the image choices (the same for every network, so they are attacked on the same images) */
+  seed?: number;
+  /** test images of the many-image study */
+  studyImages?: number;
+  stepSize?: number;
+  maxSteps?: number;
+  confidence?: number;
+  /** images per forward pass (every pass of the network uses this one size) */
+  batchSize?: number;
+}
+
+/** Progress callback: steps done, of all, with a short status. */
+export type StudyProgress = (done: number, total: number, status: string) => void;
+
+/** Class scores of every test image, in fixed-size batches (the last one padded). */
+export function testLogits(
+  network: Sequential,
+  mean: Float32Array,
+  test: ImageSet,
+  batch: number,
+): { logits: Float32Array; classes: number } {
+  const size = test.rows * test.cols;
+  const shape: Shape4 = [batch, 1, test.rows, test.cols];
+  const input = new Float32Array(batch * size);
+  let logits = new Float32Array(0);
+  let classes = 0;
+  for (let start = 0; start < test.count; start += batch) {
+    const count = Math.min(batch, test.count - start);
+    input.fill(0);
+    for (let b = 0; b < count; b++) {
+      for (let k = 0; k < size; k++) input[b * size + k] = test.images[(start + b) * size + k] - mean[k];
+    }
+    const out = network.forward({ data: input, shape }).data;
+    if (classes === 0) {
+      classes = out.length / batch;
+      logits = new Float32Array(test.count * classes);
+    }
+    logits.set(out.subarray(0, count * classes), start * classes);
+  }
+  return { logits, classes };
+}
+
+/**
+ * The adversarial study of one trained network whose input is 0..255 pixels minus `mean`: the temperature t
+ * at which the median top-class probability over the test set is 0.95; the article's 10 targeted examples
+ * (for each digit d, one test image of d drawn with the seed, target (d + 1) mod 10); and the same attack on
+ * `studyImages` test images drawn with the seed (target: label + 1 mod 10). Images are chosen from the labels
+ * only, so two networks given the same seed are attacked on the same images.
+ */
+export function adversarialStudy(
+  network: Sequential,
+  name: string,
+  mean: Float32Array,
+  test: ImageSet,
+  options: AdversarialOptions = {},
+  progress?: StudyProgress,
+): Adversarial {
+  const started = performance.now();
+  const seed = options.seed ?? 0;
+  const studyImages = Math.min(options.studyImages ?? 200, test.count);
+  const stepSize = options.stepSize ?? TARGETED_DEFAULTS.stepSize;
+  const maxSteps = options.maxSteps ?? TARGETED_DEFAULTS.maxSteps;
+  const confidence = options.confidence ?? TARGETED_DEFAULTS.confidence;
+  const batchSize = options.batchSize ?? TARGETED_DEFAULTS.batchSize;
+  const size = test.rows * test.cols;
+  if (mean.length !== size)
+    throw new RangeError(`adversarialStudy: mean image has ${mean.length} values, not ${size}`);
+  if (test.labels.length < test.count || test.images.length < test.count * size) {
+    throw new RangeError(
+      `adversarialStudy: the test set has fewer images or labels than its count ${test.count}`,
+    );
+  }
+
+  progress?.(0, 1, 'test-set logits');
+  const { logits, classes } = testLogits(network, mean, test, batchSize);
+  let wrong = 0;
+  for (let i = 0; i < test.count; i++) if (argmax(logits, i * classes, classes) !== test.labels[i]) wrong++;
+  const temperature = calibrateTemperature(logits, { classes, target: 0.95 });
+
+  // the images: one per digit, then the study's draw, attacked together in one batched run
+  const rand = seededRandom(seed);
+  const targetedIndex: number[] = [];
+  for (let d = 0; d < 10; d++) {
+    const ofDigit: number[] = [];
+    for (let i = 0; i < test.count; i++) if (test.labels[i] === d) ofDigit.push(i);
+    if (ofDigit.length === 0)
+      throw new RangeError(`adversarialStudy: the test set has no image of digit ${d}`);
+    targetedIndex.push(ofDigit[Math.floor(rand() * ofDigit.length)]);
+  }
+  const studyIndex = Array.from(
+    permutation(test.count, seededRandom(seed ^ 0x51ed270b)).subarray(0, studyImages),
+  );
+  const all = [...targetedIndex, ...studyIndex];
+  const pixels = new Float32Array(all.length * size);
+  for (const [r, i] of all.entries()) pixels.set(test.images.subarray(i * size, (i + 1) * size), r * size);
+  const targets = all.map((i) => (test.labels[i] + 1) % 10);
+  const result = targetedAttack(
+    network,
+    mean,
+    pixels,
+    targets,
+    {
+      temperature: temperature.t,
+      stepSize,
+      maxSteps,
+      confidence,
+      batchSize,
+      imageShape: [1, test.rows, test.cols],
+    },
+    (done, total, status) => progress?.(done, total, status),
+  );
+  const predicted = finalClasses(network, mean, result.adversarial, all.length, size, batchSize, test);
+
+  const targeted = targetedIndex.map((testIndex, r) => {
+    const original = pixels.subarray(r * size, (r + 1) * size);
+    const adversarial = result.adversarial.subarray(r * size, (r + 1) * size);
+    return {
+      digit: test.labels[testIndex],
+      target: targets[r],
+      testIndex,
+      original: encodeFloat32(original),
+      adversarial: encodeFloat32(adversarial),
+      perturbation: encodeFloat32(adversarial.map((v, k) => v - original[k])),
+      steps: result.steps[r],
+      norm: result.norm[r],
+      success: result.success[r] === 1,
+      probability: result.probability[r],
+      predicted: predicted[r],
+    };
+  });
+  const from = targetedIndex.length;
+  const normMax = maxSteps * stepSize;
+  const normBins: Bins = {
+    min: 0,
+    max: normMax,
+    width: normMax / 50,
+    unit: '‖x′ − x‖ on the 0..255 pixel scale',
+  };
+  const budgets = budgetGrid(normMax);
+  const study = attackStudy(
+    { steps: result.steps.subarray(from), success: result.success.subarray(from) },
+    result.norm.subarray(from),
+    budgets,
+    normBins,
+  );
+  const value: Adversarial = {
+    schema: 'l2angle/adversarial',
+    version: ARTIFACT_VERSION,
+    network: name,
+    dataset: options.dataset ?? 'mnist',
+    createdAt: new Date().toISOString(),
+    wallSeconds: (performance.now() - started) / 1000,
+    settings: { stepSize, maxSteps, confidence, seed, batchSize },
+    temperature: { t: temperature.t, median: temperature.median, target: 0.95 },
+    testError: (100 * wrong) / test.count,
+    targeted,
+    study: {
+      ...study,
+      rule:
+        `${studyImages} test images drawn without replacement with seed ${seed}; ` +
+        'target = (label + 1) mod 10; success = p_target ≥ confidence within maxSteps steps',
+      testIndex: studyIndex,
+      labels: studyIndex.map((i) => test.labels[i]),
+      targets: targets.slice(from),
+      quantileLevels: [...QUANTILE_LEVELS],
+      normBins,
+      budgets,
+    },
+  };
+  return adversarialSchema.parse(value);
+}
+
+function argmax(values: ArrayLike<number>, offset: number, count: number): number {
+  let best = 0;
+  for (let k = 1; k < count; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
+}
+
+/** The network's class for each adversarial image (same fixed batch size as the attack). */
+function finalClasses(
+  network: Sequential,
+  mean: Float32Array,
+  images: Float32Array,
+  n: number,
+  size: number,
+  batch: number,
+  like: ImageSet,
+): number[] {
+  const shape: Shape4 = [batch, 1, like.rows, like.cols];
+  const input = new Float32Array(batch * size);
+  const out: number[] = [];
+  for (let start = 0; start < n; start += batch) {
+    const count = Math.min(batch, n - start);
+    input.fill(0);
+    for (let b = 0; b < count; b++) {
+      for (let k = 0; k < size; k++) input[b * size + k] = images[(start + b) * size + k] - mean[k];
+    }
+    const logits = network.forward({ data: input, shape }).data;
+    const classes = logits.length / batch;
+    for (let b = 0; b < count; b++) out.push(argmax(logits, b * classes, classes));
+  }
+  return out;
+}

@@ -7,7 +7,9 @@
 // an interrupted sweep resumes where it stopped.
 import { readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
-import type { BinaryPair } from '../data/pairs.js';
+import { loadDataset } from '../data/dataset.js';
+import { type BinaryPair, selectPair } from '../data/pairs.js';
+import { mnistFiles } from '../data/sources.js';
 import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { BINARY_DEFAULTS, binaryAttack } from '../nn/attack.js';
@@ -17,9 +19,9 @@ import {
   type DenseTrainingSettings,
   localGeometry,
   type TwoLayerNet,
-  trainTwoLayer,
+  TwoLayerTrainer,
 } from '../nn/dense.js';
-import type { Kernels } from '../nn/kernels.js';
+import { type Kernels, loadKernels } from '../nn/kernels.js';
 import { calibrateTemperature } from '../nn/temperature.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import { encodeFloat32 } from '../schema/encoding.js';
@@ -27,10 +29,12 @@ import {
   type Bins,
   type LocalLinearity,
   type LocalLinearityModel,
+  localLinearityFile,
   localLinearityModelSchema,
   localLinearitySchema,
 } from '../schema/nn-artifacts.js';
 import { attackStudy, budgetGrid, histogram, QUANTILE_LEVELS, quantiles } from './adversarial.js';
+import type { Job } from './pipeline.js';
 import { writeFileAtomic } from './store.js';
 
 /** Weight decays of the default sweep: from no decay, through no visible effect, to underfitting (7 vs 9: 8 % train error). */
@@ -113,29 +117,33 @@ export function partialPath(artifactPath: string): string {
   return artifactPath.replace(/\.json$/, '.partial.json');
 }
 
+/** Which sweep a finished artifact must be: the dataset, the pair and the training images per class. */
+export interface SweepIdentity {
+  dataset: string;
+  classI: number;
+  classJ: number;
+  perClass: number;
+}
+
 /** True when `path` holds a valid finished sweep made with these settings. */
-export function isSweepDone(
-  path: string,
-  pair: BinaryPair,
-  dataset: string,
-  options: LocalLinearityOptions = {},
-): boolean {
+export function isSweepDone(path: string, id: SweepIdentity, options: LocalLinearityOptions = {}): boolean {
   try {
     const done = localLinearitySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
     const o = withDefaults(options);
     return (
-      done.dataset === dataset &&
-      done.classI === pair.classI &&
-      done.classJ === pair.classJ &&
-      done.perClass === pair.perClass &&
+      done.dataset === id.dataset &&
+      done.classI === id.classI &&
+      done.classJ === id.classJ &&
+      done.perClass === id.perClass &&
       done.hidden === o.hidden &&
       done.training.epochs === o.epochs &&
       done.training.seed === o.seed &&
       done.training.learningRate === o.learningRate &&
       done.training.momentum === o.momentum &&
       done.training.batchSize === o.batchSize &&
-      done.attack.testIndex.length === Math.min(o.attackImages, pair.test.n) &&
+      done.attack.testIndex.length === Math.min(o.attackImages, done.nTest) &&
       done.attack.maxSteps === o.attackMaxSteps &&
+      done.models.every((m) => m.filters.length === Math.min(o.filters, o.hidden)) &&
       JSON.stringify(done.models.map((m) => m.weightDecay)) === JSON.stringify(o.weightDecays)
     );
   } catch {
@@ -148,14 +156,14 @@ export function isSweepDone(
  * `path`; finished models go to `partialPath(path)` as they come, and a run with the same settings resumes
  * from them. Returns the artifact.
  */
-export function runLocalLinearity(
+export async function runLocalLinearity(
   pair: BinaryPair,
   dataset: string,
   kernels: Kernels,
   path: string,
   options: LocalLinearityOptions = {},
   progress?: SweepProgress,
-): LocalLinearity {
+): Promise<LocalLinearity> {
   const o = withDefaults(options);
   const key = sweepKey(pair, dataset, o);
   const partial = partialPath(path);
@@ -166,7 +174,7 @@ export function runLocalLinearity(
   } catch {
     // no partial file, or one from other settings: start afresh
   }
-  const artifact = localLinearityStudy(pair, dataset, kernels, o, progress, resumed, (models) =>
+  const artifact = await localLinearityStudy(pair, dataset, kernels, o, progress, resumed, (models) =>
     writeFileAtomic(partial, JSON.stringify({ key, models })),
   );
   writeFileAtomic(path, JSON.stringify(artifact));
@@ -178,8 +186,9 @@ export function runLocalLinearity(
  * The sweep's artifact value: one network per weight decay (trained from the same seed), its errors, the
  * distributions over the training images of ‖∇ₓs‖, y·d(x) and θ(x), and the binary attack on test images.
  * `resumed` models (a prefix of the sweep) are reused; `onModel` sees the finished models after each one.
+ * It yields to the event loop after every epoch, so a server running it keeps streaming progress.
  */
-export function localLinearityStudy(
+export async function localLinearityStudy(
   pair: BinaryPair,
   dataset: string,
   kernels: Kernels,
@@ -187,7 +196,7 @@ export function localLinearityStudy(
   progress?: SweepProgress,
   resumed: readonly LocalLinearityModel[] = [],
   onModel?: (models: LocalLinearityModel[]) => void,
-): LocalLinearity {
+): Promise<LocalLinearity> {
   const started = performance.now();
   const o = withDefaults(options);
   const { train, test } = pair;
@@ -229,14 +238,18 @@ export function localLinearityStudy(
     const settings: DenseTrainingSettings = { ...o, weightDecay };
     const t0 = performance.now();
     const epochLoss: number[] = [];
-    const net = trainTwoLayer(train, o.hidden, settings, engine, (e) => {
+    const trainer = new TwoLayerTrainer(train, o.hidden, settings, engine);
+    while (trainer.epochs < o.epochs) {
+      const e = trainer.epoch();
       epochLoss.push(e.loss);
       progress?.(
         base + e.epoch,
         total,
         `λ = ${weightDecay}: epoch ${e.epoch}/${o.epochs}, loss ${e.loss.toFixed(4)}`,
       );
-    });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const net = trainer.net;
     const seconds = (performance.now() - t0) / 1000;
     const testScores = localGeometry(net, test, engine, zHat).score;
     const model = describeModel(net, pair, engine, zHat, testScores, o.filters);
@@ -455,4 +468,20 @@ function mean(values: Float64Array): number {
     n++;
   }
   return n > 0 ? s / n : 0;
+}
+
+/** The article's sweep (7 vs 9, 3000 training images per class, default settings) as a job of the main pipeline. */
+export function localLinearityJob(classI = 7, classJ = 9, options: LocalLinearityOptions = {}): Job {
+  const artifact = localLinearityFile('mnist', classI, classJ);
+  const id = { dataset: 'mnist', classI, classJ, perClass: 3000 };
+  return {
+    id: `nn:local-linearity-${classI}-${classJ}`,
+    title: `2-layer ReLU networks of ${classI} vs ${classJ} against weight decay: local scales, d(x), θ, attacks`,
+    artifact,
+    isDone: (store) => isSweepDone(store.pathOf(artifact), id, options),
+    async run(store, progress) {
+      const pair = selectPair(loadDataset(mnistFiles(), 'mnist'), classI, classJ, id.perClass);
+      await runLocalLinearity(pair, 'mnist', loadKernels(), store.pathOf(artifact), options, progress);
+    },
+  };
 }

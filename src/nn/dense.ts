@@ -301,36 +301,48 @@ export interface DenseEpoch {
 }
 
 /**
- * Trains a fresh network: W from `TwoLayerNet.initialised(dim, hidden, seed)`, then `epochs` passes over
- * the data in an order shuffled per epoch (seeded), each batch one MomentumSgd step on the batch-mean
- * softplus loss ln(1 + e^(−y s)). The engine's batch must equal the batch size.
+ * Training of a fresh network one epoch at a time (so a caller can yield between epochs): W from
+ * `TwoLayerNet.initialised(dim, hidden, seed)`, then passes over the data in an order shuffled per epoch
+ * (seeded), each batch one MomentumSgd step on the batch-mean softplus loss ln(1 + e^(−y s)).
  */
-export function trainTwoLayer(
-  data: DenseData,
-  hidden: number,
-  settings: DenseTrainingSettings,
-  engine: DenseEngine,
-  onEpoch?: (e: DenseEpoch) => void,
-): TwoLayerNet {
-  checkData(data);
-  if (engine.batch !== settings.batchSize) {
-    throw new RangeError(`trainTwoLayer: engine batch ${engine.batch} ≠ batch size ${settings.batchSize}`);
+export class TwoLayerTrainer {
+  /** the network being trained */
+  readonly net: TwoLayerNet;
+  /** epochs done */
+  epochs = 0;
+  private readonly sgd: MomentumSgd;
+  private readonly shuffle: () => number;
+  private readonly scores: Float32Array;
+  private readonly dScores: Float32Array;
+
+  constructor(
+    private readonly data: DenseData,
+    hidden: number,
+    settings: Omit<DenseTrainingSettings, 'epochs'>,
+    private readonly engine: DenseEngine,
+  ) {
+    checkData(data);
+    if (engine.batch !== settings.batchSize) {
+      throw new RangeError(
+        `2-layer training: engine batch ${engine.batch} ≠ batch size ${settings.batchSize}`,
+      );
+    }
+    this.net = TwoLayerNet.initialised(data.dim, hidden, settings.seed);
+    this.sgd = new MomentumSgd(this.net.parameters(), {
+      learningRate: settings.learningRate,
+      momentum: settings.momentum,
+      weightDecay: settings.weightDecay,
+    });
+    this.shuffle = seededRandom(settings.seed ^ 0x2545f491);
+    this.scores = new Float32Array(engine.batch);
+    this.dScores = new Float32Array(engine.batch);
   }
-  if (!Number.isInteger(settings.epochs) || settings.epochs < 0) {
-    throw new RangeError(`trainTwoLayer: epochs ${settings.epochs} must be a whole number ≥ 0`);
-  }
-  const net = TwoLayerNet.initialised(data.dim, hidden, settings.seed);
-  const sgd = new MomentumSgd(net.parameters(), {
-    learningRate: settings.learningRate,
-    momentum: settings.momentum,
-    weightDecay: settings.weightDecay,
-  });
-  const shuffle = seededRandom(settings.seed ^ 0x2545f491);
-  const scores = new Float32Array(engine.batch);
-  const dScores = new Float32Array(engine.batch);
-  const dim = data.dim;
-  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-    const order = permutation(data.n, shuffle);
+
+  /** One pass over the data; returns the epoch's mean batch loss (each batch's loss before its update). */
+  epoch(): DenseEpoch {
+    const { data, engine, net, scores, dScores } = this;
+    const dim = data.dim;
+    const order = permutation(data.n, this.shuffle);
     let total = 0;
     let batches = 0;
     for (let start = 0; start < data.n; start += engine.batch) {
@@ -350,13 +362,32 @@ export function trainTwoLayer(
       }
       net.zeroGrad();
       engine.backward(dScores, true, false);
-      sgd.step();
+      this.sgd.step();
       total += loss / count;
       batches++;
     }
-    onEpoch?.({ epoch, loss: total / Math.max(1, batches) });
+    this.epochs++;
+    return { epoch: this.epochs, loss: total / Math.max(1, batches) };
   }
-  return net;
+}
+
+/** Trains a fresh network for `settings.epochs` epochs (see TwoLayerTrainer); the engine's batch must equal the batch size. */
+export function trainTwoLayer(
+  data: DenseData,
+  hidden: number,
+  settings: DenseTrainingSettings,
+  engine: DenseEngine,
+  onEpoch?: (e: DenseEpoch) => void,
+): TwoLayerNet {
+  if (!Number.isInteger(settings.epochs) || settings.epochs < 0) {
+    throw new RangeError(`2-layer training: epochs ${settings.epochs} must be a whole number ≥ 0`);
+  }
+  const trainer = new TwoLayerTrainer(data, hidden, settings, engine);
+  for (let e = 0; e < settings.epochs; e++) {
+    const epoch = trainer.epoch();
+    onEpoch?.(epoch);
+  }
+  return trainer.net;
 }
 
 /** Per-image scores, local scales and local normals of a trained network over a whole set. */

@@ -33,16 +33,18 @@ const OPTIONS: LocalLinearityOptions = {
   filters: 3,
 };
 
+const ID = { dataset: 'mnist', classI: 7, classJ: 9, perClass: 150 };
+
 let pair: BinaryPair;
 let kernels: Kernels;
 let sweep: LocalLinearity;
 let dir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   pair = selectPair(loadDataset(mnistFiles(), 'mnist'), 7, 9, 150);
   kernels = loadKernels();
   dir = mkdtempSync(join(tmpdir(), 'l2angle-ll-'));
-  sweep = localLinearityStudy(pair, 'mnist', kernels, OPTIONS);
+  sweep = await localLinearityStudy(pair, 'mnist', kernels, OPTIONS);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,40 +93,42 @@ describe('the local-linearity sweep on 150 images per class of 7 vs 9', () => {
     expect(t).toBeCloseTo(2 / Math.log(19), 6);
   });
 
-  it('resumes an interrupted sweep from its partial file and recognises a finished one', () => {
+  it('resumes an interrupted sweep from its partial file and recognises a finished one', async () => {
     const path = join(dir, localLinearityFile('mnist', 7, 9));
     expect(path.endsWith('nn/local-linearity-mnist-7-9.json')).toBe(true);
     // interrupt the run right after its first model is saved
     const interrupt = (_done: number, _total: number, status: string) => {
       if (status.endsWith(': done')) throw new Error('interrupted');
     };
-    expect(() => runLocalLinearity(pair, 'mnist', kernels, path, OPTIONS, interrupt)).toThrow('interrupted');
+    await expect(runLocalLinearity(pair, 'mnist', kernels, path, OPTIONS, interrupt)).rejects.toThrow(
+      'interrupted',
+    );
     expect(existsSync(path)).toBe(false);
     const saved = JSON.parse(readFileSync(partialPath(path), 'utf8')) as { models: LocalLinearity['models'] };
     expect(saved.models).toHaveLength(1);
 
     const seen: string[] = [];
-    const full = runLocalLinearity(pair, 'mnist', kernels, path, OPTIONS, (_d, _t, status) =>
+    const full = await runLocalLinearity(pair, 'mnist', kernels, path, OPTIONS, (_d, _t, status) =>
       seen.push(status),
     );
     expect(seen[0]).toBe('λ = 0: resumed');
     expect(full.models[0]).toEqual(saved.models[0]);
     expect(full.models).toHaveLength(3);
     expect(existsSync(partialPath(path))).toBe(false);
-    expect(isSweepDone(path, pair, 'mnist', OPTIONS)).toBe(true);
-    expect(isSweepDone(path, pair, 'mnist', { ...OPTIONS, epochs: 7 })).toBe(false);
+    expect(isSweepDone(path, ID, OPTIONS)).toBe(true);
+    expect(isSweepDone(path, ID, { ...OPTIONS, epochs: 7 })).toBe(false);
     // the same seed gives the same networks as the in-memory sweep
     expect(full.models.map((m) => m.errTrain)).toEqual(sweep.models.map((m) => m.errTrain));
     expect(full.models[2].localScale.quantiles).toEqual(sweep.models[2].localScale.quantiles);
     expect(localLinearitySchema.parse(JSON.parse(readFileSync(path, 'utf8'))).models).toHaveLength(3);
   });
 
-  it('names files safely and refuses bad settings with one clear line', () => {
+  it('names files safely and refuses bad settings with one clear line', async () => {
     expect(adversarialFile('lenet-low')).toBe('nn/adversarial-lenet-low.json');
     expect(() => adversarialFile('../x')).toThrow(/letters, digits/);
-    expect(() => localLinearityStudy(pair, 'mnist', kernels, { weightDecays: [-1] })).toThrow(
+    await expect(localLinearityStudy(pair, 'mnist', kernels, { weightDecays: [-1] })).rejects.toThrow(
       /weight decay -1/,
     );
-    expect(() => localLinearityStudy(pair, 'mnist', kernels, { hidden: 0 })).toThrow(/hidden 0/);
+    await expect(localLinearityStudy(pair, 'mnist', kernels, { hidden: 0 })).rejects.toThrow(/hidden 0/);
   });
 });

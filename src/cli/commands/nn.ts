@@ -1,0 +1,183 @@
+// `l2angle nn`: the neural-network studies of SPEC §4. `--study local-linearity` trains 2-layer ReLU networks
+// of a digit pair against weight decay and measures their local geometry; `lenet` and `adversarial` run
+// functions given by whoever registers the command (the LeNet training and checkpoints live elsewhere).
+import type { Command } from 'commander';
+import { selectPair } from '../../data/pairs.js';
+import { InputError, UsageError } from '../../errors.js';
+import {
+  DEFAULT_WEIGHT_DECAYS,
+  isSweepDone,
+  type LocalLinearityOptions,
+  runLocalLinearity,
+} from '../../experiments/local-linearity.js';
+import { ResultsStore } from '../../experiments/store.js';
+import { DENSE_DEFAULTS } from '../../nn/dense.js';
+import { loadKernels } from '../../nn/kernels.js';
+import type { LocalLinearity } from '../../schema/nn-artifacts.js';
+import { localLinearityFile } from '../../schema/nn-artifacts.js';
+import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
+import { parseChoice, parsePair, parsePositiveInt } from '../options.js';
+import { createProgress, type Progress } from '../progress.js';
+
+/** The studies `nn --study` runs; `all` runs them in this order. */
+export const NN_STUDIES = ['local-linearity', 'lenet', 'adversarial', 'all'] as const;
+
+/** What a study run by a hook gets: the results folder and the seed. */
+export interface NnContext {
+  store: ResultsStore;
+  seed: number;
+}
+
+/** The studies implemented outside this command (LeNet training and its adversarial study). */
+export interface NnHooks {
+  lenet?: (context: NnContext) => Promise<void>;
+  adversarial?: (context: NnContext) => Promise<void>;
+}
+
+interface NnOptions extends DataOptions {
+  study: string;
+  pair: string;
+  hidden: string;
+  seed: string;
+  perClass: string;
+  epochs: string;
+  weightDecays?: string;
+  attackImages: string;
+  force?: boolean;
+}
+
+/** Parses `--weight-decays 0,1e-4,0.1`: numbers ≥ 0. */
+function parseWeightDecays(text: string): number[] {
+  const values = text.split(',').map((part) => part.trim());
+  const numbers = values.map(Number);
+  if (values.some((v) => v === '') || numbers.some((v) => !Number.isFinite(v) || v < 0)) {
+    throw new UsageError(
+      `--weight-decays ${text}: expected numbers ≥ 0 separated by commas, e.g. 0,1e-3,0.1`,
+    );
+  }
+  return numbers;
+}
+
+/** Parses an integer seed. */
+function parseSeed(text: string): number {
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--seed ${text}: expected an integer`);
+  }
+  return Number(text);
+}
+
+/** Registers `nn`; `hooks` supply the LeNet and adversarial studies (without them those exit 1, "not yet wired"). */
+export function registerNn(program: Command, hooks: NnHooks = {}): void {
+  addDataOptions(
+    program
+      .command('nn')
+      .summary('neural-network studies: local linearity of 2-layer ReLU nets, LeNet, adversarial examples')
+      .description(
+        '--study local-linearity trains, for each weight decay λ, a 2-layer network s(x) = W2 ReLU(W1 x + b1) + b2 on ' +
+          'a pair of classes (pixels on the 0..1 scale; softplus loss; momentum SGD with MatConvNet’s decay on W1, ' +
+          'W2) and records, over the training images, the local scale ‖∇ₓs‖, y·d(x) with d = s/‖∇ₓs‖, the local ' +
+          'd_adv and θ(x) against the nearest-centroid direction, then attacks test images across the boundary. ' +
+          'Finished models are kept, so an interrupted run resumes. --study lenet trains the article’s two LeNets; ' +
+          '--study adversarial computes their targeted adversarial examples; --study all runs the three.',
+      )
+      .requiredOption('--study <name>', `the study: ${NN_STUDIES.join(', ')}`)
+      .option('--pair <I,J>', 'local-linearity: the two classes, smaller first (class I has y = −1)', '7,9')
+      .option('--hidden <n>', 'local-linearity: hidden ReLU units', '100')
+      .option('--seed <s>', 'seed of the weights, shuffles and attacked images', '0')
+      .option(
+        '--per-class <n>',
+        'local-linearity: training images per class (the first in file order)',
+        '3000',
+      )
+      .option('--epochs <n>', 'local-linearity: epochs per network', String(DENSE_DEFAULTS.epochs))
+      .option(
+        '--weight-decays <list>',
+        `local-linearity: λ values (default ${DEFAULT_WEIGHT_DECAYS.join(',')})`,
+      )
+      .option('--attack-images <n>', 'local-linearity: test images attacked per network', '200')
+      .option('--force', 'recompute even when the results folder already has the study'),
+  ).action(async (options: NnOptions, command: Command) => {
+    const study = parseChoice('--study', options.study, NN_STUDIES);
+    const seed = parseSeed(options.seed);
+    const store = new ResultsStore(command.optsWithGlobals().results);
+    // check every flag before any long computation starts
+    const sweep =
+      study === 'local-linearity' || study === 'all' ? localLinearityOptions(options, seed) : undefined;
+    if (sweep) await localLinearity(options, sweep, store, Boolean(options.force));
+    for (const name of ['lenet', 'adversarial'] as const) {
+      if (study !== name && study !== 'all') continue;
+      const hook = hooks[name];
+      if (!hook) {
+        // STUB: the lead wires the LeNet training and the adversarial study in here (registerNn's hooks)
+        throw new InputError(`nn --study ${name}: not yet wired`);
+      }
+      await hook({ store, seed });
+    }
+  });
+}
+
+function localLinearityOptions(
+  options: NnOptions,
+  seed: number,
+): { pair: [number, number]; perClass: number; study: LocalLinearityOptions } {
+  return {
+    pair: parsePair(options.pair),
+    perClass: parsePositiveInt('--per-class', options.perClass),
+    study: {
+      hidden: parsePositiveInt('--hidden', options.hidden),
+      epochs: parsePositiveInt('--epochs', options.epochs),
+      seed,
+      attackImages: parsePositiveInt('--attack-images', options.attackImages),
+      weightDecays: options.weightDecays === undefined ? undefined : parseWeightDecays(options.weightDecays),
+    },
+  };
+}
+
+async function localLinearity(
+  options: NnOptions,
+  { pair: [classI, classJ], perClass, study }: ReturnType<typeof localLinearityOptions>,
+  store: ResultsStore,
+  force: boolean,
+): Promise<void> {
+  const data = loadFromOptions(options);
+  const pair = selectPair(data, classI, classJ, perClass);
+  const path = store.pathOf(localLinearityFile(data.name, classI, classJ));
+  const id = { dataset: data.name, classI, classJ, perClass: pair.perClass };
+  if (!force && isSweepDone(path, id, study)) {
+    process.stdout.write(`${path} is already done with these settings (--force recomputes it)\n`);
+    return;
+  }
+  store.removeStaleTemps();
+  const kernels = loadKernels();
+  const models = (study.weightDecays ?? DEFAULT_WEIGHT_DECAYS).length;
+  let bar: Progress | undefined;
+  const artifact = await runLocalLinearity(pair, data.name, kernels, path, study, (done, total, status) => {
+    bar ??= createProgress(`local linearity ${classI}-${classJ}, ${models} networks`, total);
+    bar.update(done, status);
+  });
+  bar?.stop();
+  process.stdout.write(summaryTable(artifact));
+  process.stdout.write(`${models} networks in ${artifact.wallSeconds.toFixed(1)} s → ${path}\n`);
+}
+
+/** One line per weight decay: the numbers the article's argument rests on. */
+export function summaryTable(artifact: LocalLinearity): string {
+  const median = artifact.quantileLevels.indexOf(0.5);
+  const header =
+    'λ          err_train  err_test  median‖∇s‖  median y·d  d_adv    median θ  attacked  median ‖δ‖ (0..255)\n';
+  const rows = artifact.models.map((m) => {
+    const cells = [
+      m.weightDecay.toExponential(1).padEnd(10),
+      `${m.errTrain.toFixed(2)} %`.padStart(9),
+      `${m.errTest.toFixed(2)} %`.padStart(9),
+      m.localScale.quantiles[median].toFixed(3).padStart(11),
+      m.signedDistance.quantiles[median].toFixed(3).padStart(11),
+      (m.dAdv ?? Number.NaN).toFixed(3).padStart(7),
+      m.theta.quantiles[median].toFixed(3).padStart(9),
+      `${m.attack.successRate.toFixed(0)} %`.padStart(9),
+      (m.attack.normQuantiles?.[median] ?? Number.NaN).toFixed(1).padStart(11),
+    ];
+    return `${cells.join(' ')}\n`;
+  });
+  return header + rows.join('');
+}

@@ -1,0 +1,186 @@
+// The article's entry point: reads the view state from the URL, finds the results (live server, static site
+// or none), mounts every figure in its container, and routes state and status changes to them.
+import 'katex/dist/katex.min.css';
+import './style.css';
+import renderMathInElement from 'katex/contrib/auto-render';
+import { svmPathFile } from '../src/schema/artifacts.js';
+import { adversarialSchema } from '../src/schema/nn-artifacts.js';
+import { ResultsClient, registered, withSchema } from './data.js';
+import { renderAdversarialDistance } from './figures/adversarial-distance.js';
+import { renderScaledLoss } from './figures/scaled-loss.js';
+import { renderScoreToLoss } from './figures/score-to-loss.js';
+import { renderSoftmaxTemperature } from './figures/softmax-temperature.js';
+import { renderToyBoundary } from './figures/toy-boundary.js';
+import { renderToyFit } from './figures/toy-fit.js';
+import { renderToyImage } from './figures/toy-image.js';
+import { renderToyMirror } from './figures/toy-mirror.js';
+import { markPendingNumbers } from './numbers.js';
+import { renderProgressPanel } from './progress.js';
+import { mountMnist, mountOpening } from './sections/mnist.js';
+import { mountAdversarial, mountLenet, mountLocalLinearity, mountTeaser } from './sections/networks.js';
+import {
+  fillAdversarialNumbers,
+  fillLenetNumbers,
+  fillLocalLinearityNumbers,
+  fillPathNumbers,
+  fillToyNumbers,
+} from './sections/text-numbers.js';
+import { type FigureHandle, whenNear } from './slot.js';
+import { parseState, StateStore, type ViewState } from './state.js';
+
+/** The element of a figure's body (or the figure itself when it has none). */
+function body(name: string, selector = '.figure-body'): HTMLElement {
+  const figure = document.querySelector<HTMLElement>(`[data-figure="${name}"]`);
+  if (!figure) throw new Error(`the page has no figure "${name}"`);
+  return figure.querySelector<HTMLElement>(selector) ?? figure;
+}
+
+function main(): void {
+  renderMathInElement(document.body, {
+    delimiters: [
+      { left: '$$', right: '$$', display: true },
+      { left: '\\(', right: '\\)', display: false },
+    ],
+    throwOnError: false,
+  });
+  markPendingNumbers();
+
+  const store = new StateStore(parseState(location.hash));
+  const client = new ResultsClient();
+  const updaters: Array<(state: ViewState) => void> = [];
+  const statusListeners: Array<() => void> = [];
+  const add = (figure: FigureHandle) => updaters.push((s) => figure.update(s));
+
+  // toy figures: computed here, no data needed
+  add(renderToyImage(body('toy-image')));
+  add(renderToyBoundary(body('toy-boundary'), store));
+  add(renderToyMirror(body('toy-mirror'), store.state));
+  add(renderToyFit(body('toy-fit'), store));
+  add(renderScoreToLoss(body('score-to-loss'), store.state));
+  add(renderScaledLoss(body('scaled-loss'), store));
+  const centroidFigure = renderAdversarialDistance(body('adversarial-distance'), store.state);
+  add(centroidFigure);
+  add(renderSoftmaxTemperature(body('softmax-temperature'), store));
+  fillToyNumbers();
+
+  // figures fed by artifacts
+  const opening = mountOpening(body('opening', '.opening-slot'), store, client);
+  updaters.push((s) => {
+    opening.update(s);
+    opening.sync(s);
+  });
+  statusListeners.push(() => opening.statusChanged(client.status));
+
+  const mnist = mountMnist(
+    {
+      controls: body('mnist-controls'),
+      figures: body('mnist'),
+      overview: body('pair-overview', '.overview-slot'),
+    },
+    store,
+    client,
+    (path) => {
+      const s = store.state;
+      if (path.classI === s.pair[0] && path.classJ === s.pair[1] && path.loss === s.loss)
+        centroidFigure.setPath(path);
+      if (path.loss === 'hinge' && ['7-9', '0-1'].includes(`${path.classI}-${path.classJ}`))
+        fillPathNumbers(path);
+    },
+  );
+  updaters.push((s) => mnist.update(s));
+  statusListeners.push(() => mnist.statusChanged());
+
+  const teaser = mountTeaser(body('adversarial-teaser', '.teaser-slot'), store, client);
+  updaters.push((s) => teaser.update(s));
+  statusListeners.push(() => teaser.statusChanged(client.status));
+
+  const local = mountLocalLinearity(body('local-linearity'), store, client, fillLocalLinearityNumbers);
+  updaters.push((s) => local.update(s));
+  statusListeners.push(() => local.statusChanged(client.status));
+
+  const lenet = mountLenet(body('lenet'), client, fillLenetNumbers);
+  statusListeners.push(() => lenet.statusChanged());
+
+  const adversarial = mountAdversarial(body('adversarial-examples'), store, client);
+  updaters.push((s) => adversarial.update(s));
+  statusListeners.push(() => adversarial.statusChanged(client.status));
+
+  // the prose quotes 7 vs 9 and 0 vs 1 (hinge) and the adversarial norms: read them when the text comes near
+  const quoted = new Set<string>();
+  const readQuoted = () => {
+    for (const [i, j] of [
+      [7, 9],
+      [0, 1],
+    ]) {
+      const file = svmPathFile('mnist', i, j, 'hinge');
+      if (quoted.has(file) || !client.ready || client.availability(file).state === 'pending') continue;
+      quoted.add(file);
+      client.load(file, registered('l2angle/svm-path')).then(fillPathNumbers, () => quoted.delete(file));
+    }
+  };
+  let quotedNear = false;
+  whenNear(document.getElementById('mnist-title')!, () => {
+    quotedNear = true;
+    readQuoted();
+  });
+  statusListeners.push(() => {
+    if (quotedNear) readQuoted();
+  });
+  let adversarialRead = false;
+  statusListeners.push(() => {
+    const files = client.resultsMatching(/^nn\/adversarial-.+\.json$/);
+    if (adversarialRead || files.length < 2) return;
+    adversarialRead = true;
+    Promise.all(files.map((f) => client.load(f, withSchema(adversarialSchema, 'l2angle/adversarial')))).then(
+      fillAdversarialNumbers,
+      () => {
+        adversarialRead = false;
+      },
+    );
+  });
+
+  // every state change goes to every figure; the figures redraw only what changed
+  store.subscribe((s) => {
+    for (const update of updaters) update(s);
+  });
+
+  const progress = renderProgressPanel(document.getElementById('progress')!);
+  const modeLine = document.getElementById('data-mode')!;
+  client.onStatus((status) => {
+    progress(status, client.mode);
+    modeLine.textContent =
+      client.mode === 'live'
+        ? `Results: live from the l2angle server (${status?.results.length ?? 0} artifacts so far).`
+        : client.mode === 'static'
+          ? `Results: a static copy (${status?.results.length ?? 0} artifacts).`
+          : 'Results: no server found; the toy figures work, the others need `npm start`.';
+    for (const listener of statusListeners) listener();
+  });
+  void client.start();
+
+  followSections(store);
+}
+
+/** Restores the section of the URL, then keeps the URL's section in step with the reader's scrolling. */
+function followSections(store: StateStore): void {
+  const sections = Array.from(document.querySelectorAll<HTMLElement>('main > section[id]'));
+  const wanted = store.state.section;
+  if (wanted) {
+    const target = document.getElementById(wanted);
+    // after layout: figures have just been mounted
+    if (target) requestAnimationFrame(() => target.scrollIntoView());
+  }
+  if (typeof IntersectionObserver === 'undefined') return;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      const visible = entries
+        .filter((e) => e.isIntersecting)
+        .sort((a, b) => a.boundingClientRect.top - b.boundingClientRect.top);
+      if (visible.length > 0) store.set({ section: visible[0].target.id });
+    },
+    { rootMargin: '-40% 0px -55% 0px' },
+  );
+  for (const s of sections) observer.observe(s);
+}
+
+main();

@@ -1,0 +1,191 @@
+// The neural-network figures: the 2-layer network's local scales, the LeNet study (live while it trains) and
+// the targeted adversarial examples, each waiting for its artifact with the progress of the job that writes it.
+import {
+  adversarialSchema,
+  type LocalLinearity,
+  localLinearitySchema,
+} from '../../src/schema/nn-artifacts.js';
+import { type LenetStudy, lenetStudyFile, type TrainingMetrics } from '../../src/schema/training.js';
+import { type ResultsClient, registered, withSchema } from '../data.js';
+import { renderAdversarialExamples } from '../figures/adversarial-examples.js';
+import { renderAdversarialTeaser } from '../figures/adversarial-teaser.js';
+import { type LenetRun, renderLenet, runsOfStudy } from '../figures/lenet.js';
+import { renderLocalLinearity } from '../figures/local-linearity.js';
+import { renderError, renderLoading, renderPlaceholder } from '../progress.js';
+import { dataSlot, multiSlot, type Slot, whenNear } from '../slot.js';
+import type { StateStore, ViewState } from '../state.js';
+
+const ADVERSARIAL = /^nn\/adversarial-(.+)\.json$/;
+const LOCAL_LINEARITY = /^nn\/local-linearity-(.+)\.json$/;
+const LENET_RUNS = [
+  { key: 'low', name: 'LeNet_low', weightDecay: 1e-4 },
+  { key: 'high', name: 'LeNet_high', weightDecay: 1e-1 },
+] as const;
+
+/** The adversarial artifacts present, LeNet_low's first. */
+function adversarialPaths(client: ResultsClient): string[] {
+  return client
+    .resultsMatching(ADVERSARIAL)
+    .sort((a, b) => Number(/high/i.test(a)) - Number(/high/i.test(b)));
+}
+
+const jobLike = (client: ResultsClient, pattern: RegExp) =>
+  client.status?.jobs.find((j) => pattern.test(j.id));
+
+/** Wires the opening's adversarial example. */
+export function mountTeaser(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
+  return dataSlot(
+    client,
+    {
+      container: root,
+      path: (s) => adversarialPaths(client).find((p) => (s.network === 'high' ? /high/i : /low/i).test(p)),
+      parse: withSchema(adversarialSchema, 'l2angle/adversarial'),
+      describe: (s) => `targeted adversarial examples for LeNet_${s.network}`,
+      pendingJob: (c) => jobLike(c, /adversarial/) ?? jobLike(c, new RegExp(`lenet-${store.state.network}`)),
+      render: renderAdversarialTeaser,
+    },
+    store.state,
+  );
+}
+
+/** Wires the local-linearity figure; `onData` hears the artifact (for the numbers in the text). */
+export function mountLocalLinearity(
+  root: HTMLElement,
+  store: StateStore,
+  client: ResultsClient,
+  onData: (data: LocalLinearity) => void,
+): Slot {
+  return dataSlot(
+    client,
+    {
+      container: root,
+      path: () => {
+        const found = client.resultsMatching(LOCAL_LINEARITY);
+        return found.find((p) => p.endsWith('-7-9.json')) ?? found[0];
+      },
+      parse: withSchema(localLinearitySchema, 'l2angle/local-linearity'),
+      describe: () => 'the weight-decay sweep of 2-layer ReLU networks',
+      pendingJob: (c) => jobLike(c, /local-linearity/),
+      render: (container, data) => renderLocalLinearity(container, data, store),
+      onData,
+    },
+    store.state,
+  );
+}
+
+/** Wires the adversarial-examples figure. */
+export function mountAdversarial(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
+  return multiSlot(
+    client,
+    {
+      container: root,
+      paths: () => {
+        const found = adversarialPaths(client);
+        return found.length >= 2 ? found : undefined;
+      },
+      parse: withSchema(adversarialSchema, 'l2angle/adversarial'),
+      describe: () => 'targeted adversarial examples for LeNet_low and LeNet_high',
+      pendingJob: (c) => jobLike(c, /adversarial/) ?? jobLike(c, /lenet/),
+      render: renderAdversarialExamples,
+    },
+    store.state,
+  );
+}
+
+/**
+ * Wires the LeNet figure: the finished study when it exists, else the two training records as they grow
+ * (re-read whenever their job reports another epoch), else the progress of the training.
+ */
+export function mountLenet(
+  root: HTMLElement,
+  client: ResultsClient,
+  onData: (runs: LenetRun[], final: boolean) => void,
+): { statusChanged(): void; update(state: ViewState): void } {
+  let near = false;
+  let shown = '';
+  let busy = false;
+  const studyFile = lenetStudyFile();
+  const metricsFile = (key: string) => `nn/lenet-${key}/metrics.json`;
+
+  const refresh = async () => {
+    if (!near || busy || !client.ready) return;
+    if (client.availability(studyFile).state !== 'pending') {
+      if (shown === 'study') return;
+      busy = true;
+      if (!client.isCached(studyFile)) renderLoading(root, 'the LeNet study');
+      try {
+        const study: LenetStudy = await client.load(studyFile, registered('l2angle/lenet-study'));
+        root.replaceChildren();
+        const runs = runsOfStudy(study);
+        renderLenet(root, runs);
+        shown = 'study';
+        onData(runs, true);
+      } catch (error) {
+        if (client.mode === 'none') renderPlaceholder(root, 'the LeNet study', { state: 'unknown' });
+        else renderError(root, 'the LeNet study', error);
+        shown = 'error';
+      } finally {
+        busy = false;
+      }
+      return;
+    }
+    const present = LENET_RUNS.filter((r) => client.availability(metricsFile(r.key)).state === 'ready');
+    if (present.length === 0) {
+      renderPlaceholder(root, 'LeNet_low and LeNet_high (50 epochs each)', {
+        state: 'pending',
+        job:
+          client.status?.jobs.find((j) => /lenet/.test(j.id) && j.state === 'running') ??
+          client.status?.jobs.find((j) => /lenet/.test(j.id) && j.state !== 'done'),
+      });
+      shown = '';
+      return;
+    }
+    // the training records grow by one epoch at a time: re-read them when their job moves
+    const version = present
+      .map((r) => {
+        const job = client.status?.jobs.find((j) => j.id === `nn:lenet-${r.key}`);
+        return `${r.key}:${job?.done ?? ''}:${job?.state ?? ''}`;
+      })
+      .join('|');
+    if (version === shown) return;
+    busy = true;
+    try {
+      const records: TrainingMetrics[] = [];
+      for (const r of present) {
+        client.invalidate(metricsFile(r.key));
+        records.push(await client.load(metricsFile(r.key), registered('l2angle/lenet-training')));
+      }
+      const runs: LenetRun[] = records.map((m, k) => ({
+        name: present[k].name,
+        weightDecay: m.settings.weightDecay,
+        epochs: m.epochs,
+        epochsPlanned: m.epochsRequested,
+        layers: [],
+        filters: [],
+      }));
+      root.replaceChildren();
+      renderLenet(root, runs);
+      const note = document.createElement('p');
+      note.className = 'figure-note';
+      const running = client.status?.jobs.find((j) => /lenet/.test(j.id) && j.state === 'running');
+      note.textContent = `Training in progress${running ? ` (${running.title}: ${running.done} / ${running.total})` : ''}: the curves grow epoch by epoch; the filters appear when both networks are done.`;
+      root.append(note);
+      shown = version;
+      onData(runs, false);
+    } catch (error) {
+      renderError(root, 'the LeNet training records', error);
+      shown = version;
+    } finally {
+      busy = false;
+    }
+  };
+
+  whenNear(root, () => {
+    near = true;
+    void refresh();
+  });
+  return {
+    statusChanged: () => void refresh(),
+    update: () => {},
+  };
+}

@@ -1,0 +1,183 @@
+// The page's whole view state: one typed object, serialised to the URL's hash so that any view can be shared
+// as a link and restored exactly (the idea of TensorFlow Playground's state.ts). Figures read it and ask for
+// changes through the store; nothing else keeps view state.
+
+/** A loss a linear model was trained with. */
+export type TrainingLoss = 'hinge' | 'softplus';
+
+/** One of the article's two LeNets. */
+export type NetworkKey = 'low' | 'high';
+
+/** Everything a reader can change. */
+export interface ViewState {
+  /** the MNIST pair (I, J), I < J */
+  pair: readonly [number, number];
+  /** the loss of the MNIST paths shown */
+  loss: TrainingLoss;
+  /** c of λ_c = 10^(2 − 0.1 c), 0 … 80 */
+  lambdaIndex: number;
+  /** θ of the toy line L_θ, radians in [0, π/2] */
+  theta: number;
+  /** a of the toy image x of class I (b = 0) */
+  toyA: number;
+  /** the loss of the toy fit */
+  toyLoss: TrainingLoss;
+  /** log10 λ of the toy fit */
+  toyLogLambda: number;
+  /** log10 ‖w‖ of the scaled-loss figure */
+  logNorm: number;
+  /** log10 t of the softmax-temperature figure */
+  logTemperature: number;
+  /** index into the local-linearity sweep's weight decays */
+  decayIndex: number;
+  /** the LeNet whose adversarial example opens the article */
+  network: NetworkKey;
+  /** the section in view (its element id), restored by scrolling */
+  section: string;
+}
+
+/** The view a reader sees first: 7 vs 9, hinge loss, the weakest regularisation. */
+export const DEFAULT_STATE: ViewState = Object.freeze({
+  pair: Object.freeze([7, 9] as const),
+  loss: 'hinge',
+  lambdaIndex: 80,
+  theta: 1.2,
+  toyA: -0.6,
+  toyLoss: 'hinge',
+  toyLogLambda: -4.5,
+  logNorm: 0,
+  logTemperature: 0,
+  decayIndex: 0,
+  network: 'low',
+  section: '',
+});
+
+/** The number of λ values on an MNIST path. */
+export const LAMBDA_COUNT = 81;
+
+/** λ_c = 10^(2 − 0.1 c): c = 0 is the strongest regularisation (100), c = 80 the weakest (1e-6). */
+export function lambdaOf(c: number): number {
+  return 10 ** (2 - 0.1 * c);
+}
+
+/** Serialisation of one field: its key in the URL, how to write it and how to read it back (or reject it). */
+interface Field<K extends keyof ViewState> {
+  key: string;
+  write(value: ViewState[K]): string;
+  read(text: string): ViewState[K] | undefined;
+}
+
+const number =
+  (min: number, max: number, integer = false) =>
+  (text: string): number | undefined => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v)) return undefined;
+    if (integer && !Number.isInteger(v)) return undefined;
+    return Math.min(max, Math.max(min, v));
+  };
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (text: string): T | undefined =>
+    values.find((v) => v === text);
+const short = (v: number) => String(Number(v.toFixed(4)));
+
+const FIELDS: { [K in keyof ViewState]: Field<K> } = {
+  pair: {
+    key: 'pair',
+    write: ([i, j]) => `${i}-${j}`,
+    read: (text) => {
+      const m = /^([0-9])-([0-9])$/.exec(text);
+      if (!m) return undefined;
+      const i = Number(m[1]);
+      const j = Number(m[2]);
+      return i < j ? [i, j] : undefined;
+    },
+  },
+  loss: { key: 'loss', write: String, read: oneOf('hinge', 'softplus') },
+  lambdaIndex: { key: 'c', write: String, read: number(0, LAMBDA_COUNT - 1, true) },
+  theta: { key: 'theta', write: short, read: number(0, Math.PI / 2) },
+  toyA: { key: 'a', write: short, read: number(-1, -0.2) },
+  toyLoss: { key: 'toyloss', write: String, read: oneOf('hinge', 'softplus') },
+  toyLogLambda: { key: 'toylambda', write: short, read: number(-6, -1) },
+  logNorm: { key: 'norm', write: short, read: number(-2, 2) },
+  logTemperature: { key: 't', write: short, read: number(-1, 1) },
+  decayIndex: { key: 'decay', write: String, read: number(0, 99, true) },
+  network: { key: 'net', write: String, read: oneOf('low', 'high') },
+  section: { key: 'section', write: String, read: (text) => (/^[a-z0-9-]*$/.test(text) ? text : undefined) },
+};
+
+/** The state written as a URL hash (every field, so that a link means the same thing in later versions). */
+export function serialiseState(state: ViewState): string {
+  const params = new URLSearchParams();
+  for (const name of Object.keys(FIELDS) as Array<keyof ViewState>) {
+    const field = FIELDS[name] as Field<typeof name>;
+    params.set(field.key, field.write(state[name] as never));
+  }
+  return `#${params.toString()}`;
+}
+
+/** The state of a URL hash: fields that are missing or malformed keep their defaults. */
+export function parseState(hash: string, defaults: ViewState = DEFAULT_STATE): ViewState {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const out: Record<string, unknown> = { ...defaults };
+  for (const name of Object.keys(FIELDS) as Array<keyof ViewState>) {
+    const field = FIELDS[name];
+    const text = params.get(field.key);
+    if (text === null) continue;
+    const value = field.read(text);
+    if (value !== undefined) out[name] = value;
+  }
+  return out as unknown as ViewState;
+}
+
+/** A listener told about every change, with the names of the fields that changed. */
+export type StateListener = (state: ViewState, changed: ReadonlySet<keyof ViewState>) => void;
+
+/** The one place the view state lives; it mirrors itself into the URL hash. */
+export class StateStore {
+  private current: ViewState;
+  private readonly listeners = new Set<StateListener>();
+  private writeTimer: number | undefined;
+
+  constructor(initial: ViewState) {
+    this.current = initial;
+    window.addEventListener('hashchange', () => {
+      if (location.hash === serialiseState(this.current)) return;
+      this.replace(parseState(location.hash));
+    });
+  }
+
+  /** The current state (treat as read-only). */
+  get state(): ViewState {
+    return this.current;
+  }
+
+  /** Changes some fields; listeners run at once, the URL follows a moment later (sliders move fast). */
+  set(patch: Partial<ViewState>): void {
+    this.replace({ ...this.current, ...patch });
+  }
+
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: StateListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private replace(next: ViewState): void {
+    const changed = new Set<keyof ViewState>();
+    for (const name of Object.keys(next) as Array<keyof ViewState>) {
+      const a = this.current[name];
+      const b = next[name];
+      const same = Array.isArray(a) && Array.isArray(b) ? a.join() === b.join() : a === b;
+      if (!same) changed.add(name);
+    }
+    if (changed.size === 0) return;
+    this.current = next;
+    for (const listener of this.listeners) listener(next, changed);
+    window.clearTimeout(this.writeTimer);
+    this.writeTimer = window.setTimeout(() => {
+      // replaceState: moving a slider should not fill the back button's history
+      history.replaceState(null, '', serialiseState(this.current));
+    }, 150);
+  }
+}

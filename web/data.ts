@@ -114,7 +114,11 @@ export class ResultsClient {
 
   /** The job of the status that writes `path`, if the status names one. */
   jobFor(path: string): JobStatus | undefined {
-    return this.current?.jobs.find((job) => job.artifact === path || jobPattern(job.artifact).test(path));
+    // patterns can overlap ("svm/mnist-*-hinge.json" names two jobs): a missing artifact awaits an unfinished one
+    const matches = (this.current?.jobs ?? []).filter(
+      (job) => job.artifact === path || jobPattern(job.artifact).test(path),
+    );
+    return matches.find((job) => job.state !== 'done') ?? matches[0];
   }
 
   /** Fetches, parses and validates an artifact once (later calls share the result). */

@@ -25,7 +25,7 @@ export interface PlaneOptions {
 /** Appends a plane panel with axes and the two zero lines. */
 export function planePanel(parent: HTMLElement, options: PlaneOptions): PlanePanel {
   const width = options.width ?? 400;
-  const margin = { top: options.title ? 28 : 12, right: 14, bottom: 40, left: 46 };
+  const margin = { top: options.title ? 28 : 12, right: 14, bottom: 40, left: 52 };
   const inner = width - margin.left - margin.right;
   const [x0, x1] = options.xDomain;
   const [y0, y1] = options.yDomain;

@@ -23,7 +23,7 @@ export function renderDistanceHistogram(
     label: `Histogram of the signed distances y·d(x) of ${2 * h.perClass} training images to the boundary, with the scaled ${path.loss} loss.`,
     width: 420,
     height: 280,
-    margin: { right: 44 },
+    margin: { right: 54 },
   });
   const x = scaleLinear().domain([h.min, h.max]).range([0, p.width]);
   const y = scaleLinear().range([p.height, 0]);
@@ -36,14 +36,14 @@ export function renderDistanceHistogram(
     .call(axisRight(yLoss).ticks(3));
   p.plot
     .append('text')
-    .attr('class', 'axis-label loss-label')
+    .attr('class', `axis-label loss-label loss-${path.loss}`)
     .attr('transform', `translate(${p.width + 36},${p.height / 2}) rotate(90)`)
     .attr('text-anchor', 'middle')
     .text(`${path.loss} loss f(‖w‖ z)`);
   const bars = p.plot.append('g').attr('class', 'bars');
   p.plot.append('line').attr('class', 'zero-line').attr('x1', x(0)).attr('x2', x(0)).attr('y2', p.height);
   const meanLine = p.plot.append('line').attr('class', 'mean-line').attr('y1', 0).attr('y2', p.height);
-  const meanText = p.plot.append('text').attr('class', 'plane-note').attr('y', 28);
+  const meanText = p.plot.append('text').attr('class', 'plane-note mean-note').attr('y', 14);
   const lossPath = p.plot.append('path').attr('class', `curve loss-${path.loss}`);
   const f = lossFunction(path.loss);
   const zs = range(0, 401).map((k) => h.min + ((h.max - h.min) * k) / 400);
@@ -70,10 +70,8 @@ export function renderDistanceHistogram(
     );
     const mean = UNIT * m.dAdv;
     meanLine.attr('x1', x(mean)).attr('x2', x(mean));
-    const right = x(mean) > 0.65 * p.width;
     meanText
-      .attr('x', x(mean) + (right ? -4 : 4))
-      .attr('text-anchor', right ? 'end' : 'start')
+      .attr('x', 6)
       .text(`mean y·d(x) = ${fixed(mean, 2)} (d_adv = ${fixed(m.dAdv, 3)} on the 0..1 scale)`);
   };
   update(initial);

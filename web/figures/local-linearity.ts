@@ -148,11 +148,12 @@ export function renderLocalLinearity(
   const scaleHist = histogramPanel(dcell(), data.bins.localScale, {
     label: 'Histogram of log10 of the local scale over the training images, for the chosen weight decay.',
     title: 'log₁₀ ‖∇ₓs‖ over the training set',
+    xLabel: 'log₁₀ ‖∇ₓs‖ (0..1 pixel scale)',
   });
   const distHist = histogramPanel(dcell(), data.bins.signedDistance, {
     label: 'Histogram of the signed distance y·d(x) over the training images, for the chosen weight decay.',
     title: 'y·d(x) over the training set',
-    xLabel: data.bins.signedDistance.unit,
+    xLabel: 'y·d(x) (0..255 scale ÷ 100)',
   });
   const filterCell = dcell();
   filterCell.classList.add('filters');

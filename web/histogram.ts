@@ -35,7 +35,7 @@ export function histogramPanel(
   xAxis(p, axisBottom(x).ticks(6), options.xLabel ?? bins.unit);
   const layer = p.plot.append('g');
   const legend = p.plot.append('g').attr('class', 'legend');
-  const note = p.svg.append('text').attr('class', 'panel-note').attr('text-anchor', 'end');
+  const title = p.svg.select<SVGTextElement>('text.panel-title');
   return {
     panel: p,
     draw(series) {
@@ -61,17 +61,9 @@ export function histogramPanel(
           g.append('text').attr('x', 15).attr('y', 9).text(s.label);
         }
       }
-      const outside = series
-        .filter((s) => s.histogram.below + s.histogram.above > 0)
-        .map(
-          (s) =>
-            `${series.length > 1 ? `${s.label}: ` : ''}${s.histogram.below} below, ${s.histogram.above} above`,
-        );
-      const bbox = p.svg.attr('viewBox').split(' ').map(Number);
-      note
-        .attr('x', bbox[2] - 14)
-        .attr('y', 17)
-        .text(outside.length > 0 ? `outside the range: ${outside.join('; ')}` : '');
+      // values outside the bins are counted apart: say how many, never drop them silently
+      const outside = series.reduce((n, s) => n + s.histogram.below + s.histogram.above, 0);
+      title.text(outside > 0 ? `${options.title} · ${outside} outside` : options.title);
     },
   };
 }

@@ -135,7 +135,7 @@ export function renderAdversarialExamples(container: HTMLElement, studies: Adver
   for (const s of sorted) {
     const h = histogramPanel(cell(), s.study.normBins, {
       label: `Histogram of the perturbation norms of the successful attacks on ${networkName(s.network)}.`,
-      title: `${networkName(s.network)}: norms of ${s.study.norms.length} attacks`,
+      title: `${networkName(s.network)}: ${s.study.norms.length} attack norms`,
       xLabel: '‖x′ − x‖ (0..255 scale)',
     });
     h.draw([

@@ -41,7 +41,7 @@ export function renderSoftmaxTemperature(container: HTMLElement, store: StateSto
   });
   const x = scaleLinear().domain([-6, 6]).range([0, a.width]);
   const ya = scaleLinear().domain([0, 1]).range([a.height, 0]);
-  const yb = scaleLinear().domain([0, 6]).range([b.height, 0]);
+  const yb = scaleLinear().domain([0, 6.5]).range([b.height, 0]);
   xAxis(a, axisBottom(x).ticks(6), 'margin m = s_y − s_other');
   xAxis(b, axisBottom(x).ticks(6), 'margin m = s_y − s_other');
   yAxis(a, axisLeft(ya).ticks(5));
@@ -64,7 +64,7 @@ export function renderSoftmaxTemperature(container: HTMLElement, store: StateSto
         'd',
         line<number>(
           (m) => x(m),
-          (m) => yb(Math.min(6.2, -Math.log(rightClassProbability(m, t)))),
+          (m) => yb(Math.min(6.5, -Math.log(rightClassProbability(m, t)))),
         )(ms),
       );
   }
@@ -97,7 +97,7 @@ export function renderSoftmaxTemperature(container: HTMLElement, store: StateSto
       'd',
       line<number>(
         (m) => x(m),
-        (m) => yb(Math.min(6.2, -Math.log(rightClassProbability(m, t)))),
+        (m) => yb(Math.min(6.5, -Math.log(rightClassProbability(m, t)))),
       )(ms),
     );
     // the margin at which p_y reaches 0.95: 1/(1 + 9 e^{−m/t}) = 0.95

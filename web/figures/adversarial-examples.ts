@@ -44,14 +44,22 @@ export function renderAdversarialExamples(container: HTMLElement, studies: Adver
       `${norms.length < s.targeted.length ? `, ${s.targeted.length - norms.length} attack(s) failed` : ''}.`;
     const grid = document.createElement('div');
     grid.className = 'ae-grid';
-    const rowLabel = (text: string) => {
+    // full row names on wide screens, the original article's abbreviations on phones
+    const rowLabel = (text: string, short: string) => {
       const span = document.createElement('span');
       span.className = 'ae-row-label';
-      span.textContent = text;
+      const full = document.createElement('span');
+      full.className = 'label-full';
+      full.textContent = text;
+      const abbreviation = document.createElement('abbr');
+      abbreviation.className = 'label-short';
+      abbreviation.title = text;
+      abbreviation.textContent = short;
+      span.append(full, abbreviation);
       grid.append(span);
     };
     const targeted = [...s.targeted].sort((a, b) => a.digit - b.digit);
-    rowLabel('image');
+    rowLabel('image', 'OI');
     for (const e of targeted) {
       grid.append(
         picture(decodeFloat32(e.original), {
@@ -62,25 +70,25 @@ export function renderAdversarialExamples(container: HTMLElement, studies: Adver
         }).element,
       );
     }
-    rowLabel('adversarial');
+    rowLabel('adversarial', 'AE');
     for (const e of targeted) {
       grid.append(
         picture(decodeFloat32(e.adversarial), {
           map: GREY_255,
           size: 0,
           alt: `adversarial example of the ${e.digit}: classified ${e.predicted} with probability ${fixed(e.probability, 2)}${e.success ? '' : ' (attack failed)'}`,
-          caption: `${e.predicted} ${fixed(100 * e.probability, 0)}%`,
+          caption: `${e.predicted}: ${fixed(e.probability, 2)}`,
         }).element,
       );
     }
-    rowLabel('perturbation');
+    rowLabel('perturbation', 'Pert');
     for (const e of targeted) {
       grid.append(
         picture(decodeFloat32(e.perturbation), {
           map: perturbationMap,
           size: 0,
           alt: `the perturbation of the ${e.digit}, L2 norm ${fixed(e.norm, 0)} on the 0..255 scale`,
-          caption: `‖Δ‖ ${fixed(e.norm, 0)}${e.success ? '' : '✗'}`,
+          caption: `${fixed(e.norm, 0)}${e.success ? '' : '✗'}`,
         }).element,
       );
     }
@@ -135,7 +143,7 @@ export function renderAdversarialExamples(container: HTMLElement, studies: Adver
   for (const s of sorted) {
     const h = histogramPanel(cell(), s.study.normBins, {
       label: `Histogram of the perturbation norms of the successful attacks on ${networkName(s.network)}.`,
-      title: `${networkName(s.network)}: ${s.study.norms.length} attack norms`,
+      title: `${networkName(s.network)}: norms`,
       xLabel: '‖x′ − x‖ (0..255 scale)',
     });
     h.draw([

@@ -36,7 +36,7 @@ export function renderAdversarialTeaser(container: HTMLElement, study: Adversari
   row.append(
     item(
       picture(original, { map: GREY_255, size: 112, alt: `a test image of the digit ${e.digit}` }).element,
-      `${name}: “${e.digit}”`,
+      `a test image of a ${e.digit}`,
     ),
     op('+'),
     item(
@@ -54,7 +54,7 @@ export function renderAdversarialTeaser(container: HTMLElement, study: Adversari
         size: 112,
         alt: `the perturbed image, classified as ${e.predicted} with probability ${fixed(e.probability, 2)}`,
       }).element,
-      `${name}: “${e.predicted}”, p = ${fixed(e.probability, 2)}`,
+      `${name}: “${e.predicted}” with p = ${fixed(e.probability, 2)}`,
     ),
   );
   container.append(row);

@@ -6,6 +6,7 @@ import {
   localLinearitySchema,
 } from '../../src/schema/nn-artifacts.js';
 import { type LenetStudy, lenetStudyFile, type TrainingMetrics } from '../../src/schema/training.js';
+import { controlBar, toggle } from '../controls.js';
 import { type ResultsClient, registered, withSchema } from '../data.js';
 import { renderAdversarialExamples } from '../figures/adversarial-examples.js';
 import { renderAdversarialTeaser } from '../figures/adversarial-teaser.js';
@@ -13,7 +14,7 @@ import { type LenetRun, renderLenet, runsOfStudy } from '../figures/lenet.js';
 import { renderLocalLinearity } from '../figures/local-linearity.js';
 import { renderError, renderLoading, renderPlaceholder } from '../progress.js';
 import { dataSlot, multiSlot, type Slot, whenNear } from '../slot.js';
-import type { StateStore, ViewState } from '../state.js';
+import type { NetworkKey, StateStore, ViewState } from '../state.js';
 
 const ADVERSARIAL = /^nn\/adversarial-(.+)\.json$/;
 const LOCAL_LINEARITY = /^nn\/local-linearity-(.+)\.json$/;
@@ -32,9 +33,20 @@ function adversarialPaths(client: ResultsClient): string[] {
 const jobLike = (client: ResultsClient, pattern: RegExp) =>
   client.status?.jobs.find((j) => pattern.test(j.id));
 
-/** Wires the opening's adversarial example. */
+/** Wires the opening's adversarial example, with a choice of network under it. */
 export function mountTeaser(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
-  return dataSlot(
+  const choice = toggle<NetworkKey>({
+    name: 'teaser-network',
+    label: 'network',
+    choices: [
+      { value: 'low', label: 'LeNet_low' },
+      { value: 'high', label: 'LeNet_high' },
+    ],
+    value: store.state.network,
+    onChange: (network) => store.set({ network }),
+  });
+  root.after(controlBar(choice));
+  const slot = dataSlot(
     client,
     {
       container: root,
@@ -46,6 +58,13 @@ export function mountTeaser(root: HTMLElement, store: StateStore, client: Result
     },
     store.state,
   );
+  return {
+    update(state) {
+      choice.set(state.network);
+      slot.update(state);
+    },
+    statusChanged: slot.statusChanged,
+  };
 }
 
 /** Wires the local-linearity figure; `onData` hears the artifact (for the numbers in the text). */

@@ -3,7 +3,7 @@
 // records (the curves grow epoch by epoch; filters come with the study).
 import { axisBottom, axisLeft, line, max, min, scaleBand, scaleLinear, scaleLog } from 'd3';
 import { decodeFloat32 } from '../../src/schema/encoding.js';
-import type { EpochRecord, LenetStudy } from '../../src/schema/training.js';
+import type { EpochRecord, LenetStudy, TrainingSettings } from '../../src/schema/training.js';
 import { fixed, panel, sig, xAxis, yAxis } from '../chart.js';
 import { divergingFor, picture } from '../pictures.js';
 import type { FigureHandle } from '../slot.js';
@@ -13,6 +13,8 @@ export interface LenetRun {
   /** "LeNet_low" or "LeNet_high" */
   name: string;
   weightDecay: number;
+  /** the training settings (batch, learning rate, momentum, …) */
+  settings: TrainingSettings;
   epochs: EpochRecord[];
   /** epochs the run will have when done */
   epochsPlanned: number;
@@ -27,6 +29,7 @@ export function runsOfStudy(study: LenetStudy): LenetRun[] {
   return study.networks.map((n) => ({
     name: n.name,
     weightDecay: n.settings.weightDecay,
+    settings: n.settings,
     epochs: n.epochs,
     epochsPlanned: n.epochs.length,
     layers: n.layers,

@@ -19,8 +19,8 @@ import type { NetworkKey, StateStore, ViewState } from '../state.js';
 const ADVERSARIAL = /^nn\/adversarial-(.+)\.json$/;
 const LOCAL_LINEARITY = /^nn\/local-linearity-(.+)\.json$/;
 const LENET_RUNS = [
-  { key: 'low', name: 'LeNet_low', weightDecay: 1e-4 },
-  { key: 'high', name: 'LeNet_high', weightDecay: 1e-1 },
+  { key: 'low', name: 'LeNet_low' },
+  { key: 'high', name: 'LeNet_high' },
 ] as const;
 
 /** The adversarial artifacts present, LeNet_low's first. */
@@ -177,6 +177,7 @@ export function mountLenet(
       const runs: LenetRun[] = records.map((m, k) => ({
         name: present[k].name,
         weightDecay: m.settings.weightDecay,
+        settings: m.settings,
         epochs: m.epochs,
         epochsPlanned: m.epochsRequested,
         layers: [],

@@ -40,6 +40,8 @@ export function fillPathNumbers(path: SvmPath): void {
     'mirror-mean-weak': fixed(mirror(weak), 2),
   };
   for (const [name, text] of Object.entries(values)) setNumber(`${key}-${name}`, text);
+  setNumber('mnist-per-class', String(path.perClass));
+  setNumber('mnist-lambda-count', String(path.models.length));
 }
 
 /** The LeNet study's final errors and the ratio of the first layer's weight RMS. */
@@ -57,6 +59,15 @@ export function fillLenetNumbers(runs: LenetRun[], final: boolean): void {
   }
   if (low && high && low.weightRms[0] > 0)
     setNumber('lenet-rms-ratio', sig(high.weightRms[0] / low.weightRms[0], 2));
+  // the settings the runs report, so that the prose describes what was actually trained
+  for (const r of runs) setNumber(`lenet-wd-${/high/i.test(r.name) ? 'high' : 'low'}`, sig(r.weightDecay, 2));
+  const first = runs[0];
+  if (first) {
+    setNumber('lenet-epochs', String(first.epochsPlanned));
+    setNumber('lenet-batch', String(first.settings.batchSize));
+    setNumber('lenet-lr', String(first.settings.learningRate));
+    setNumber('lenet-momentum', String(first.settings.momentum));
+  }
 }
 
 /** The mean norm of the ten targeted examples of each network. */
@@ -66,6 +77,12 @@ export function fillAdversarialNumbers(studies: Adversarial[]): void {
     const norms = s.targeted.filter((e) => e.success).map((e) => e.norm);
     if (norms.length > 0)
       setNumber(`adv-${which}-mean`, fixed(norms.reduce((a, b) => a + b, 0) / norms.length, 0));
+  }
+  const first = studies[0];
+  if (first) {
+    setNumber('adv-confidence', String(first.settings.confidence));
+    setNumber('adv-median-target', String(first.temperature.target));
+    setNumber('adv-step', String(first.settings.stepSize));
   }
 }
 

@@ -31,7 +31,9 @@ export function renderProgressPanel(
   return (status, mode) => {
     const jobs = status?.jobs ?? [];
     const active = jobs.filter((j) => j.state === 'running' || j.state === 'waiting' || j.state === 'failed');
-    if (mode !== 'live' || active.length === 0) {
+    // nothing moving (all done, or a server that only serves): the figures' placeholders say the rest
+    const moving = jobs.some((j) => j.state === 'running' || j.state === 'failed');
+    if (mode !== 'live' || active.length === 0 || !moving) {
       host.hidden = true;
       return;
     }
@@ -41,7 +43,7 @@ export function renderProgressPanel(
       running?.etaSeconds !== undefined ? ` · ${formatDuration(running.etaSeconds)} left on this one` : '';
     toggle.textContent = running
       ? `Computing ${jobs.indexOf(running) + 1} of ${jobs.length}: ${running.title}${eta}`
-      : `${active.length} computation${active.length > 1 ? 's' : ''} waiting (none running)`;
+      : `${jobs.filter((j) => j.state === 'failed').length} failed, ${jobs.filter((j) => j.state === 'waiting').length} waiting`;
     setOpen(chosen ?? (running !== undefined && window.innerWidth > 760));
     list.replaceChildren(...active.map(jobRow));
   };

@@ -17,11 +17,3 @@ export function markPendingNumbers(): void {
     el.title = 'computed from results that are not available yet';
   }
 }
-
-/** The keys the page quotes that are still waiting for data (for tests and the console). */
-export function pendingNumbers(): string[] {
-  return Array.from(
-    document.querySelectorAll<HTMLElement>('[data-num]:not(.filled)'),
-    (el) => el.dataset.num ?? '',
-  );
-}

@@ -2,7 +2,7 @@
 // button reads the others that exist, one by one). Below the diagonal: ½‖j − i‖, the d_adv of the
 // nearest-centroid classifier (λ → ∞), from the dataset-geometry artifact.
 import { interpolateBlues, interpolateOranges, scaleSequential } from 'd3';
-import { type DatasetGeometry, type SvmPath, svmPathFile } from '../../src/schema/artifacts.js';
+import type { DatasetGeometry, SvmPath } from '../../src/schema/artifacts.js';
 import { fixed, panel } from '../chart.js';
 import { type ResultsClient, registered } from '../data.js';
 import type { TrainingLoss, ViewState } from '../state.js';
@@ -179,16 +179,4 @@ export function renderPairOverview(
     },
     statusChanged: draw,
   };
-}
-
-/** The geometry artifact's path. */
-export const GEOMETRY_FILE = 'geometry/mnist.json';
-
-/** Whether a pair's path of a loss is listed by the status. */
-export function pathListed(
-  client: ResultsClient,
-  pair: readonly [number, number],
-  loss: TrainingLoss,
-): boolean {
-  return client.availability(svmPathFile('mnist', pair[0], pair[1], loss)).state === 'ready';
 }

@@ -10,9 +10,9 @@ const KC = 256;
 const MC = 64;
 const NC = 512;
 
-/** Bytes of scratch memory that sgemmPacked needs. */
+/** Bytes of scratch memory that sgemmPacked needs: the two panels and the edge tile. */
 export function packedWorkBytes(): i32 {
-  return (MC * KC + KC * NC) * 4;
+  return (MC * KC + KC * NC + MR * NR) * 4;
 }
 
 /**
@@ -35,7 +35,8 @@ export function sgemmPacked(
 ): void {
   const ap = work;
   const bp = work + <usize>(MC * KC * 4);
-  const tile = memory.data(MR * NR * 4, 16);
+  // the edge tile lives in `work` too, so that threads sharing one memory never share scratch
+  const tile = work + <usize>((MC * KC + KC * NC) * 4);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {

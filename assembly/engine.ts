@@ -1,0 +1,813 @@
+// The LeNet training engine (AssemblyScript, wasm SIMD, built into build/engine.wasm with a shared imported
+// memory so that worker threads train on one copy of the weights).
+//
+// Activations are channels-last (HWC) per image: a 5×5 patch of a 20-channel map is then five contiguous runs
+// of 100 floats, so the convolutions read their patches straight from the maps (no im2col copies) and a
+// pooled gradient can be routed to the one position that won its window without scanning zeros.
+// Internal weight layouts (the trainer converts from and to the reference layers' [out][in][kh][kw]):
+//   conv1 [tap = ky·5 + kx][20 channels]          conv2 [50][ky][kx][20]  (one 500-float row per filter)
+//   fc1   [500][(y·4 + x)·50 + c]                  fc2   [10][500]
+// Every pointer is a byte offset into the shared memory; nothing here allocates.
+import { packedWorkBytes, sgemmPacked } from './kernels';
+
+export { packedWorkBytes, sgemmPacked };
+
+// LeNet's shapes (SPEC §4): 28×28 → conv 5×5 ×20 → 24×24 → pool → 12×12 → conv 5×5 ×50 → 8×8 → pool → 4×4 →
+// fc 800→500 → ReLU → fc 500→10.
+const IN = 28;
+const C1 = 20;
+const H1 = 24;
+const P1 = 12;
+const C2 = 50;
+const H2 = 8;
+const P2 = 4;
+const F_IN = 800;
+const HIDDEN = 500;
+const CLASSES = 10;
+/** one patch row of conv2: 5 taps × 20 channels, contiguous in an HWC map */
+const ROW2 = 100;
+/** conv2's filter length (5 patch rows) */
+const K2 = 500;
+/** conv2's filters packed in panels of 8 output channels (the last one padded with zeros) */
+const PANELS2 = 7;
+
+// ---------------------------------------------------------------------------------------------------------
+// Convolutions
+
+/**
+ * conv1 forward for one image: out (24×24×20) = bias + Σ_taps x(28×28) · w[tap][20]. Two neighbouring output
+ * positions share each loaded filter row, so the 20 channels (5 f32x4) of both stay in registers.
+ */
+export function conv1Forward(x: usize, w: usize, bias: usize, out: usize): void {
+  const bias0 = v128.load(bias);
+  const bias1 = v128.load(bias, 16);
+  const bias2 = v128.load(bias, 32);
+  const bias3 = v128.load(bias, 48);
+  const bias4 = v128.load(bias, 64);
+  let o = out;
+  for (let oy = 0; oy < H1; oy++) {
+    for (let ox = 0; ox < H1; ox += 2) {
+      let a0 = bias0;
+      let a1 = bias1;
+      let a2 = bias2;
+      let a3 = bias3;
+      let a4 = bias4;
+      let d0 = bias0;
+      let d1 = bias1;
+      let d2 = bias2;
+      let d3 = bias3;
+      let d4 = bias4;
+      let xr = x + ((<usize>(oy * IN + ox)) << 2);
+      let wp = w;
+      for (let ky = 0; ky < 5; ky++) {
+        let xs = xr;
+        for (let kx = 0; kx < 5; kx++) {
+          const s0 = v128.load32_splat(xs);
+          const s1 = v128.load32_splat(xs, 4);
+          let b = v128.load(wp);
+          a0 = f32x4.add(a0, f32x4.mul(s0, b));
+          d0 = f32x4.add(d0, f32x4.mul(s1, b));
+          b = v128.load(wp, 16);
+          a1 = f32x4.add(a1, f32x4.mul(s0, b));
+          d1 = f32x4.add(d1, f32x4.mul(s1, b));
+          b = v128.load(wp, 32);
+          a2 = f32x4.add(a2, f32x4.mul(s0, b));
+          d2 = f32x4.add(d2, f32x4.mul(s1, b));
+          b = v128.load(wp, 48);
+          a3 = f32x4.add(a3, f32x4.mul(s0, b));
+          d3 = f32x4.add(d3, f32x4.mul(s1, b));
+          b = v128.load(wp, 64);
+          a4 = f32x4.add(a4, f32x4.mul(s0, b));
+          d4 = f32x4.add(d4, f32x4.mul(s1, b));
+          xs += 4;
+          wp += C1 * 4;
+        }
+        xr += IN * 4;
+      }
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+      v128.store(o, a4, 64);
+      v128.store(o, d0, 80);
+      v128.store(o, d1, 96);
+      v128.store(o, d2, 112);
+      v128.store(o, d3, 128);
+      v128.store(o, d4, 144);
+      o += 2 * C1 * 4;
+    }
+  }
+}
+
+/**
+ * conv1's weight gradient for one image, added into dw[tap][20]: Σ over the 576 output positions of
+ * x(position + tap) · g(position), two taps at a time so that 10 accumulators stay in registers.
+ */
+export function conv1WeightGrad(x: usize, g: usize, dw: usize): void {
+  for (let t = 0; t < 25; t += 2) {
+    const pair = t + 1 < 25;
+    const ta = (<usize>(((t / 5) | 0) * IN + (t % 5))) << 2;
+    const t2 = pair ? t + 1 : t;
+    const tb = (<usize>(((t2 / 5) | 0) * IN + (t2 % 5))) << 2;
+    const rowA = dw + <usize>(t * C1 * 4);
+    const rowB = dw + <usize>(t2 * C1 * 4);
+    let a0 = v128.load(rowA);
+    let a1 = v128.load(rowA, 16);
+    let a2 = v128.load(rowA, 32);
+    let a3 = v128.load(rowA, 48);
+    let a4 = v128.load(rowA, 64);
+    let d0 = f32x4.splat(0);
+    let d1 = f32x4.splat(0);
+    let d2 = f32x4.splat(0);
+    let d3 = f32x4.splat(0);
+    let d4 = f32x4.splat(0);
+    let gp = g;
+    for (let oy = 0; oy < H1; oy++) {
+      let xa = x + ta + ((<usize>(oy * IN)) << 2);
+      let xb = x + tb + ((<usize>(oy * IN)) << 2);
+      const end = xa + H1 * 4;
+      while (xa < end) {
+        const s0 = v128.load32_splat(xa);
+        const s1 = v128.load32_splat(xb);
+        let b = v128.load(gp);
+        a0 = f32x4.add(a0, f32x4.mul(s0, b));
+        d0 = f32x4.add(d0, f32x4.mul(s1, b));
+        b = v128.load(gp, 16);
+        a1 = f32x4.add(a1, f32x4.mul(s0, b));
+        d1 = f32x4.add(d1, f32x4.mul(s1, b));
+        b = v128.load(gp, 32);
+        a2 = f32x4.add(a2, f32x4.mul(s0, b));
+        d2 = f32x4.add(d2, f32x4.mul(s1, b));
+        b = v128.load(gp, 48);
+        a3 = f32x4.add(a3, f32x4.mul(s0, b));
+        d3 = f32x4.add(d3, f32x4.mul(s1, b));
+        b = v128.load(gp, 64);
+        a4 = f32x4.add(a4, f32x4.mul(s0, b));
+        d4 = f32x4.add(d4, f32x4.mul(s1, b));
+        xa += 4;
+        xb += 4;
+        gp += C1 * 4;
+      }
+    }
+    v128.store(rowA, a0);
+    v128.store(rowA, a1, 16);
+    v128.store(rowA, a2, 32);
+    v128.store(rowA, a3, 48);
+    v128.store(rowA, a4, 64);
+    if (pair) {
+      v128.store(rowB, f32x4.add(v128.load(rowB), d0));
+      v128.store(rowB, f32x4.add(v128.load(rowB, 16), d1), 16);
+      v128.store(rowB, f32x4.add(v128.load(rowB, 32), d2), 32);
+      v128.store(rowB, f32x4.add(v128.load(rowB, 48), d3), 48);
+      v128.store(rowB, f32x4.add(v128.load(rowB, 64), d4), 64);
+    }
+  }
+}
+
+/** Packs conv2's filters w[50][500] into 7 panels [panel][500][8] (the layout conv2Forward streams). */
+export function packConv2(w: usize, out: usize): void {
+  let q = out;
+  for (let jp = 0; jp < PANELS2; jp++) {
+    for (let k = 0; k < K2; k++) {
+      for (let s = 0; s < 8; s++) {
+        const o = jp * 8 + s;
+        store<f32>(q, o < C2 ? load<f32>(w + ((<usize>(o * K2 + k)) << 2)) : 0);
+        q += 4;
+      }
+    }
+  }
+}
+
+/**
+ * conv2 forward for one image: out (8×8×50) = bias + conv(x (12×12×20), w). Tiles of 4 neighbouring output
+ * positions × 8 channels (8 f32x4 accumulators, V8's register file holds no more); each position's patch
+ * row is 100 contiguous floats of x, read in place.
+ */
+export function conv2Forward(x: usize, panels: usize, bias: usize, out: usize, tile: usize): void {
+  for (let jp = 0; jp < PANELS2; jp++) {
+    const panel = panels + <usize>(jp * K2 * 32);
+    const bias0 = v128.load(bias + ((<usize>jp) << 5));
+    const bias1 = v128.load(bias + ((<usize>jp) << 5), 16);
+    const full = jp * 8 + 8 <= C2;
+    for (let oy = 0; oy < H2; oy++) {
+      for (let ox = 0; ox < H2; ox += 4) {
+        let c00 = bias0;
+        let c01 = bias1;
+        let c10 = bias0;
+        let c11 = bias1;
+        let c20 = bias0;
+        let c21 = bias1;
+        let c30 = bias0;
+        let c31 = bias1;
+        let bp = panel;
+        let xr = x + ((<usize>((oy * P1 + ox) * C1)) << 2);
+        for (let ky = 0; ky < 5; ky++) {
+          let a = xr;
+          const end = a + ROW2 * 4;
+          while (a < end) {
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            const x0 = v128.load32_splat(a);
+            const x1 = v128.load32_splat(a, C1 * 4);
+            const x2 = v128.load32_splat(a, 2 * C1 * 4);
+            const x3 = v128.load32_splat(a, 3 * C1 * 4);
+            c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+            c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+            c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+            c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+            c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+            c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+            c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+            c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+            a += 4;
+            bp += 32;
+          }
+          xr += P1 * C1 * 4;
+        }
+        const o = out + ((<usize>((oy * H2 + ox) * C2 + jp * 8)) << 2);
+        if (full) {
+          v128.store(o, c00);
+          v128.store(o, c01, 16);
+          v128.store(o, c10, C2 * 4);
+          v128.store(o, c11, C2 * 4 + 16);
+          v128.store(o, c20, 2 * C2 * 4);
+          v128.store(o, c21, 2 * C2 * 4 + 16);
+          v128.store(o, c30, 3 * C2 * 4);
+          v128.store(o, c31, 3 * C2 * 4 + 16);
+        } else {
+          // the last panel holds C2 − 48 real channels: spill and copy those
+          v128.store(tile, c00);
+          v128.store(tile, c10, 32);
+          v128.store(tile, c20, 64);
+          v128.store(tile, c30, 96);
+          for (let r = 0; r < 4; r++) {
+            for (let s = 0; s < C2 - 48; s++) {
+              store<f32>(o + ((<usize>(r * C2 + s)) << 2), load<f32>(tile + ((<usize>(r * 8 + s)) << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * conv2's weight gradient for one image, added into dw[50][500], using that only the position that won
+ * each pooling window has a gradient: dw[o] += Σ_windows g(window, o) · patch(winner(window, o)).
+ * 4× fewer multiply-adds than the dense product with the unpooled gradient.
+ */
+export function conv2PooledWeightGrad(x: usize, g: usize, arg: usize, dw: usize, scratch: usize): void {
+  for (let o = 0; o < C2; o++) {
+    // the windows of channel o with a gradient: (patch address, gradient)
+    let m = 0;
+    for (let win = 0; win < P2 * P2; win++) {
+      const gv = load<f32>(g + ((<usize>(win * C2 + o)) << 2));
+      if (gv === 0) continue;
+      const p = load<i32>(arg + ((<usize>(win * C2 + o)) << 2));
+      const py = p >> 3;
+      const px = p & 7;
+      store<i32>(scratch + ((<usize>m) << 3), <i32>x + (py * P1 + px) * C1 * 4);
+      store<f32>(scratch + ((<usize>m) << 3), gv, 4);
+      m++;
+    }
+    if (m === 0) continue;
+    const end = scratch + ((<usize>m) << 3);
+    for (let ky = 0; ky < 5; ky++) {
+      const row = dw + ((<usize>((o * 5 + ky) * ROW2)) << 2);
+      const shift = (<usize>(ky * P1 * C1)) << 2;
+      for (let t = 0; t < ROW2; t += 20) {
+        const d = row + ((<usize>t) << 2);
+        let a0 = v128.load(d);
+        let a1 = v128.load(d, 16);
+        let a2 = v128.load(d, 32);
+        let a3 = v128.load(d, 48);
+        let a4 = v128.load(d, 64);
+        const off = shift + ((<usize>t) << 2);
+        for (let e = scratch; e < end; e += 8) {
+          const src = <usize>load<i32>(e) + off;
+          const s = v128.load32_splat(e, 4);
+          a0 = f32x4.add(a0, f32x4.mul(s, v128.load(src)));
+          a1 = f32x4.add(a1, f32x4.mul(s, v128.load(src, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(s, v128.load(src, 32)));
+          a3 = f32x4.add(a3, f32x4.mul(s, v128.load(src, 48)));
+          a4 = f32x4.add(a4, f32x4.mul(s, v128.load(src, 64)));
+        }
+        v128.store(d, a0);
+        v128.store(d, a1, 16);
+        v128.store(d, a2, 32);
+        v128.store(d, a3, 48);
+        v128.store(d, a4, 64);
+      }
+    }
+  }
+}
+
+/**
+ * conv2's input gradient for one image into dx (12×12×20, zeroed by the caller), again only from the
+ * winning positions: the (channel, gradient) pairs are sorted by position first, so each patch of dx is
+ * loaded once and all filters that reach it are added in registers.
+ */
+export function conv2PooledInputGrad(w: usize, g: usize, arg: usize, dx: usize, scratch: usize): void {
+  const positions = H2 * H2;
+  const counts = scratch;
+  const entries = scratch + ((<usize>(positions + 1)) << 2);
+  memory.fill(counts, 0, (positions + 1) << 2);
+  for (let i = 0; i < P2 * P2 * C2; i++) {
+    const p = load<i32>(arg + ((<usize>i) << 2));
+    store<i32>(counts + ((<usize>(p + 1)) << 2), load<i32>(counts + ((<usize>(p + 1)) << 2)) + 1);
+  }
+  // counts[p] becomes the first entry of position p, then the end of it while filling
+  for (let p = 1; p <= positions; p++) {
+    store<i32>(
+      counts + ((<usize>p) << 2),
+      load<i32>(counts + ((<usize>p) << 2)) + load<i32>(counts + ((<usize>(p - 1)) << 2)),
+    );
+  }
+  for (let i = 0; i < P2 * P2 * C2; i++) {
+    const p = load<i32>(arg + ((<usize>i) << 2));
+    const slot = load<i32>(counts + ((<usize>p) << 2));
+    store<i32>(counts + ((<usize>p) << 2), slot + 1);
+    const o = i % C2;
+    store<i32>(entries + ((<usize>slot) << 3), <i32>w + o * K2 * 4);
+    store<f32>(entries + ((<usize>slot) << 3), load<f32>(g + ((<usize>i) << 2)), 4);
+  }
+  // now counts[p] is the end of position p's entries and counts[p − 1] its start (0 for p = 0)
+  let start = entries;
+  for (let p = 0; p < positions; p++) {
+    const end = entries + ((<usize>load<i32>(counts + ((<usize>p) << 2))) << 3);
+    if (end > start) {
+      const py = p >> 3;
+      const px = p & 7;
+      for (let ky = 0; ky < 5; ky++) {
+        const base = dx + ((<usize>(((py + ky) * P1 + px) * C1)) << 2);
+        const shift = (<usize>(ky * ROW2)) << 2;
+        for (let t = 0; t < ROW2; t += 20) {
+          const d = base + ((<usize>t) << 2);
+          let a0 = v128.load(d);
+          let a1 = v128.load(d, 16);
+          let a2 = v128.load(d, 32);
+          let a3 = v128.load(d, 48);
+          let a4 = v128.load(d, 64);
+          const off = shift + ((<usize>t) << 2);
+          for (let e = start; e < end; e += 8) {
+            const src = <usize>load<i32>(e) + off;
+            const s = v128.load32_splat(e, 4);
+            a0 = f32x4.add(a0, f32x4.mul(s, v128.load(src)));
+            a1 = f32x4.add(a1, f32x4.mul(s, v128.load(src, 16)));
+            a2 = f32x4.add(a2, f32x4.mul(s, v128.load(src, 32)));
+            a3 = f32x4.add(a3, f32x4.mul(s, v128.load(src, 48)));
+            a4 = f32x4.add(a4, f32x4.mul(s, v128.load(src, 64)));
+          }
+          v128.store(d, a0);
+          v128.store(d, a1, 16);
+          v128.store(d, a2, 32);
+          v128.store(d, a3, 48);
+          v128.store(d, a4, 64);
+        }
+      }
+    }
+    start = end;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pooling, ReLU, softmax cross-entropy, bias sums
+
+/**
+ * 2×2 max pooling with stride 2 over an HWC map (h×w×c): out ((h/2)×(w/2)×c) and, per output value, the
+ * position (y·w + x) of the input that won; strict comparisons in the order (0,0), (0,1), (1,0), (1,1), so
+ * ties go to the first, as in the reference layer.
+ */
+export function maxPoolForward(x: usize, h: i32, w: i32, c: i32, out: usize, arg: usize): void {
+  const oh = h >> 1;
+  const ow = w >> 1;
+  const rowBytes = (<usize>(w * c)) << 2;
+  const colBytes = (<usize>c) << 2;
+  const vec = c & ~3;
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      const p00 = 2 * oy * w + 2 * ox;
+      const src = x + ((<usize>(p00 * c)) << 2);
+      const dst = (<usize>((oy * ow + ox) * c)) << 2;
+      const i00 = i32x4.splat(p00);
+      const i01 = i32x4.splat(p00 + 1);
+      const i10 = i32x4.splat(p00 + w);
+      const i11 = i32x4.splat(p00 + w + 1);
+      let ch = 0;
+      for (; ch < vec; ch += 4) {
+        const s = src + ((<usize>ch) << 2);
+        let best = v128.load(s);
+        let idx = i00;
+        let v = v128.load(s + colBytes);
+        let m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m);
+        idx = v128.bitselect(i01, idx, m);
+        v = v128.load(s + rowBytes);
+        m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m);
+        idx = v128.bitselect(i10, idx, m);
+        v = v128.load(s + rowBytes + colBytes);
+        m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m);
+        idx = v128.bitselect(i11, idx, m);
+        v128.store(out + dst + ((<usize>ch) << 2), best);
+        v128.store(arg + dst + ((<usize>ch) << 2), idx);
+      }
+      for (; ch < c; ch++) {
+        const s = src + ((<usize>ch) << 2);
+        let best = load<f32>(s);
+        let idx = p00;
+        let v = load<f32>(s + colBytes);
+        if (v > best) {
+          best = v;
+          idx = p00 + 1;
+        }
+        v = load<f32>(s + rowBytes);
+        if (v > best) {
+          best = v;
+          idx = p00 + w;
+        }
+        v = load<f32>(s + rowBytes + colBytes);
+        if (v > best) {
+          best = v;
+          idx = p00 + w + 1;
+        }
+        store<f32>(out + dst + ((<usize>ch) << 2), best);
+        store<i32>(arg + dst + ((<usize>ch) << 2), idx);
+      }
+    }
+  }
+}
+
+/** Routes a pooled gradient g (count×c) back to the winners: dx[arg·c + ch] = g (dx zeroed by the caller). */
+export function maxPoolBackward(g: usize, arg: usize, count: i32, c: i32, dx: usize): void {
+  let i = 0;
+  for (let q = 0; q < count; q++) {
+    for (let ch = 0; ch < c; ch++) {
+      const p = load<i32>(arg + ((<usize>i) << 2));
+      store<f32>(dx + ((<usize>(p * c + ch)) << 2), load<f32>(g + ((<usize>i) << 2)));
+      i++;
+    }
+  }
+}
+
+/** out[j] += Σ_i g[i][j] for a rows × cols matrix (the bias gradients). */
+export function addColumnSums(g: usize, rows: i32, cols: i32, out: usize): void {
+  const vec = cols & ~3;
+  let j = 0;
+  for (; j < vec; j += 4) {
+    let s = f32x4.splat(0);
+    let p = g + ((<usize>j) << 2);
+    for (let i = 0; i < rows; i++) {
+      s = f32x4.add(s, v128.load(p));
+      p += (<usize>cols) << 2;
+    }
+    const d = out + ((<usize>j) << 2);
+    v128.store(d, f32x4.add(v128.load(d), s));
+  }
+  for (; j < cols; j++) {
+    let s: f32 = 0;
+    for (let i = 0; i < rows; i++) s += load<f32>(g + ((<usize>(i * cols + j)) << 2));
+    const d = out + ((<usize>j) << 2);
+    store<f32>(d, load<f32>(d) + s);
+  }
+}
+
+/** Sets every row of a rows × cols matrix to the bias (the start of C += A·B for a layer with biases). */
+export function fillRows(c: usize, rows: i32, cols: i32, bias: usize): void {
+  const bytes = (<usize>cols) << 2;
+  for (let i = 0; i < rows; i++) memory.copy(c + <usize>i * bytes, bias, bytes);
+}
+
+/** x ← max(x, 0) over count values (count a multiple of 4). */
+export function reluForward(x: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  const end = x + ((<usize>count) << 2);
+  for (let p = x; p < end; p += 16) v128.store(p, f32x4.max(v128.load(p), zero));
+}
+
+/** g ← g where the ReLU's output y was positive, else 0 (count a multiple of 4). */
+export function reluBackward(g: usize, y: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  for (let k: usize = 0; k < (<usize>count) << 2; k += 16) {
+    const m = f32x4.gt(v128.load(y + k), zero);
+    v128.store(g + k, v128.and(v128.load(g + k), m));
+  }
+}
+
+/**
+ * Softmax cross-entropy of n rows of class scores s (n × classes) against integer labels: grad = (softmax −
+ * onehot) · scale; adds the summed loss (Float64) at result and the count of rows whose first largest score
+ * is not the label at result + 8 (i32). Float64 inside, as the reference does.
+ */
+export function softmaxCrossEntropy(
+  s: usize,
+  labels: usize,
+  n: i32,
+  classes: i32,
+  scale: f32,
+  grad: usize,
+  result: usize,
+): void {
+  let total: f64 = 0;
+  let errors = 0;
+  for (let b = 0; b < n; b++) {
+    const row = s + ((<usize>(b * classes)) << 2);
+    const y = load<i32>(labels + ((<usize>b) << 2));
+    let max: f64 = load<f32>(row);
+    let arg = 0;
+    for (let k = 1; k < classes; k++) {
+      const v: f64 = load<f32>(row + ((<usize>k) << 2));
+      if (v > max) {
+        max = v;
+        arg = k;
+      }
+    }
+    if (arg !== y) errors++;
+    let z: f64 = 0;
+    for (let k = 0; k < classes; k++) z += Math.exp(<f64>load<f32>(row + ((<usize>k) << 2)) - max);
+    total += Math.log(z) - (<f64>load<f32>(row + ((<usize>y) << 2)) - max);
+    const g = grad + ((<usize>(b * classes)) << 2);
+    for (let k = 0; k < classes; k++) {
+      const p = Math.exp(<f64>load<f32>(row + ((<usize>k) << 2)) - max) / z;
+      store<f32>(g + ((<usize>k) << 2), <f32>((p - (k === y ? 1 : 0)) * <f64>scale));
+    }
+  }
+  store<f64>(result, load<f64>(result) + total);
+  store<i32>(result + 8, load<i32>(result + 8) + errors);
+}
+
+/**
+ * MatConvNet's momentum step over count values (a multiple of 4): g = Σ_t grads_t (threads' partial
+ * gradients, summed in thread order so that the result never depends on timing), v ← μv − λw − g,
+ * w ← w + ηv.
+ */
+export function sgdUpdate(
+  w: usize,
+  v: usize,
+  grads: usize,
+  gradStride: usize,
+  threads: i32,
+  count: i32,
+  eta: f32,
+  mu: f32,
+  decay: f32,
+): void {
+  const e = f32x4.splat(eta);
+  const m = f32x4.splat(mu);
+  const l = f32x4.splat(decay);
+  for (let k: usize = 0; k < (<usize>count) << 2; k += 16) {
+    let g = v128.load(grads + k);
+    for (let t = 1; t < threads; t++) g = f32x4.add(g, v128.load(grads + <usize>t * gradStride + k));
+    const wk = v128.load(w + k);
+    const vk = f32x4.sub(f32x4.sub(f32x4.mul(m, v128.load(v + k)), f32x4.mul(l, wk)), g);
+    v128.store(v + k, vk);
+    v128.store(w + k, f32x4.add(wk, f32x4.mul(e, vk)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The network: parameter layout, activation arena, and the per-thread phases
+
+/** Float offsets of the 8 parameters in the flat arrays (weights, velocities, gradients), each padded to 8. */
+const PARAM_LENGTHS: StaticArray<i32> = [
+  25 * C1,
+  C1,
+  C2 * K2,
+  C2,
+  HIDDEN * F_IN,
+  HIDDEN,
+  CLASSES * HIDDEN,
+  CLASSES,
+];
+
+function padded(count: i32): i32 {
+  return (count + 7) & ~7;
+}
+
+/** Number of LeNet parameter tensors (weight and bias of its four layers). */
+export function paramCount(): i32 {
+  return PARAM_LENGTHS.length;
+}
+
+/** Values in parameter tensor i. */
+export function paramLength(i: i32): i32 {
+  return PARAM_LENGTHS[i];
+}
+
+/** Float offset of parameter tensor i in the flat arrays. */
+export function paramOffset(i: i32): i32 {
+  let offset = 0;
+  for (let k = 0; k < i; k++) offset += padded(PARAM_LENGTHS[k]);
+  return offset;
+}
+
+/** Floats in one flat parameter (or velocity, or gradient) array. */
+export function paramFloats(): i32 {
+  return paramOffset(PARAM_LENGTHS.length);
+}
+
+// per-image blocks of the arena (floats or i32): pool1's winners and output, pool2's winners
+const IMG_ARG1 = 0;
+const IMG_X1 = IMG_ARG1 + P1 * P1 * C1;
+const IMG_ARG2 = IMG_X1 + P1 * P1 * C1;
+const IMG_FLOATS = IMG_ARG2 + P2 * P2 * C2;
+// one-image temporaries
+const TMP_OUT1 = 0;
+const TMP_OUT2 = TMP_OUT1 + H1 * H1 * C1;
+const TMP_DX1 = TMP_OUT2 + H2 * H2 * C2;
+const TMP_G1 = TMP_DX1 + P1 * P1 * C1;
+const TMP_TILE = TMP_G1 + H1 * H1 * C1;
+const TMP_FLOATS = TMP_TILE + 32;
+
+/** Byte size of the activation arena of a thread that processes up to `capacity` images at once. */
+export function arenaBytes(capacity: i32): i32 {
+  const perImage = IMG_FLOATS + F_IN + HIDDEN + CLASSES + CLASSES + HIDDEN + F_IN;
+  return (capacity * perImage + TMP_FLOATS + 64) * 4;
+}
+
+/** Byte size of a thread's packed conv2 filters. */
+export function packedBytes(): i32 {
+  return PANELS2 * K2 * 8 * 4;
+}
+
+/** Byte size of a thread's small scratch (sorted gradient entries). */
+export function scratchBytes(): i32 {
+  return (H2 * H2 + 1 + 2 * P2 * P2 * C2 + 16) * 4;
+}
+
+// The context of one thread: i32 fields, written by the trainer.
+const CTX_N = 0; // images this thread processes now
+const CTX_TOTAL = 1; // images in the whole batch (the mean's denominator)
+const CTX_X = 2; // this thread's first input image (n × 784 f32, 0..255 minus the mean image)
+const CTX_LABELS = 3; // its labels (n × i32)
+const CTX_LOGITS = 4; // where its logits go (n × 10)
+const CTX_PARAMS = 5; // the shared flat parameters
+const CTX_GRADS = 6; // this thread's flat gradient
+const CTX_PACKED = 7; // this thread's packed conv2 filters
+const CTX_ARENA = 8; // activations
+const CTX_CAPACITY = 9; // images the arena holds
+const CTX_WORK = 10; // GEMM panels
+const CTX_SCRATCH = 11;
+const CTX_RESULT = 12; // f64 loss sum, then i32 errors
+const CTX_VELOCITY = 13; // shared flat velocities
+const CTX_GRAD0 = 14; // thread 0's gradient; thread t's is at + t · stride
+const CTX_GRAD_STRIDE = 15;
+const CTX_THREADS = 16;
+const CTX_FROM = 17; // the slice of the flat parameters this thread updates (floats, multiples of 8)
+const CTX_TO = 18;
+const CTX_ETA = 19; // f32
+const CTX_MU = 20; // f32
+const CTX_DECAY = 21; // f32
+/** Bytes of a thread context. */
+export function contextBytes(): i32 {
+  return 128;
+}
+
+/** The first byte past the module's static data: the trainer lays out everything from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+function field(ctx: usize, index: i32): usize {
+  return <usize>load<i32>(ctx + ((<usize>index) << 2));
+}
+
+function param(ctx: usize, base: i32, i: i32): usize {
+  return field(ctx, base) + ((<usize>paramOffset(i)) << 2);
+}
+
+/** Forward pass of this thread's images up to the logits; leaves what backward needs in the arena. */
+function forward(ctx: usize): void {
+  const n = <i32>field(ctx, CTX_N);
+  const capacity = <i32>field(ctx, CTX_CAPACITY);
+  const arena = field(ctx, CTX_ARENA);
+  const images = arena;
+  const f = images + ((<usize>(capacity * IMG_FLOATS)) << 2);
+  const hid = f + ((<usize>(capacity * F_IN)) << 2);
+  const s = hid + ((<usize>(capacity * HIDDEN)) << 2);
+  const tmp =
+    arena + ((<usize>((IMG_FLOATS + F_IN + HIDDEN + CLASSES + CLASSES + HIDDEN + F_IN) * capacity)) << 2);
+  const packed = field(ctx, CTX_PACKED);
+  const work = field(ctx, CTX_WORK);
+  packConv2(param(ctx, CTX_PARAMS, 2), packed);
+  const w1 = param(ctx, CTX_PARAMS, 0);
+  const b1 = param(ctx, CTX_PARAMS, 1);
+  const b2 = param(ctx, CTX_PARAMS, 3);
+  const x = field(ctx, CTX_X);
+  for (let i = 0; i < n; i++) {
+    const img = images + ((<usize>(i * IMG_FLOATS)) << 2);
+    const out1 = tmp + (TMP_OUT1 << 2);
+    const out2 = tmp + (TMP_OUT2 << 2);
+    conv1Forward(x + ((<usize>(i * IN * IN)) << 2), w1, b1, out1);
+    maxPoolForward(out1, H1, H1, C1, img + (IMG_X1 << 2), img + (IMG_ARG1 << 2));
+    conv2Forward(img + (IMG_X1 << 2), packed, b2, out2, tmp + (TMP_TILE << 2));
+    maxPoolForward(out2, H2, H2, C2, f + ((<usize>(i * F_IN)) << 2), img + (IMG_ARG2 << 2));
+  }
+  // fc1: hid = relu(f · W3ᵀ + b3); fc2: s = hid · W4ᵀ + b4
+  fillRows(hid, n, HIDDEN, param(ctx, CTX_PARAMS, 5));
+  sgemmPacked(n, HIDDEN, F_IN, f, F_IN, 1, param(ctx, CTX_PARAMS, 4), 1, F_IN, hid, HIDDEN, work);
+  reluForward(hid, n * HIDDEN);
+  fillRows(s, n, CLASSES, param(ctx, CTX_PARAMS, 7));
+  sgemmPacked(n, CLASSES, HIDDEN, hid, HIDDEN, 1, param(ctx, CTX_PARAMS, 6), 1, HIDDEN, s, CLASSES, work);
+  const logits = field(ctx, CTX_LOGITS);
+  if (logits !== 0) memory.copy(logits, s, (<usize>(n * CLASSES)) << 2);
+}
+
+/** Logits of this thread's images (phase 3). */
+export function lenetForward(ctx: usize): void {
+  forward(ctx);
+}
+
+/**
+ * Forward and backward pass of this thread's images (phase 1): this thread's gradient holds the sum over its
+ * images of each image's share of the batch-mean gradient; the loss sum and errors go to the result.
+ */
+export function lenetTrain(ctx: usize): void {
+  const n = <i32>field(ctx, CTX_N);
+  const capacity = <i32>field(ctx, CTX_CAPACITY);
+  const arena = field(ctx, CTX_ARENA);
+  const images = arena;
+  const f = images + ((<usize>(capacity * IMG_FLOATS)) << 2);
+  const hid = f + ((<usize>(capacity * F_IN)) << 2);
+  const s = hid + ((<usize>(capacity * HIDDEN)) << 2);
+  const gs = s + ((<usize>(capacity * CLASSES)) << 2);
+  const gh = gs + ((<usize>(capacity * CLASSES)) << 2);
+  const gf = gh + ((<usize>(capacity * HIDDEN)) << 2);
+  const tmp = gf + ((<usize>(capacity * F_IN)) << 2);
+  const work = field(ctx, CTX_WORK);
+  const scratch = field(ctx, CTX_SCRATCH);
+  const result = field(ctx, CTX_RESULT);
+  const grads = field(ctx, CTX_GRADS);
+  memory.fill(grads, 0, (<usize>paramFloats()) << 2);
+  store<f64>(result, 0);
+  store<i32>(result + 8, 0);
+  if (n === 0) return;
+  forward(ctx);
+  const total = <i32>field(ctx, CTX_TOTAL);
+  softmaxCrossEntropy(s, field(ctx, CTX_LABELS), n, CLASSES, <f32>(1.0 / <f64>total), gs, result);
+  // fc2: dW4 += gsᵀ · hid, db4 += Σ gs, gh = gs · W4 masked by the ReLU
+  sgemmPacked(CLASSES, HIDDEN, n, gs, 1, CLASSES, hid, HIDDEN, 1, param(ctx, CTX_GRADS, 6), HIDDEN, work);
+  addColumnSums(gs, n, CLASSES, param(ctx, CTX_GRADS, 7));
+  memory.fill(gh, 0, (<usize>(n * HIDDEN)) << 2);
+  sgemmPacked(n, HIDDEN, CLASSES, gs, CLASSES, 1, param(ctx, CTX_PARAMS, 6), HIDDEN, 1, gh, HIDDEN, work);
+  reluBackward(gh, hid, n * HIDDEN);
+  // fc1: dW3 += ghᵀ · f, db3 += Σ gh, gf = gh · W3
+  sgemmPacked(HIDDEN, F_IN, n, gh, 1, HIDDEN, f, F_IN, 1, param(ctx, CTX_GRADS, 4), F_IN, work);
+  addColumnSums(gh, n, HIDDEN, param(ctx, CTX_GRADS, 5));
+  memory.fill(gf, 0, (<usize>(n * F_IN)) << 2);
+  sgemmPacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, param(ctx, CTX_PARAMS, 4), F_IN, 1, gf, F_IN, work);
+  // the convolutions, one image at a time
+  const x = field(ctx, CTX_X);
+  const w2 = param(ctx, CTX_PARAMS, 2);
+  const dw1 = param(ctx, CTX_GRADS, 0);
+  const db1 = param(ctx, CTX_GRADS, 1);
+  const dw2 = param(ctx, CTX_GRADS, 2);
+  const db2 = param(ctx, CTX_GRADS, 3);
+  const dx1 = tmp + (TMP_DX1 << 2);
+  const g1 = tmp + (TMP_G1 << 2);
+  for (let i = 0; i < n; i++) {
+    const img = images + ((<usize>(i * IMG_FLOATS)) << 2);
+    const g2 = gf + ((<usize>(i * F_IN)) << 2);
+    addColumnSums(g2, P2 * P2, C2, db2);
+    conv2PooledWeightGrad(img + (IMG_X1 << 2), g2, img + (IMG_ARG2 << 2), dw2, scratch);
+    memory.fill(dx1, 0, P1 * P1 * C1 * 4);
+    conv2PooledInputGrad(w2, g2, img + (IMG_ARG2 << 2), dx1, scratch);
+    addColumnSums(dx1, P1 * P1, C1, db1);
+    memory.fill(g1, 0, H1 * H1 * C1 * 4);
+    maxPoolBackward(dx1, img + (IMG_ARG1 << 2), P1 * P1, C1, g1);
+    conv1WeightGrad(x + ((<usize>(i * IN * IN)) << 2), g1, dw1);
+  }
+}
+
+/** The momentum step on this thread's slice of the flat parameters (phase 2), after every thread's phase 1. */
+export function lenetUpdate(ctx: usize): void {
+  const from = <i32>field(ctx, CTX_FROM);
+  const to = <i32>field(ctx, CTX_TO);
+  const params = field(ctx, CTX_PARAMS);
+  const velocity = field(ctx, CTX_VELOCITY);
+  const grad0 = field(ctx, CTX_GRAD0);
+  const stride = field(ctx, CTX_GRAD_STRIDE);
+  const threads = <i32>field(ctx, CTX_THREADS);
+  const eta = load<f32>(ctx + (CTX_ETA << 2));
+  const mu = load<f32>(ctx + (CTX_MU << 2));
+  const decay = load<f32>(ctx + (CTX_DECAY << 2));
+  for (let i = 0; i < PARAM_LENGTHS.length; i++) {
+    const start = max(from, paramOffset(i));
+    const end = min(to, paramOffset(i) + padded(PARAM_LENGTHS[i]));
+    if (end <= start) continue;
+    const off = (<usize>start) << 2;
+    // even tensors are weights (decayed), odd ones biases
+    sgdUpdate(
+      params + off,
+      velocity + off,
+      grad0 + off,
+      stride,
+      threads,
+      end - start,
+      eta,
+      mu,
+      i % 2 === 0 ? decay : 0,
+    );
+  }
+}

@@ -811,3 +811,42 @@ export function lenetUpdate(ctx: usize): void {
     );
   }
 }
+
+/**
+ * The f32x4 multiply-add ceiling of this core for wasm SIMD, in the micro-kernels' own pattern: 8 accumulators
+ * c += x·b with x splat-loaded from a 128-byte block that stays in L1 and b in registers, no stores;
+ * `iterations` × 64 flops. Returns a lane so that the work cannot be optimised away.
+ */
+export function simdPeak(iterations: i32, block: usize): f32 {
+  // b from memory, not constants: V8 would rematerialise constant vectors inside the loop
+  const b0 = v128.load(block, 64);
+  const b1 = v128.load(block, 80);
+  const b2 = v128.load(block, 96);
+  const b3 = v128.load(block, 112);
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let c2 = f32x4.splat(0);
+  let c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0);
+  let c5 = f32x4.splat(0);
+  let c6 = f32x4.splat(0);
+  let c7 = f32x4.splat(0);
+  for (let i = 0; i < iterations; i++) {
+    const p = block + ((<usize>(i & 7)) << 3);
+    const x0 = v128.load32_splat(p);
+    const x1 = v128.load32_splat(p, 4);
+    c0 = f32x4.add(c0, f32x4.mul(x0, b0));
+    c1 = f32x4.add(c1, f32x4.mul(x0, b1));
+    c2 = f32x4.add(c2, f32x4.mul(x0, b2));
+    c3 = f32x4.add(c3, f32x4.mul(x0, b3));
+    c4 = f32x4.add(c4, f32x4.mul(x1, b0));
+    c5 = f32x4.add(c5, f32x4.mul(x1, b1));
+    c6 = f32x4.add(c6, f32x4.mul(x1, b2));
+    c7 = f32x4.add(c7, f32x4.mul(x1, b3));
+  }
+  const s = f32x4.add(
+    f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)),
+    f32x4.add(f32x4.add(c4, c5), f32x4.add(c6, c7)),
+  );
+  return f32x4.extract_lane(s, 0);
+}

@@ -1,9 +1,12 @@
 // `npm run bench -- svm [--pair 7-9] [--runs 3] [--all]`: our exact 81-λ path against scikit-learn on the
 // same pair and λ grid, in one run, printing both times (medians) and the ratio; with --all, also the wall
 // time and peak memory of `l2angle svm --all` for both losses into a scratch results folder.
+// `npm run bench -- gemm`: the packed GEMM on LeNet's shapes.
+// `npm run bench -- lenet [--runs 5] [--threads 2] [--steps 20] [--no-kernels]`: LenetTrainer against PyTorch,
+// then each engine kernel against the wasm SIMD ceiling (bench/lenet.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/data/dataset.js';
@@ -13,6 +16,7 @@ import { computeSvmPath } from '../src/experiments/svm-run.js';
 import type { TrainingLoss } from '../src/math/losses.js';
 import { lambdaGrid } from '../src/schema/artifacts.js';
 import { gemmGflops, LENET_SHAPES } from './gemm.js';
+import { benchLenetKernels, benchLenetTraining } from './lenet.js';
 import { pythonWith } from './python.js';
 
 function median(values: number[]): number {
@@ -95,15 +99,18 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     pair: { type: 'string', default: '7-9' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string' },
     loss: { type: 'string', default: 'both' },
     all: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '20' },
+    kernels: { type: 'boolean', default: true },
   },
 });
 const what = positionals[0] ?? 'svm';
 const losses: TrainingLoss[] = values.loss === 'both' ? ['hinge', 'softplus'] : [values.loss as TrainingLoss];
 if (what === 'svm') {
-  benchSvm(values.pair, Number(values.runs), losses);
+  benchSvm(values.pair, Number(values.runs ?? 3), losses);
   if (values.all) benchAll(losses);
 } else if (what === 'gemm') {
   console.log('wasm SIMD packed sgemm, 4×8 f32x4 micro-kernel, one thread, median of 7, GFLOP/s:');
@@ -116,7 +123,15 @@ if (what === 'svm') {
     ].map(([ta, tb]) => gemmGflops(m, n, k, ta, tb).toFixed(1).padStart(7));
     console.log(`  ${name.padEnd(34)} ${rates.join('')}`);
   }
+} else if (what === 'lenet') {
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1, 5, 15 min) before the runs`,
+  );
+  await benchLenetTraining(Number(values.runs ?? 5), Number(values.threads), Number(values.steps));
+  if (values.kernels) benchLenetKernels();
 } else {
-  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm)`);
+  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet)`);
   process.exit(2);
 }

@@ -35,8 +35,9 @@ const PANELS2 = 7;
 // Convolutions
 
 /**
- * conv1 forward for one image: out (24×24×20) = bias + Σ_taps x(28×28) · w[tap][20]. Two neighbouring output
- * positions share each loaded filter row, so the 20 channels (5 f32x4) of both stay in registers.
+ * conv1 forward for one image: out (24×24×20) = bias + Σ_taps x(28×28) · w[tap][20]. Channels 0–15 in tiles of
+ * 2 neighbouring positions × 16 channels, channels 16–19 in tiles of 6 positions × 4 channels: at most 8
+ * accumulators, so that V8's 15 usable vector registers hold the whole tile with its operands.
  */
 export function conv1Forward(x: usize, w: usize, bias: usize, out: usize): void {
   const bias0 = v128.load(bias);
@@ -44,24 +45,23 @@ export function conv1Forward(x: usize, w: usize, bias: usize, out: usize): void 
   const bias2 = v128.load(bias, 32);
   const bias3 = v128.load(bias, 48);
   const bias4 = v128.load(bias, 64);
-  let o = out;
   for (let oy = 0; oy < H1; oy++) {
+    const xrow = x + ((<usize>(oy * IN)) << 2);
+    const orow = out + ((<usize>(oy * H1 * C1)) << 2);
     for (let ox = 0; ox < H1; ox += 2) {
       let a0 = bias0;
       let a1 = bias1;
       let a2 = bias2;
       let a3 = bias3;
-      let a4 = bias4;
       let d0 = bias0;
       let d1 = bias1;
       let d2 = bias2;
       let d3 = bias3;
-      let d4 = bias4;
-      let xr = x + ((<usize>(oy * IN + ox)) << 2);
+      let xr = xrow + ((<usize>ox) << 2);
       let wp = w;
       for (let ky = 0; ky < 5; ky++) {
-        let xs = xr;
-        for (let kx = 0; kx < 5; kx++) {
+        const end = xr + 20;
+        for (let xs = xr; xs < end; xs += 4) {
           const s0 = v128.load32_splat(xs);
           const s1 = v128.load32_splat(xs, 4);
           let b = v128.load(wp);
@@ -76,92 +76,161 @@ export function conv1Forward(x: usize, w: usize, bias: usize, out: usize): void 
           b = v128.load(wp, 48);
           a3 = f32x4.add(a3, f32x4.mul(s0, b));
           d3 = f32x4.add(d3, f32x4.mul(s1, b));
-          b = v128.load(wp, 64);
-          a4 = f32x4.add(a4, f32x4.mul(s0, b));
-          d4 = f32x4.add(d4, f32x4.mul(s1, b));
-          xs += 4;
           wp += C1 * 4;
         }
         xr += IN * 4;
       }
+      const o = orow + ((<usize>(ox * C1)) << 2);
       v128.store(o, a0);
       v128.store(o, a1, 16);
       v128.store(o, a2, 32);
       v128.store(o, a3, 48);
-      v128.store(o, a4, 64);
       v128.store(o, d0, 80);
       v128.store(o, d1, 96);
       v128.store(o, d2, 112);
       v128.store(o, d3, 128);
-      v128.store(o, d4, 144);
-      o += 2 * C1 * 4;
+    }
+    for (let ox = 0; ox < H1; ox += 6) {
+      let a0 = bias4;
+      let a1 = bias4;
+      let a2 = bias4;
+      let a3 = bias4;
+      let a4 = bias4;
+      let a5 = bias4;
+      let xr = xrow + ((<usize>ox) << 2);
+      let wp = w + 64;
+      for (let ky = 0; ky < 5; ky++) {
+        const end = xr + 20;
+        for (let xs = xr; xs < end; xs += 4) {
+          const b = v128.load(wp);
+          a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(xs), b));
+          a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(xs, 4), b));
+          a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(xs, 8), b));
+          a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(xs, 12), b));
+          a4 = f32x4.add(a4, f32x4.mul(v128.load32_splat(xs, 16), b));
+          a5 = f32x4.add(a5, f32x4.mul(v128.load32_splat(xs, 20), b));
+          wp += C1 * 4;
+        }
+        xr += IN * 4;
+      }
+      const o = orow + ((<usize>(ox * C1 + 16)) << 2);
+      v128.store(o, a0);
+      v128.store(o, a1, C1 * 4);
+      v128.store(o, a2, 2 * C1 * 4);
+      v128.store(o, a3, 3 * C1 * 4);
+      v128.store(o, a4, 4 * C1 * 4);
+      v128.store(o, a5, 5 * C1 * 4);
     }
   }
 }
 
 /**
  * conv1's weight gradient for one image, added into dw[tap][20]: Σ over the 576 output positions of
- * x(position + tap) · g(position), two taps at a time so that 10 accumulators stay in registers.
+ * x(position + tap) · g(position). Channels 0–15 two taps at a time, channels 16–19 six taps at a time (at
+ * most 8 accumulators, as in conv1Forward), over bands of 4 output rows so that the band of g (7.5 KB) stays in
+ * L1 while every tap passes over it.
  */
 export function conv1WeightGrad(x: usize, g: usize, dw: usize): void {
-  for (let t = 0; t < 25; t += 2) {
-    const pair = t + 1 < 25;
-    const ta = (<usize>(((t / 5) | 0) * IN + (t % 5))) << 2;
-    const t2 = pair ? t + 1 : t;
-    const tb = (<usize>(((t2 / 5) | 0) * IN + (t2 % 5))) << 2;
-    const rowA = dw + <usize>(t * C1 * 4);
-    const rowB = dw + <usize>(t2 * C1 * 4);
-    let a0 = v128.load(rowA);
-    let a1 = v128.load(rowA, 16);
-    let a2 = v128.load(rowA, 32);
-    let a3 = v128.load(rowA, 48);
-    let a4 = v128.load(rowA, 64);
-    let d0 = f32x4.splat(0);
-    let d1 = f32x4.splat(0);
-    let d2 = f32x4.splat(0);
-    let d3 = f32x4.splat(0);
-    let d4 = f32x4.splat(0);
-    let gp = g;
-    for (let oy = 0; oy < H1; oy++) {
-      let xa = x + ta + ((<usize>(oy * IN)) << 2);
-      let xb = x + tb + ((<usize>(oy * IN)) << 2);
-      const end = xa + H1 * 4;
-      while (xa < end) {
-        const s0 = v128.load32_splat(xa);
-        const s1 = v128.load32_splat(xb);
-        let b = v128.load(gp);
-        a0 = f32x4.add(a0, f32x4.mul(s0, b));
-        d0 = f32x4.add(d0, f32x4.mul(s1, b));
-        b = v128.load(gp, 16);
-        a1 = f32x4.add(a1, f32x4.mul(s0, b));
-        d1 = f32x4.add(d1, f32x4.mul(s1, b));
-        b = v128.load(gp, 32);
-        a2 = f32x4.add(a2, f32x4.mul(s0, b));
-        d2 = f32x4.add(d2, f32x4.mul(s1, b));
-        b = v128.load(gp, 48);
-        a3 = f32x4.add(a3, f32x4.mul(s0, b));
-        d3 = f32x4.add(d3, f32x4.mul(s1, b));
-        b = v128.load(gp, 64);
-        a4 = f32x4.add(a4, f32x4.mul(s0, b));
-        d4 = f32x4.add(d4, f32x4.mul(s1, b));
-        xa += 4;
-        xb += 4;
-        gp += C1 * 4;
+  for (let band = 0; band < H1; band += 4) {
+    const gband = g + ((<usize>(band * H1 * C1)) << 2);
+    const xband = x + ((<usize>(band * IN)) << 2);
+    for (let t = 0; t < 25; t += 2) {
+      const pair = t < 24;
+      const ta = tapOffset(t);
+      const shift = pair ? tapOffset(t + 1) - ta : 0;
+      const rowA = dw + <usize>(t * C1 * 4);
+      const rowB = rowA + C1 * 4;
+      let a0 = v128.load(rowA);
+      let a1 = v128.load(rowA, 16);
+      let a2 = v128.load(rowA, 32);
+      let a3 = v128.load(rowA, 48);
+      let d0 = f32x4.splat(0);
+      let d1 = f32x4.splat(0);
+      let d2 = f32x4.splat(0);
+      let d3 = f32x4.splat(0);
+      let gp = gband;
+      for (let oy = 0; oy < 4; oy++) {
+        let xa = xband + ta + ((<usize>(oy * IN)) << 2);
+        const end = xa + H1 * 4;
+        while (xa < end) {
+          const s0 = v128.load32_splat(xa);
+          const s1 = v128.load32_splat(xa + shift);
+          let b = v128.load(gp);
+          a0 = f32x4.add(a0, f32x4.mul(s0, b));
+          d0 = f32x4.add(d0, f32x4.mul(s1, b));
+          b = v128.load(gp, 16);
+          a1 = f32x4.add(a1, f32x4.mul(s0, b));
+          d1 = f32x4.add(d1, f32x4.mul(s1, b));
+          b = v128.load(gp, 32);
+          a2 = f32x4.add(a2, f32x4.mul(s0, b));
+          d2 = f32x4.add(d2, f32x4.mul(s1, b));
+          b = v128.load(gp, 48);
+          a3 = f32x4.add(a3, f32x4.mul(s0, b));
+          d3 = f32x4.add(d3, f32x4.mul(s1, b));
+          xa += 4;
+          gp += C1 * 4;
+        }
+      }
+      v128.store(rowA, a0);
+      v128.store(rowA, a1, 16);
+      v128.store(rowA, a2, 32);
+      v128.store(rowA, a3, 48);
+      if (pair) {
+        v128.store(rowB, f32x4.add(v128.load(rowB), d0));
+        v128.store(rowB, f32x4.add(v128.load(rowB, 16), d1), 16);
+        v128.store(rowB, f32x4.add(v128.load(rowB, 32), d2), 32);
+        v128.store(rowB, f32x4.add(v128.load(rowB, 48), d3), 48);
       }
     }
-    v128.store(rowA, a0);
-    v128.store(rowA, a1, 16);
-    v128.store(rowA, a2, 32);
-    v128.store(rowA, a3, 48);
-    v128.store(rowA, a4, 64);
-    if (pair) {
-      v128.store(rowB, f32x4.add(v128.load(rowB), d0));
-      v128.store(rowB, f32x4.add(v128.load(rowB, 16), d1), 16);
-      v128.store(rowB, f32x4.add(v128.load(rowB, 32), d2), 32);
-      v128.store(rowB, f32x4.add(v128.load(rowB, 48), d3), 48);
-      v128.store(rowB, f32x4.add(v128.load(rowB, 64), d4), 64);
+    // channels 16–19: taps t … t + 5 share each loaded gradient vector; taps past 24 read tap 24 again and
+    // are dropped
+    for (let t = 0; t < 25; t += 6) {
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let a4 = f32x4.splat(0);
+      let a5 = f32x4.splat(0);
+      const o0 = tapOffset(t);
+      const o1 = tapOffset(min(t + 1, 24)) - o0;
+      const o2 = tapOffset(min(t + 2, 24)) - o0;
+      const o3 = tapOffset(min(t + 3, 24)) - o0;
+      const o4 = tapOffset(min(t + 4, 24)) - o0;
+      const o5 = tapOffset(min(t + 5, 24)) - o0;
+      let gp = gband + 64;
+      for (let oy = 0; oy < 4; oy++) {
+        let xa = xband + o0 + ((<usize>(oy * IN)) << 2);
+        const end = xa + H1 * 4;
+        while (xa < end) {
+          const b = v128.load(gp);
+          a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(xa), b));
+          a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(xa + o1), b));
+          a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(xa + o2), b));
+          a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(xa + o3), b));
+          a4 = f32x4.add(a4, f32x4.mul(v128.load32_splat(xa + o4), b));
+          a5 = f32x4.add(a5, f32x4.mul(v128.load32_splat(xa + o5), b));
+          xa += 4;
+          gp += C1 * 4;
+        }
+      }
+      const row = dw + 64;
+      addOne(row + <usize>(t * C1 * 4), a0);
+      if (t + 1 < 25) addOne(row + <usize>((t + 1) * C1 * 4), a1);
+      if (t + 2 < 25) addOne(row + <usize>((t + 2) * C1 * 4), a2);
+      if (t + 3 < 25) addOne(row + <usize>((t + 3) * C1 * 4), a3);
+      if (t + 4 < 25) addOne(row + <usize>((t + 4) * C1 * 4), a4);
+      if (t + 5 < 25) addOne(row + <usize>((t + 5) * C1 * 4), a5);
     }
   }
+}
+
+/** Byte offset in a 28-wide image of conv1's tap t = ky·5 + kx. */
+function tapOffset(t: i32): usize {
+  return (<usize>(((t / 5) | 0) * IN + (t % 5))) << 2;
+}
+
+function addOne(p: usize, a: v128): void {
+  v128.store(p, f32x4.add(v128.load(p), a));
 }
 
 /** Packs conv2's filters w[50][500] into 7 panels [panel][500][8] (the layout conv2Forward streams). */

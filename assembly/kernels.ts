@@ -59,10 +59,52 @@ export function sgemmPacked(
   }
 }
 
+// Packing runs once per block but touches every element: the common strides (a row-major operand, or a
+// transposed one) move 4×4 blocks with SIMD transposes; anything else, and the ragged edges, go one by one.
+
+/** The 4×4 transpose of the rows r0…r3, stored as 4 consecutive vectors at `out`. */
+function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, out: usize, stride: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(out + stride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(out + 2 * stride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 function packA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, out: usize): void {
   let q = out;
   for (let ir = 0; ir < mc; ir += MR) {
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (ir + MR <= mc) {
+      const base = a + ((<usize>(i0 + ir) * <usize>rsA + <usize>p0 * <usize>csA) << 2);
+      if (csA === 1) {
+        // rows of A are contiguous: transpose 4 rows × 4 columns at a time
+        const row = (<usize>rsA) << 2;
+        for (; p + 4 <= kc; p += 4) {
+          const s = base + ((<usize>p) << 2);
+          storeTransposed(
+            v128.load(s),
+            v128.load(s + row),
+            v128.load(s + 2 * row),
+            v128.load(s + 3 * row),
+            q,
+            16,
+          );
+          q += 64;
+        }
+      } else if (rsA === 1) {
+        // A is transposed in memory: the 4 rows of column p are contiguous
+        const col = (<usize>csA) << 2;
+        for (; p < kc; p++) {
+          v128.store(q, v128.load(base + <usize>p * col));
+          q += 16;
+        }
+      }
+    }
+    for (; p < kc; p++) {
       for (let r = 0; r < MR; r++) {
         const i = ir + r;
         const v: f32 =
@@ -77,7 +119,45 @@ function packA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, i0: i32, p0: i32,
 function packB(kc: i32, nc: i32, b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, out: usize): void {
   let q = out;
   for (let jr = 0; jr < nc; jr += NR) {
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (jr + NR <= nc) {
+      const base = b + ((<usize>p0 * <usize>rsB + <usize>(j0 + jr) * <usize>csB) << 2);
+      if (csB === 1) {
+        // rows of B are contiguous: copy 8 values per row
+        const row = (<usize>rsB) << 2;
+        for (; p < kc; p++) {
+          const s = base + <usize>p * row;
+          v128.store(q, v128.load(s));
+          v128.store(q, v128.load(s, 16), 16);
+          q += 32;
+        }
+      } else if (rsB === 1) {
+        // B is transposed in memory: columns are contiguous, transpose two 4×4 blocks per 4 rows
+        const col = (<usize>csB) << 2;
+        for (; p + 4 <= kc; p += 4) {
+          const s = base + ((<usize>p) << 2);
+          storeTransposed(
+            v128.load(s),
+            v128.load(s + col),
+            v128.load(s + 2 * col),
+            v128.load(s + 3 * col),
+            q,
+            32,
+          );
+          const h = s + 4 * col;
+          storeTransposed(
+            v128.load(h),
+            v128.load(h + col),
+            v128.load(h + 2 * col),
+            v128.load(h + 3 * col),
+            q + 16,
+            32,
+          );
+          q += 128;
+        }
+      }
+    }
+    for (; p < kc; p++) {
       const row = b + <usize>(p0 + p) * <usize>rsB * 4;
       for (let s = 0; s < NR; s++) {
         const j = jr + s;
@@ -107,7 +187,9 @@ function microKernel(
   let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0);
   let c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  // one pointer drives the loop: V8 then keeps the loop overhead to two adds and a compare
+  const end = ap + ((<usize>kc) << 4);
+  while (ap < end) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     const x0 = v128.load32_splat(ap);

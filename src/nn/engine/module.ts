@@ -17,8 +17,8 @@ export interface EngineExports {
   lenetTrain(ctx: number): void;
   lenetForward(ctx: number): void;
   lenetUpdate(ctx: number): void;
-  /** a register-only f32x4 multiply-add loop of iterations × 96 flops (the bench's ceiling) */
-  simdPeak(iterations: number, seed: number): number;
+  /** the micro-kernels' multiply-add pattern on L1 data, iterations × 64 flops (the bench's ceiling) */
+  simdPeak(iterations: number, block: number): number;
   conv1Forward(x: number, w: number, bias: number, out: number): void;
   conv1WeightGrad(x: number, g: number, dw: number): void;
   packConv2(w: number, out: number): void;

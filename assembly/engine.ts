@@ -28,8 +28,8 @@ const CLASSES = 10;
 const ROW2 = 100;
 /** conv2's filter length (5 patch rows) */
 const K2 = 500;
-/** conv2's filters packed in panels of 8 output channels (the last one padded with zeros) */
-const PANELS2 = 7;
+/** conv2's filters packed in 6 panels of 8 output channels, then one of 4 (channels 48, 49 and two zeros) */
+const PANELS2 = 6;
 
 // ---------------------------------------------------------------------------------------------------------
 // Convolutions
@@ -233,12 +233,13 @@ function addOne(p: usize, a: v128): void {
   v128.store(p, f32x4.add(v128.load(p), a));
 }
 
-/** Packs conv2's filters w[50][500] into 7 panels [panel][500][8] (the layout conv2Forward streams). */
+/** Packs conv2's filters w[50][500] into 6 panels [500][8] and one [500][4] (the layout conv2Forward streams). */
 export function packConv2(w: usize, out: usize): void {
   let q = out;
-  for (let jp = 0; jp < PANELS2; jp++) {
+  for (let jp = 0; jp <= PANELS2; jp++) {
+    const width = jp < PANELS2 ? 8 : 4;
     for (let k = 0; k < K2; k++) {
-      for (let s = 0; s < 8; s++) {
+      for (let s = 0; s < width; s++) {
         const o = jp * 8 + s;
         store<f32>(q, o < C2 ? load<f32>(w + ((<usize>(o * K2 + k)) << 2)) : 0);
         q += 4;
@@ -248,16 +249,16 @@ export function packConv2(w: usize, out: usize): void {
 }
 
 /**
- * conv2 forward for one image: out (8×8×50) = bias + conv(x (12×12×20), w). Tiles of 4 neighbouring output
- * positions × 8 channels (8 f32x4 accumulators, V8's register file holds no more); each position's patch
- * row is 100 contiguous floats of x, read in place.
+ * conv2 forward for one image: out (8×8×50) = bias + conv(x (12×12×20), w). Channels 0–47 in tiles of 4
+ * neighbouring output positions × 8 channels (8 f32x4 accumulators: V8's register file holds no more), the
+ * last 2 channels in tiles of 4 positions × 4 channels; each position's patch row is 100 contiguous floats of
+ * x, read in place.
  */
-export function conv2Forward(x: usize, panels: usize, bias: usize, out: usize, tile: usize): void {
+export function conv2Forward(x: usize, panels: usize, bias: usize, out: usize): void {
   for (let jp = 0; jp < PANELS2; jp++) {
     const panel = panels + <usize>(jp * K2 * 32);
     const bias0 = v128.load(bias + ((<usize>jp) << 5));
     const bias1 = v128.load(bias + ((<usize>jp) << 5), 16);
-    const full = jp * 8 + 8 <= C2;
     for (let oy = 0; oy < H2; oy++) {
       for (let ox = 0; ox < H2; ox += 4) {
         let c00 = bias0;
@@ -294,28 +295,47 @@ export function conv2Forward(x: usize, panels: usize, bias: usize, out: usize, t
           xr += P1 * C1 * 4;
         }
         const o = out + ((<usize>((oy * H2 + ox) * C2 + jp * 8)) << 2);
-        if (full) {
-          v128.store(o, c00);
-          v128.store(o, c01, 16);
-          v128.store(o, c10, C2 * 4);
-          v128.store(o, c11, C2 * 4 + 16);
-          v128.store(o, c20, 2 * C2 * 4);
-          v128.store(o, c21, 2 * C2 * 4 + 16);
-          v128.store(o, c30, 3 * C2 * 4);
-          v128.store(o, c31, 3 * C2 * 4 + 16);
-        } else {
-          // the last panel holds C2 − 48 real channels: spill and copy those
-          v128.store(tile, c00);
-          v128.store(tile, c10, 32);
-          v128.store(tile, c20, 64);
-          v128.store(tile, c30, 96);
-          for (let r = 0; r < 4; r++) {
-            for (let s = 0; s < C2 - 48; s++) {
-              store<f32>(o + ((<usize>(r * C2 + s)) << 2), load<f32>(tile + ((<usize>(r * 8 + s)) << 2)));
-            }
-          }
-        }
+        v128.store(o, c00);
+        v128.store(o, c01, 16);
+        v128.store(o, c10, C2 * 4);
+        v128.store(o, c11, C2 * 4 + 16);
+        v128.store(o, c20, 2 * C2 * 4);
+        v128.store(o, c21, 2 * C2 * 4 + 16);
+        v128.store(o, c30, 3 * C2 * 4);
+        v128.store(o, c31, 3 * C2 * 4 + 16);
       }
+    }
+  }
+  // channels 48, 49 (the panel's other two are zero filters)
+  const panel = panels + <usize>(PANELS2 * K2 * 32);
+  const bias0 = v128.load(bias + ((<usize>PANELS2) << 5));
+  for (let oy = 0; oy < H2; oy++) {
+    for (let ox = 0; ox < H2; ox += 4) {
+      let c0 = bias0;
+      let c1 = bias0;
+      let c2 = bias0;
+      let c3 = bias0;
+      let bp = panel;
+      let xr = x + ((<usize>((oy * P1 + ox) * C1)) << 2);
+      for (let ky = 0; ky < 5; ky++) {
+        let a = xr;
+        const end = a + ROW2 * 4;
+        while (a < end) {
+          const b = v128.load(bp);
+          c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b));
+          c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, C1 * 4), b));
+          c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 2 * C1 * 4), b));
+          c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 3 * C1 * 4), b));
+          a += 4;
+          bp += 16;
+        }
+        xr += P1 * C1 * 4;
+      }
+      const o = out + ((<usize>((oy * H2 + ox) * C2 + 48)) << 2);
+      v128.store64_lane(o, c0, 0);
+      v128.store64_lane(o, c1, 0, C2 * 4);
+      v128.store64_lane(o, c2, 0, 2 * C2 * 4);
+      v128.store64_lane(o, c3, 0, 3 * C2 * 4);
     }
   }
 }
@@ -686,8 +706,7 @@ const TMP_OUT1 = 0;
 const TMP_OUT2 = TMP_OUT1 + H1 * H1 * C1;
 const TMP_DX1 = TMP_OUT2 + H2 * H2 * C2;
 const TMP_G1 = TMP_DX1 + P1 * P1 * C1;
-const TMP_TILE = TMP_G1 + H1 * H1 * C1;
-const TMP_FLOATS = TMP_TILE + 32;
+const TMP_FLOATS = TMP_G1 + H1 * H1 * C1;
 
 /** Byte size of the activation arena of a thread that processes up to `capacity` images at once. */
 export function arenaBytes(capacity: i32): i32 {
@@ -697,7 +716,7 @@ export function arenaBytes(capacity: i32): i32 {
 
 /** Byte size of a thread's packed conv2 filters. */
 export function packedBytes(): i32 {
-  return PANELS2 * K2 * 8 * 4;
+  return (PANELS2 * 8 + 4) * K2 * 4;
 }
 
 /** Byte size of a thread's small scratch (sorted gradient entries). */
@@ -770,7 +789,7 @@ function forward(ctx: usize): void {
     const out2 = tmp + (TMP_OUT2 << 2);
     conv1Forward(x + ((<usize>(i * IN * IN)) << 2), w1, b1, out1);
     maxPoolForward(out1, H1, H1, C1, img + (IMG_X1 << 2), img + (IMG_ARG1 << 2));
-    conv2Forward(img + (IMG_X1 << 2), packed, b2, out2, tmp + (TMP_TILE << 2));
+    conv2Forward(img + (IMG_X1 << 2), packed, b2, out2);
     maxPoolForward(out2, H2, H2, C2, f + ((<usize>(i * F_IN)) << 2), img + (IMG_ARG2 << 2));
   }
   // fc1: hid = relu(f · W3ᵀ + b3); fc2: s = hid · W4ᵀ + b4

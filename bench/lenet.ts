@@ -138,7 +138,6 @@ export function benchLenetKernels(): void {
   const packed = take(engine.packedBytes() / 4);
   const b2 = take(56);
   const out2 = take(3200);
-  const tile = take(32);
   const pooled2 = take(800);
   const arg2 = take(800);
   const g2 = take(800, 1);
@@ -161,7 +160,7 @@ export function benchLenetKernels(): void {
   engine.packConv2(w2, packed);
   engine.conv1Forward(x0, w1, b1, out1);
   engine.maxPoolForward(out1, 24, 24, 20, x1, arg1);
-  engine.conv2Forward(x1, packed, b2, out2, tile);
+  engine.conv2Forward(x1, packed, b2, out2);
   engine.maxPoolForward(out2, 8, 8, 50, pooled2, arg2);
   for (let b = 0; b < nb; b++) i32[(labels >> 2) + b] = b % 10;
   const params = engine.paramFloats();
@@ -175,7 +174,7 @@ export function benchLenetKernels(): void {
     { name: 'conv1 weight gradient (dense)', flops: 2 * 576 * 20 * 25, perStep: BATCH, seconds: 0 },
     { name: 'pool1 forward + backward', flops: 0, perStep: BATCH, seconds: 0 },
     {
-      name: 'conv2 forward (direct, 4 pos × 8 ch tiles)',
+      name: 'conv2 forward (direct, 4 positions × 8 ch)',
       flops: 2 * 64 * 50 * 500,
       perStep: BATCH,
       seconds: 0,
@@ -209,7 +208,7 @@ export function benchLenetKernels(): void {
       },
       200,
     ],
-    [() => engine.conv2Forward(x1, packed, b2, out2, tile), 100],
+    [() => engine.conv2Forward(x1, packed, b2, out2), 100],
     [() => engine.conv2PooledWeightGrad(x1, g2, arg2, dw2, scratch), 200],
     [() => engine.conv2PooledInputGrad(w2, g2, arg2, dx1, scratch), 200],
     [() => engine.maxPoolForward(out2, 8, 8, 50, pooled2, arg2), 500],

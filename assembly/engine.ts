@@ -340,6 +340,294 @@ export function conv2Forward(x: usize, panels: usize, bias: usize, out: usize): 
   }
 }
 
+// conv2 forward by Winograd's minimal filtering F(2×2, 5×5): each 2×2 block of outputs (exactly one max-pool
+// window) comes from a 6×6 input tile with 36 products per channel pair instead of 100. With
+//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1],
+//   G  = [1/4 0 0 0 0; −1/6 −1/6 −1/6 −1/6 −1/6; −1/6 1/6 −1/6 1/6 −1/6; 1/24 1/12 1/6 1/3 2/3;
+//         1/24 −1/12 1/6 −1/3 2/3; 0 0 0 0 1],
+//   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]   (interpolation points 0, ±1, ±2, ∞),
+// out = Aᵀ [Σ_ci (G w Gᵀ) ⊙ (Bᵀ d Bᵀᵀ)] A: the sum over input channels is, for each of the 36 points ξ, a
+// matrix product (tiles × 20)(20 × 50) on the same 4×8 register tiles as the direct convolution. Float32
+// error stays near 4e-7 relative (the direct sum: 6e-8).
+
+/** Floats per Winograd point ξ in the transformed filters: 20 rows of 6 panels of 8 channels and one of 4. */
+const U_POINT = C1 * 52;
+/** Channel stride of the products M[tile][ξ][52] */
+const M_STRIDE = 52;
+
+/** Bᵀ applied to 6 vectors at src (byte stride `from`), the 6 results stored at dst (byte stride `to`). */
+function inputTransform6(src: usize, from: usize, dst: usize, to: usize): void {
+  const d0 = v128.load(src);
+  const d1 = v128.load(src + from);
+  const d2 = v128.load(src + 2 * from);
+  const d3 = v128.load(src + 3 * from);
+  const d4 = v128.load(src + 4 * from);
+  const d5 = v128.load(src + 5 * from);
+  const four = f32x4.splat(4);
+  const five = f32x4.splat(5);
+  const two = f32x4.splat(2);
+  const d42 = f32x4.sub(d4, d2);
+  const d12 = f32x4.add(d1, d2);
+  const d1m2 = f32x4.sub(d1, d2);
+  const d31 = f32x4.sub(d3, d1);
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(four, d0), f32x4.mul(five, d2)), d4));
+  v128.store(dst + to, f32x4.sub(f32x4.add(d3, d4), f32x4.mul(four, d12)));
+  v128.store(dst + 2 * to, f32x4.add(f32x4.mul(four, d1m2), f32x4.sub(d4, d3)));
+  v128.store(dst + 3 * to, f32x4.add(f32x4.mul(two, d31), d42));
+  v128.store(dst + 4 * to, f32x4.sub(d42, f32x4.mul(two, d31)));
+  v128.store(dst + 5 * to, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
+}
+
+/** G applied to 5 vectors at src (byte stride `from`), the 6 results stored at dst (byte stride `to`). */
+function filterTransform6(src: usize, from: usize, dst: usize, to: usize): void {
+  const w0 = v128.load(src);
+  const w1 = v128.load(src + from);
+  const w2 = v128.load(src + 2 * from);
+  const w3 = v128.load(src + 3 * from);
+  const w4 = v128.load(src + 4 * from);
+  const even = f32x4.add(f32x4.add(w0, w2), w4);
+  const odd = f32x4.add(w1, w3);
+  const sixth = f32x4.splat(<f32>(-1.0 / 6.0));
+  // w0/24 + w2/6 + 2w4/3 and w1/12 + w3/3
+  const e = f32x4.add(
+    f32x4.add(f32x4.mul(w0, f32x4.splat(<f32>(1.0 / 24.0))), f32x4.mul(w2, f32x4.splat(<f32>(1.0 / 6.0)))),
+    f32x4.mul(w4, f32x4.splat(<f32>(2.0 / 3.0))),
+  );
+  const o = f32x4.add(
+    f32x4.mul(w1, f32x4.splat(<f32>(1.0 / 12.0))),
+    f32x4.mul(w3, f32x4.splat(<f32>(1.0 / 3.0))),
+  );
+  v128.store(dst, f32x4.mul(w0, f32x4.splat(0.25)));
+  v128.store(dst + to, f32x4.mul(f32x4.add(even, odd), sixth));
+  v128.store(dst + 2 * to, f32x4.mul(f32x4.sub(even, odd), sixth));
+  v128.store(dst + 3 * to, f32x4.add(e, o));
+  v128.store(dst + 4 * to, f32x4.sub(e, o));
+  v128.store(dst + 5 * to, w4);
+}
+
+/** Aᵀ applied to 6 vectors at src (byte stride `from`), the 2 results stored at dst and dst + 16. */
+function outputTransform2(src: usize, from: usize, dst: usize): void {
+  const m0 = v128.load(src);
+  const m1 = v128.load(src + from);
+  const m2 = v128.load(src + 2 * from);
+  const m3 = v128.load(src + 3 * from);
+  const m4 = v128.load(src + 4 * from);
+  const m5 = v128.load(src + 5 * from);
+  const a = f32x4.add(m1, m2);
+  const b = f32x4.add(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(m0, a), b));
+  const c = f32x4.sub(m1, m2);
+  const d = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(c, f32x4.add(d, d)), m5), 16);
+}
+
+/** Bytes of conv2WinogradFilters' output (the transformed filters, in panels). */
+export function winogradFilterBytes(): i32 {
+  return 36 * U_POINT * 4;
+}
+
+/** Floats of conv2WinogradFilters' temporary. */
+export function winogradFilterTmpFloats(): i32 {
+  return C2 * 36 * C1 + 30 * 4;
+}
+
+/**
+ * conv2's filters w[50][500] (channels last) transformed for Winograd, G w Gᵀ per (output, input) channel pair,
+ * into out[ξ][20][52] (per point: 6 panels of 8 output channels and one of 4, as conv2WinogradPool streams
+ * them). `tmp` holds winogradFilterTmpFloats() floats.
+ */
+export function conv2WinogradFilters(w: usize, tmp: usize, out: usize): void {
+  // per output channel: 6×5 then 6×6 transforms, 4 input channels per vector; result tmp[o][ξ][20]
+  const half = tmp + <usize>(C2 * 36 * C1 * 4);
+  for (let o = 0; o < C2; o++) {
+    const filter = w + ((<usize>(o * K2)) << 2);
+    const u = tmp + ((<usize>(o * 36 * C1)) << 2);
+    for (let cv = 0; cv < C1; cv += 4) {
+      // columns kx: G over ky (stride 100 floats) into half[i][kx]
+      for (let kx = 0; kx < 5; kx++) {
+        filterTransform6(
+          filter + ((<usize>(kx * C1 + cv)) << 2),
+          ROW2 * 4,
+          half + ((<usize>kx) << 4),
+          5 * 16,
+        );
+      }
+      // rows i: G over kx into u[i·6 + j][cv]
+      for (let i = 0; i < 6; i++) {
+        filterTransform6(half + ((<usize>(i * 5)) << 4), 16, u + ((<usize>(i * 6 * C1 + cv)) << 2), C1 * 4);
+      }
+    }
+  }
+  // panels: out[ξ][ci][jp·8 + s] for 6 panels of 8, then [ξ][ci][48 + s] for the panel of 4
+  for (let xi = 0; xi < 36; xi++) {
+    let q = out + ((<usize>(xi * U_POINT)) << 2);
+    for (let jp = 0; jp <= 6; jp++) {
+      const width = jp < 6 ? 8 : 4;
+      for (let ci = 0; ci < C1; ci++) {
+        for (let s = 0; s < width; s++) {
+          const o = jp * 8 + s;
+          store<f32>(q, o < C2 ? load<f32>(tmp + ((<usize>((o * 36 + xi) * C1 + ci)) << 2)) : 0);
+          q += 4;
+        }
+      }
+    }
+  }
+}
+
+/** Scratch floats conv2WinogradPool needs (transformed tiles, products, transform temporaries). */
+export function winogradScratchFloats(): i32 {
+  return 36 * 16 * C1 + 4 * 36 * M_STRIDE + 256;
+}
+
+/**
+ * conv2 and its 2×2 max pooling for one image by Winograd F(2×2, 5×5): pooled (4×4×50) and the winners (conv2
+ * output positions y·8 + x, ties to the first in the reference's scan order), from x (12×12×20) and the
+ * transformed filters u. Each 2×2 output block is one pooling window, so the conv2 output never reaches memory.
+ */
+export function conv2WinogradPool(
+  x: usize,
+  u: usize,
+  bias: usize,
+  pooled: usize,
+  arg: usize,
+  scratch: usize,
+): void {
+  const v = scratch; // [ξ][16 tiles][20]
+  const m = v + <usize>(36 * 16 * C1 * 4); // [4 tiles][ξ][52]
+  const t = m + <usize>(4 * 36 * M_STRIDE * 4); // 36 vectors of transform temporaries
+  // input transform: V[ξ][tile][ci] = (Bᵀ d B)[ξ] per tile and 4 input channels
+  for (let tile = 0; tile < 16; tile++) {
+    const corner = x + ((<usize>(((tile >> 2) * 2 * P1 + (tile & 3) * 2) * C1)) << 2);
+    for (let cv = 0; cv < C1; cv += 4) {
+      for (let j = 0; j < 6; j++) {
+        inputTransform6(corner + ((<usize>(j * C1 + cv)) << 2), P1 * C1 * 4, t + ((<usize>j) << 4), 6 * 16);
+      }
+      for (let i = 0; i < 6; i++) {
+        inputTransform6(
+          t + ((<usize>(i * 6)) << 4),
+          16,
+          v + ((<usize>((i * 6 * 16 + tile) * C1 + cv)) << 2),
+          16 * C1 * 4,
+        );
+      }
+    }
+  }
+  const biasTail = v128.load(bias, 192);
+  for (let tg = 0; tg < 16; tg += 4) {
+    // M[tile][ξ][o] = Σ_ci V[ξ][tile][ci] · U[ξ][ci][o] for the 4 tiles tg … tg + 3
+    for (let xi = 0; xi < 36; xi++) {
+      const a0 = v + ((<usize>((xi * 16 + tg) * C1)) << 2);
+      const up = u + ((<usize>(xi * U_POINT)) << 2);
+      const mp = m + ((<usize>(xi * M_STRIDE)) << 2);
+      for (let jp = 0; jp < 6; jp++) {
+        let c00 = f32x4.splat(0);
+        let c01 = f32x4.splat(0);
+        let c10 = f32x4.splat(0);
+        let c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0);
+        let c21 = f32x4.splat(0);
+        let c30 = f32x4.splat(0);
+        let c31 = f32x4.splat(0);
+        let bp = up + <usize>(jp * C1 * 32);
+        let a = a0;
+        const end = a + C1 * 4;
+        while (a < end) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          const x0 = v128.load32_splat(a);
+          const x1 = v128.load32_splat(a, C1 * 4);
+          const x2 = v128.load32_splat(a, 2 * C1 * 4);
+          const x3 = v128.load32_splat(a, 3 * C1 * 4);
+          c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+          c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+          c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+          c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+          a += 4;
+          bp += 32;
+        }
+        const o = mp + ((<usize>(jp * 8)) << 2);
+        v128.store(o, c00);
+        v128.store(o, c01, 16);
+        v128.store(o, c10, 36 * M_STRIDE * 4);
+        v128.store(o, c11, 36 * M_STRIDE * 4 + 16);
+        v128.store(o, c20, 2 * 36 * M_STRIDE * 4);
+        v128.store(o, c21, 2 * 36 * M_STRIDE * 4 + 16);
+        v128.store(o, c30, 3 * 36 * M_STRIDE * 4);
+        v128.store(o, c31, 3 * 36 * M_STRIDE * 4 + 16);
+      }
+      // channels 48–51 (50 and 51 are zero filters)
+      let c0 = f32x4.splat(0);
+      let c1 = f32x4.splat(0);
+      let c2 = f32x4.splat(0);
+      let c3 = f32x4.splat(0);
+      let bp = up + <usize>(6 * C1 * 32);
+      let a = a0;
+      const end = a + C1 * 4;
+      while (a < end) {
+        const b = v128.load(bp);
+        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b));
+        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, C1 * 4), b));
+        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 2 * C1 * 4), b));
+        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 3 * C1 * 4), b));
+        a += 4;
+        bp += 16;
+      }
+      const o = mp + 48 * 4;
+      v128.store(o, c0);
+      v128.store(o, c1, 36 * M_STRIDE * 4);
+      v128.store(o, c2, 2 * 36 * M_STRIDE * 4);
+      v128.store(o, c3, 3 * 36 * M_STRIDE * 4);
+    }
+    // output transform Aᵀ M A per tile and 4 channels, bias, then the pooling window's max and winner
+    for (let q = 0; q < 4; q++) {
+      const tile = tg + q;
+      const ty = tile >> 2;
+      const tx = tile & 3;
+      const p00 = ty * 2 * H2 + tx * 2;
+      const i00 = i32x4.splat(p00);
+      const i01 = i32x4.splat(p00 + 1);
+      const i10 = i32x4.splat(p00 + H2);
+      const i11 = i32x4.splat(p00 + H2 + 1);
+      const mt = m + ((<usize>(q * 36 * M_STRIDE)) << 2);
+      for (let cv = 0; cv < M_STRIDE; cv += 4) {
+        for (let j = 0; j < 6; j++) {
+          outputTransform2(mt + ((<usize>(j * M_STRIDE + cv)) << 2), 6 * M_STRIDE * 4, t + ((<usize>j) << 5));
+        }
+        outputTransform2(t, 32, t + 256);
+        outputTransform2(t + 16, 32, t + 288);
+        const bv = cv < 48 ? v128.load(bias + ((<usize>cv) << 2)) : biasTail;
+        // t[16], t[17] hold row 0 (outputs (0,0), (0,1)); t[18], t[19] row 1
+        let best = f32x4.add(v128.load(t, 256), bv);
+        let idx = i00;
+        let y = f32x4.add(v128.load(t, 272), bv);
+        let k = f32x4.gt(y, best);
+        best = v128.bitselect(y, best, k);
+        idx = v128.bitselect(i01, idx, k);
+        y = f32x4.add(v128.load(t, 288), bv);
+        k = f32x4.gt(y, best);
+        best = v128.bitselect(y, best, k);
+        idx = v128.bitselect(i10, idx, k);
+        y = f32x4.add(v128.load(t, 304), bv);
+        k = f32x4.gt(y, best);
+        best = v128.bitselect(y, best, k);
+        idx = v128.bitselect(i11, idx, k);
+        const at = (<usize>(tile * C2 + cv)) << 2;
+        if (cv < 48) {
+          v128.store(pooled + at, best);
+          v128.store(arg + at, idx);
+        } else {
+          v128.store64_lane(pooled + at, best, 0);
+          v128.store64_lane(arg + at, idx, 0);
+        }
+      }
+    }
+  }
+}
+
 /**
  * conv2's weight gradient for one image, added into dw[50][500], using that only the position that won
  * each pooling window has a gradient: dw[o] += Σ_windows g(window, o) · patch(winner(window, o)).
@@ -703,8 +991,8 @@ const IMG_ARG2 = IMG_X1 + P1 * P1 * C1;
 const IMG_FLOATS = IMG_ARG2 + P2 * P2 * C2;
 // one-image temporaries
 const TMP_OUT1 = 0;
-const TMP_OUT2 = TMP_OUT1 + H1 * H1 * C1;
-const TMP_DX1 = TMP_OUT2 + H2 * H2 * C2;
+const TMP_WINOGRAD = TMP_OUT1 + H1 * H1 * C1;
+const TMP_DX1 = TMP_WINOGRAD + 36 * 16 * C1 + 4 * 36 * M_STRIDE + 256;
 const TMP_G1 = TMP_DX1 + P1 * P1 * C1;
 const TMP_FLOATS = TMP_G1 + H1 * H1 * C1;
 
@@ -714,9 +1002,9 @@ export function arenaBytes(capacity: i32): i32 {
   return (capacity * perImage + TMP_FLOATS + 64) * 4;
 }
 
-/** Byte size of a thread's packed conv2 filters. */
+/** Byte size of a thread's transformed conv2 filters (with their temporary). */
 export function packedBytes(): i32 {
-  return (PANELS2 * 8 + 4) * K2 * 4;
+  return winogradFilterBytes() + winogradFilterTmpFloats() * 4;
 }
 
 /** Byte size of a thread's small scratch (sorted gradient entries). */
@@ -778,7 +1066,7 @@ function forward(ctx: usize): void {
     arena + ((<usize>((IMG_FLOATS + F_IN + HIDDEN + CLASSES + CLASSES + HIDDEN + F_IN) * capacity)) << 2);
   const packed = field(ctx, CTX_PACKED);
   const work = field(ctx, CTX_WORK);
-  packConv2(param(ctx, CTX_PARAMS, 2), packed);
+  conv2WinogradFilters(param(ctx, CTX_PARAMS, 2), packed + <usize>winogradFilterBytes(), packed);
   const w1 = param(ctx, CTX_PARAMS, 0);
   const b1 = param(ctx, CTX_PARAMS, 1);
   const b2 = param(ctx, CTX_PARAMS, 3);
@@ -786,11 +1074,16 @@ function forward(ctx: usize): void {
   for (let i = 0; i < n; i++) {
     const img = images + ((<usize>(i * IMG_FLOATS)) << 2);
     const out1 = tmp + (TMP_OUT1 << 2);
-    const out2 = tmp + (TMP_OUT2 << 2);
     conv1Forward(x + ((<usize>(i * IN * IN)) << 2), w1, b1, out1);
     maxPoolForward(out1, H1, H1, C1, img + (IMG_X1 << 2), img + (IMG_ARG1 << 2));
-    conv2Forward(img + (IMG_X1 << 2), packed, b2, out2);
-    maxPoolForward(out2, H2, H2, C2, f + ((<usize>(i * F_IN)) << 2), img + (IMG_ARG2 << 2));
+    conv2WinogradPool(
+      img + (IMG_X1 << 2),
+      packed,
+      b2,
+      f + ((<usize>(i * F_IN)) << 2),
+      img + (IMG_ARG2 << 2),
+      tmp + (TMP_WINOGRAD << 2),
+    );
   }
   // fc1: hid = relu(f · W3ᵀ + b3); fc2: s = hid · W4ᵀ + b4
   fillRows(hid, n, HIDDEN, param(ctx, CTX_PARAMS, 5));

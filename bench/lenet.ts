@@ -142,6 +142,9 @@ export function benchLenetKernels(): void {
   const arg2 = take(800);
   const g2 = take(800, 1);
   const dw2 = take(25000);
+  const u = take(engine.winogradFilterBytes() / 4);
+  const uTmp = take(engine.winogradFilterTmpFloats());
+  const winograd = take(engine.winogradScratchFloats());
   const dx1 = take(2880);
   const g1 = take(11520, 1);
   const dw1 = take(500);
@@ -162,71 +165,60 @@ export function benchLenetKernels(): void {
   engine.maxPoolForward(out1, 24, 24, 20, x1, arg1);
   engine.conv2Forward(x1, packed, b2, out2);
   engine.maxPoolForward(out2, 8, 8, 50, pooled2, arg2);
+  engine.conv2WinogradFilters(w2, uTmp, u);
   for (let b = 0; b < nb; b++) i32[(labels >> 2) + b] = b % 10;
   const params = engine.paramFloats();
+  const row = (name: string, flops: number, perStep: number, calls: number, run: () => void): KernelRow => ({
+    name,
+    flops,
+    perStep,
+    seconds: secondsPerCall(run, calls),
+  });
   const rows: KernelRow[] = [
-    {
-      name: 'conv1 forward (direct, 2 positions × 20 ch)',
-      flops: 2 * 576 * 20 * 25,
-      perStep: BATCH,
-      seconds: 0,
-    },
-    { name: 'conv1 weight gradient (dense)', flops: 2 * 576 * 20 * 25, perStep: BATCH, seconds: 0 },
-    { name: 'pool1 forward + backward', flops: 0, perStep: BATCH, seconds: 0 },
-    {
-      name: 'conv2 forward (direct, 4 positions × 8 ch)',
-      flops: 2 * 64 * 50 * 500,
-      perStep: BATCH,
-      seconds: 0,
-    },
-    { name: 'conv2 weight gradient (pool-routed)', flops: 2 * 16 * 50 * 500, perStep: BATCH, seconds: 0 },
-    { name: 'conv2 input gradient (pool-routed)', flops: 2 * 16 * 50 * 500, perStep: BATCH, seconds: 0 },
-    { name: 'pool2 forward', flops: 0, perStep: BATCH, seconds: 0 },
-    { name: `fc1 forward GEMM (${nb}×800 · 800×500)`, flops: 2 * nb * 800 * 500, perStep: 2, seconds: 0 },
-    {
-      name: `fc1 weight gradient GEMM (500×${nb} · ${nb}×800)`,
-      flops: 2 * nb * 800 * 500,
-      perStep: 2,
-      seconds: 0,
-    },
-    {
-      name: `fc1 input gradient GEMM (${nb}×500 · 500×800)`,
-      flops: 2 * nb * 800 * 500,
-      perStep: 2,
-      seconds: 0,
-    },
-    { name: 'fc2 forward + both gradients, softmax', flops: 6 * nb * 500 * 10, perStep: 2, seconds: 0 },
-    { name: 'momentum step (all 431k parameters)', flops: 0, perStep: 1, seconds: 0 },
+    row('conv1 forward (direct)', 2 * 576 * 20 * 25, BATCH, 200, () => engine.conv1Forward(x0, w1, b1, out1)),
+    row('conv1 weight gradient (dense)', 2 * 576 * 20 * 25, BATCH, 200, () =>
+      engine.conv1WeightGrad(x0, g1, dw1),
+    ),
+    row('pool1 forward + backward', 0, BATCH, 200, () => {
+      engine.maxPoolForward(out1, 24, 24, 20, x1, arg1);
+      engine.maxPoolBackward(dx1, arg1, 144, 20, g1);
+    }),
+    row('conv2 + pool2 forward (Winograd F(2×2,5×5))*', 2 * 64 * 50 * 500, BATCH, 100, () =>
+      engine.conv2WinogradPool(x1, u, b2, pooled2, arg2, winograd),
+    ),
+    row('conv2 filter transform (once a step)', 0, 1, 20, () => engine.conv2WinogradFilters(w2, uTmp, u)),
+    row('conv2 weight gradient (pool-routed)', 2 * 16 * 50 * 500, BATCH, 200, () =>
+      engine.conv2PooledWeightGrad(x1, g2, arg2, dw2, scratch),
+    ),
+    row('conv2 input gradient (pool-routed)', 2 * 16 * 50 * 500, BATCH, 200, () =>
+      engine.conv2PooledInputGrad(w2, g2, arg2, dx1, scratch),
+    ),
+    row(`fc1 forward GEMM (${nb}×800 · 800×500)`, 2 * nb * 800 * 500, 2, 3, () =>
+      engine.sgemmPacked(nb, 500, 800, f, 800, 1, w3, 1, 800, h, 500, work),
+    ),
+    row(`fc1 weight gradient GEMM (500×${nb} · ${nb}×800)`, 2 * nb * 800 * 500, 2, 3, () =>
+      engine.sgemmPacked(500, 800, nb, h, 1, 500, f, 800, 1, dw3, 800, work),
+    ),
+    row(`fc1 input gradient GEMM (${nb}×500 · 500×800)`, 2 * nb * 800 * 500, 2, 3, () =>
+      engine.sgemmPacked(nb, 800, 500, h, 500, 1, w3, 800, 1, gf, 800, work),
+    ),
+    row('fc2 forward + both gradients, softmax', 6 * nb * 500 * 10, 2, 20, () => {
+      engine.sgemmPacked(nb, 10, 500, h, 500, 1, w4, 1, 500, s, 10, work);
+      engine.softmaxCrossEntropy(s, labels, nb, 10, 1 / BATCH, gs, result);
+      engine.sgemmPacked(10, 500, nb, gs, 1, 10, h, 500, 1, w4, 500, work);
+      engine.sgemmPacked(nb, 500, 10, gs, 10, 1, w4, 500, 1, h, 500, work);
+    }),
+    row('momentum step (all 431k parameters)', 0, 1, 5, () =>
+      engine.sgdUpdate(w3, dw3, gf, 0, 2, params, 0, 0.9, 0),
+    ),
+    // not in a step: the direct convolution and the separate pooling that Winograd's kernel replaces
+    row('  conv2 forward, direct (for comparison)', 2 * 64 * 50 * 500, 0, 100, () =>
+      engine.conv2Forward(x1, packed, b2, out2),
+    ),
+    row('  pool2 forward (for comparison)', 0, 0, 500, () =>
+      engine.maxPoolForward(out2, 8, 8, 50, pooled2, arg2),
+    ),
   ];
-  const runs: Array<[() => void, number]> = [
-    [() => engine.conv1Forward(x0, w1, b1, out1), 200],
-    [() => engine.conv1WeightGrad(x0, g1, dw1), 200],
-    [
-      () => {
-        engine.maxPoolForward(out1, 24, 24, 20, x1, arg1);
-        engine.maxPoolBackward(dx1, arg1, 144, 20, g1);
-      },
-      200,
-    ],
-    [() => engine.conv2Forward(x1, packed, b2, out2), 100],
-    [() => engine.conv2PooledWeightGrad(x1, g2, arg2, dw2, scratch), 200],
-    [() => engine.conv2PooledInputGrad(w2, g2, arg2, dx1, scratch), 200],
-    [() => engine.maxPoolForward(out2, 8, 8, 50, pooled2, arg2), 500],
-    [() => engine.sgemmPacked(nb, 500, 800, f, 800, 1, w3, 1, 800, h, 500, work), 3],
-    [() => engine.sgemmPacked(500, 800, nb, h, 1, 500, f, 800, 1, dw3, 800, work), 3],
-    [() => engine.sgemmPacked(nb, 800, 500, h, 500, 1, w3, 800, 1, gf, 800, work), 3],
-    [
-      () => {
-        engine.sgemmPacked(nb, 10, 500, h, 500, 1, w4, 1, 500, s, 10, work);
-        engine.softmaxCrossEntropy(s, labels, nb, 10, 1 / BATCH, gs, result);
-        engine.sgemmPacked(10, 500, nb, gs, 1, 10, h, 500, 1, w4, 500, work);
-        engine.sgemmPacked(nb, 500, 10, gs, 10, 1, w4, 500, 1, h, 500, work);
-      },
-      20,
-    ],
-    [() => engine.sgdUpdate(w3, dw3, gf, 0, 2, params, 0, 0.9, 0), 5],
-  ];
-  for (const [k, [run, calls]] of runs.entries()) rows[k].seconds = secondsPerCall(run, calls);
   const stepSeconds = rows.reduce((sum, r) => sum + r.seconds * r.perStep, 0);
   console.log(
     `\nEngine kernels alone, one thread, median of 7 (wasm SIMD ceiling of this core: ${peak.toFixed(1)} GFLOP/s,` +
@@ -242,6 +234,7 @@ export function benchLenetKernels(): void {
         `${r.flops ? `${((100 * gflops) / peak).toFixed(0)} %`.padStart(10) : '—'.padStart(10)} ${`${((100 * r.seconds * r.perStep) / stepSeconds).toFixed(1)} %`.padStart(9)}`,
     );
   }
+  console.log('  * GFLOP/s of the direct convolution it replaces (2·64·50·500 flops per image)');
   console.log(
     `  sum over a step of ${BATCH} images on one thread: ${(stepSeconds * 1000).toFixed(1)} ms = ${(BATCH / stepSeconds).toFixed(0)} images/s`,
   );

@@ -183,6 +183,45 @@ describe('the LeNet engine kernels equal the reference layers (1e-5 relative)', 
     ).toBeLessThan(1e-5);
   });
 
+  it('conv2 by Winograd F(2×2, 5×5) fused with its max pooling: pooled values and winners', () => {
+    const rand = seededRandom(27);
+    const { engine, take, read, i32 } = engineBench();
+    const conv = randomConv(20, 50, 5, rand);
+    const x = tensor([1, 20, 12, 12], randomArray(2880, rand, 3));
+    const w = new Float32Array(25000);
+    toEngineLayout(2, conv.w, w);
+    const u = take(engine.winogradFilterBytes() / 4);
+    engine.conv2WinogradFilters(take(25000, w), take(engine.winogradFilterTmpFloats()), u);
+    const pooled = take(800);
+    const arg = take(800);
+    engine.conv2WinogradPool(
+      take(2880, toHwc(x.data, 20, 12, 12)),
+      u,
+      take(56, conv.b),
+      pooled,
+      arg,
+      take(engine.winogradScratchFloats()),
+    );
+    const y = conv.forward(x);
+    const expected = new MaxPool2x2().forward(y);
+    expect(relativeError(read(pooled, 800), toHwc(expected.data, 50, 4, 4))).toBeLessThan(1e-5);
+    // each winner holds its window's largest value (up to rounding), and nearly always the reference's own
+    const yHwc = toHwc(y.data, 50, 8, 8);
+    const scale = Math.max(...yHwc.map(Math.abs));
+    let same = 0;
+    for (let win = 0; win < 16; win++) {
+      for (let o = 0; o < 50; o++) {
+        const p = i32[(arg >> 2) + win * 50 + o];
+        const best = expected.data[o * 16 + win];
+        expect(Math.abs(yHwc[p * 50 + o] - best)).toBeLessThan(1e-5 * scale);
+        const [wy, wx] = [win >> 2, win & 3];
+        const window = [0, 1, 8, 9].map((d) => (2 * wy * 8 + 2 * wx + d) * 50 + o);
+        if (yHwc[p * 50 + o] === Math.max(...window.map((k) => yHwc[k]))) same++;
+      }
+    }
+    expect(same).toBeGreaterThanOrEqual(792);
+  });
+
   it('max pooling: values, ties to the first of the window, the gradient back to the winner (any channel count)', () => {
     const rand = seededRandom(23);
     for (const [c, h] of [

@@ -23,6 +23,11 @@ export interface EngineExports {
   conv1WeightGrad(x: number, g: number, dw: number): void;
   packConv2(w: number, out: number): void;
   conv2Forward(x: number, panels: number, bias: number, out: number): void;
+  winogradFilterBytes(): number;
+  winogradFilterTmpFloats(): number;
+  winogradScratchFloats(): number;
+  conv2WinogradFilters(w: number, tmp: number, out: number): void;
+  conv2WinogradPool(x: number, u: number, bias: number, pooled: number, arg: number, scratch: number): void;
   conv2PooledWeightGrad(x: number, g: number, arg: number, dw: number, scratch: number): void;
   conv2PooledInputGrad(w: number, g: number, arg: number, dx: number, scratch: number): void;
   maxPoolForward(x: number, h: number, w: number, c: number, out: number, arg: number): void;

@@ -31,8 +31,9 @@ try {
   parentPort.postMessage({ error: String(error && error.message || error) });
 }
 if (engine) {
-  parentPort.postMessage({ ready: true });
+  // read the generation before saying ready: a command issued right after must not be missed
   let seen = Atomics.load(ctl, ${GENERATION});
+  parentPort.postMessage({ ready: true });
   for (;;) {
     Atomics.wait(ctl, ${GENERATION}, seen);
     const generation = Atomics.load(ctl, ${GENERATION});

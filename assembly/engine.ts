@@ -3,7 +3,9 @@
 //
 // Activations are channels-last (HWC) per image: a 5×5 patch of a 20-channel map is then five contiguous runs
 // of 100 floats, so the convolutions read their patches straight from the maps (no im2col copies) and a
-// pooled gradient can be routed to the one position that won its window without scanning zeros.
+// pooled gradient can be routed to the one position that won its window without scanning zeros (conv2's
+// backward passes do 1/4 of the dense work). conv2's forward pass runs by Winograd's F(2×2, 5×5), fused with
+// the max pooling that follows it; conv1 and the GEMMs are direct, on 4×8-style register tiles.
 // Internal weight layouts (the trainer converts from and to the reference layers' [out][in][kh][kw]):
 //   conv1 [tap = ky·5 + kx][20 channels]          conv2 [50][ky][kx][20]  (one 500-float row per filter)
 //   fc1   [500][(y·4 + x)·50 + c]                  fc2   [10][500]
@@ -233,7 +235,10 @@ function addOne(p: usize, a: v128): void {
   v128.store(p, f32x4.add(v128.load(p), a));
 }
 
-/** Packs conv2's filters w[50][500] into 6 panels [500][8] and one [500][4] (the layout conv2Forward streams). */
+/**
+ * Packs conv2's filters w[50][500] into 6 panels [500][8] and one [500][4] (the layout conv2Forward streams).
+ * The direct conv2 is not in the training step (Winograd's is); it stays as the bench's and tests' baseline.
+ */
 export function packConv2(w: usize, out: usize): void {
   let q = out;
   for (let jp = 0; jp <= PANELS2; jp++) {
@@ -476,8 +481,10 @@ export function conv2WinogradFilters(w: usize, tmp: usize, out: usize): void {
 
 /** Scratch floats conv2WinogradPool needs (transformed tiles, products, transform temporaries). */
 export function winogradScratchFloats(): i32 {
-  return 36 * 16 * C1 + 4 * 36 * M_STRIDE + 256;
+  return WINOGRAD_SCRATCH;
 }
+
+const WINOGRAD_SCRATCH = 36 * 16 * C1 + 4 * 36 * M_STRIDE + 256;
 
 /**
  * conv2 and its 2×2 max pooling for one image by Winograd F(2×2, 5×5): pooled (4×4×50) and the winners (conv2
@@ -992,7 +999,7 @@ const IMG_FLOATS = IMG_ARG2 + P2 * P2 * C2;
 // one-image temporaries
 const TMP_OUT1 = 0;
 const TMP_WINOGRAD = TMP_OUT1 + H1 * H1 * C1;
-const TMP_DX1 = TMP_WINOGRAD + 36 * 16 * C1 + 4 * 36 * M_STRIDE + 256;
+const TMP_DX1 = TMP_WINOGRAD + WINOGRAD_SCRATCH;
 const TMP_G1 = TMP_DX1 + P1 * P1 * C1;
 const TMP_FLOATS = TMP_G1 + H1 * H1 * C1;
 
@@ -1020,7 +1027,7 @@ const CTX_LABELS = 3; // its labels (n × i32)
 const CTX_LOGITS = 4; // where its logits go (n × 10)
 const CTX_PARAMS = 5; // the shared flat parameters
 const CTX_GRADS = 6; // this thread's flat gradient
-const CTX_PACKED = 7; // this thread's packed conv2 filters
+const CTX_PACKED = 7; // this thread's Winograd-transformed conv2 filters
 const CTX_ARENA = 8; // activations
 const CTX_CAPACITY = 9; // images the arena holds
 const CTX_WORK = 10; // GEMM panels

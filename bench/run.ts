@@ -2,7 +2,7 @@
 // same pair and λ grid, in one run, printing both times (medians) and the ratio; with --all, also the wall
 // time and peak memory of `l2angle svm --all` for both losses into a scratch results folder.
 // `npm run bench -- gemm`: the packed GEMM on LeNet's shapes.
-// `npm run bench -- lenet [--runs 5] [--threads 2] [--steps 20] [--no-kernels]`: LenetTrainer against PyTorch,
+// `npm run bench -- lenet [--runs 5] [--threads 2] [--steps 20] [--skip-kernels]`: LenetTrainer against PyTorch,
 // then each engine kernel against the wasm SIMD ceiling (bench/lenet.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,7 +104,7 @@ const { positionals, values } = parseArgs({
     all: { type: 'boolean', default: false },
     threads: { type: 'string', default: '2' },
     steps: { type: 'string', default: '20' },
-    kernels: { type: 'boolean', default: true },
+    'skip-kernels': { type: 'boolean', default: false },
   },
 });
 const what = positionals[0] ?? 'svm';
@@ -130,7 +130,7 @@ if (what === 'svm') {
       .join(' ')} (1, 5, 15 min) before the runs`,
   );
   await benchLenetTraining(Number(values.runs ?? 5), Number(values.threads), Number(values.steps));
-  if (values.kernels) benchLenetKernels();
+  if (!values['skip-kernels']) benchLenetKernels();
 } else {
   console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet)`);
   process.exit(2);

@@ -3,14 +3,23 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors.js';
+import {
+  ARTICLE_LENETS,
+  lenetAdversarialJob,
+  lenetStudyJob,
+  lenetTrainingJob,
+} from '../experiments/lenet-study.js';
 import { ArtifactError } from '../schema/artifacts.js';
 import { registerData } from './commands/data.js';
 import { registerFigure } from './commands/figure.js';
 import { registerGeometry } from './commands/geometry.js';
+import { registerNn } from './commands/nn.js';
 import { registerSite } from './commands/site.js';
 import { registerStart } from './commands/start.js';
 import { registerSvm } from './commands/svm.js';
 import { registerToy } from './commands/toy.js';
+import { registerTrain } from './commands/train.js';
+import { runJobs } from './run-jobs.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -36,6 +45,17 @@ export function buildProgram(): Command {
   registerSvm(program);
   registerFigure(program);
   registerSite(program);
+  registerTrain(program);
+  // the LeNet studies use the article's settings (seed 0), the same runs `npm start` computes
+  registerNn(program, {
+    lenet: ({ store }) =>
+      runJobs([...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)), lenetStudyJob()], store),
+    adversarial: ({ store }) =>
+      runJobs(
+        ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
+        store,
+      ),
+  });
   return program;
 }
 

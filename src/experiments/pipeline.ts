@@ -1,11 +1,13 @@
 // The main job: every computation the article needs, cheapest first, each skipped when its artifact exists.
-// The CLI's `start` runs it in the foreground; the server (later) runs the same list in the background.
+// `l2angle start` runs the list in the background while the server shows the page and the progress.
 import { loadDataset } from '../data/dataset.js';
 import { selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { type DatasetGeometry, datasetGeometryFile, svmPathFile } from '../schema/artifacts.js';
 import { allPairs, pairGeometry } from './geometry.js';
+import { ARTICLE_LENETS, lenetAdversarialJob, lenetStudyJob, lenetTrainingJob } from './lenet-study.js';
+import { localLinearityJob } from './local-linearity.js';
 import type { ResultsStore } from './store.js';
 import { defaultWorkers, runPool } from './svm-pool.js';
 import { isPathDone } from './svm-run.js';
@@ -111,5 +113,9 @@ export function mainJobs(): Job[] {
     mnistPathsJob('svm:hinge:7-9,0-1', 'hinge-SVM paths of 7 vs 9 and 0 vs 1', 'hinge', first),
     mnistPathsJob('svm:hinge:rest', 'hinge-SVM paths of the other 43 pairs', 'hinge', rest),
     mnistPathsJob('svm:softplus:all', 'logistic-regression paths of the 45 pairs', 'softplus', allPairs()),
+    localLinearityJob(),
+    ...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)),
+    lenetStudyJob(),
+    ...ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
   ];
 }

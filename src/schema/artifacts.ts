@@ -2,6 +2,8 @@
 // boundary (zod), browser-safe. Experiments import it to write, the server and the page import it to read.
 import { z } from 'zod';
 
+import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
+import { lenetStudySchema, trainingMetricsSchema } from './training.js';
 import { ARTIFACT_VERSION } from './version.js';
 
 export { ARTIFACT_VERSION };
@@ -180,6 +182,10 @@ export function svmPathFile(dataset: string, classI: number, classJ: number, los
 export const artifactSchemas = {
   'l2angle/svm-path': svmPathSchema,
   'l2angle/dataset-geometry': datasetGeometrySchema,
+  'l2angle/lenet-training': trainingMetricsSchema,
+  'l2angle/lenet-study': lenetStudySchema,
+  'l2angle/local-linearity': localLinearitySchema,
+  'l2angle/adversarial': adversarialSchema,
 } as const;
 
 /** The name of an artifact kind. */

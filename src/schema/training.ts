@@ -200,3 +200,45 @@ export function decodeCheckpoint(
 function align4(n: number): number {
   return (n + 3) & ~3;
 }
+
+/** A fixed random selection of one convolution layer's filters, as pictures. */
+export const filterSetSchema = z.object({
+  layer: z.string(),
+  /** k×k of each picture */
+  size: z.number().int().positive(),
+  /** which (output channel, input channel) each picture is */
+  indices: z.array(z.object({ out: count, in: count })),
+  /** the pictures, k×k each, concatenated: base64 Float32 */
+  pictures: z.string(),
+});
+
+/** LeNet_low against LeNet_high (SPEC §4): training curves, weight RMS per layer, filters. */
+export const lenetStudySchema = z.object({
+  schema: z.literal('l2angle/lenet-study'),
+  version: z.literal(ARTIFACT_VERSION),
+  dataset: z.string().min(1),
+  createdAt: z.string(),
+  networks: z.array(
+    z.object({
+      /** "LeNet_low" or "LeNet_high" */
+      name: z.string(),
+      settings: trainingSettingsSchema,
+      epochs: z.array(epochRecordSchema),
+      layers: z.array(z.string()),
+      filters: z.array(filterSetSchema),
+    }),
+  ),
+});
+
+/** The LeNet study artifact. */
+export type LenetStudy = z.infer<typeof lenetStudySchema>;
+
+/** Where a training run of the main job lives inside the results folder. */
+export function lenetRunFolder(name: 'low' | 'high'): string {
+  return `nn/lenet-${name}`;
+}
+
+/** Where the LeNet study lives inside the results folder. */
+export function lenetStudyFile(): string {
+  return 'nn/lenet-study.json';
+}

@@ -1,0 +1,21 @@
+// Runs some of the main job's computations in the foreground, each with a progress bar, skipping finished ones.
+import type { Job } from '../experiments/pipeline.js';
+import type { ResultsStore } from '../experiments/store.js';
+import { createProgress, type Progress } from './progress.js';
+
+/** Runs the jobs in order; those whose artifacts exist are reported and skipped (so a rerun resumes). */
+export async function runJobs(jobs: readonly Job[], store: ResultsStore): Promise<void> {
+  for (const job of jobs) {
+    if (job.isDone(store)) {
+      process.stdout.write(`  done already: ${job.title} (${store.pathOf(job.artifact)})\n`);
+      continue;
+    }
+    let bar: Progress | undefined;
+    await job.run(store, (done, total, status) => {
+      bar ??= createProgress(job.id, total);
+      bar.update(done, status);
+    });
+    bar?.stop();
+    process.stdout.write(`  computed: ${job.title} → ${store.pathOf(job.artifact)}\n`);
+  }
+}

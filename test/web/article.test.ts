@@ -1,0 +1,186 @@
+// The article in a real browser (Debian's chromium driven by playwright-core) against the real server, with
+// small artifacts computed by our code at test time: every figure renders, each slider changes its figure,
+// a URL restores a view, progress shows while a job runs, and the console stays clean. Screenshots of every
+// figure go to test-output/screenshots/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../../src/data/dataset.js';
+import { selectPair } from '../../src/data/pairs.js';
+import { mnistFiles } from '../../src/data/sources.js';
+import type { Job } from '../../src/experiments/pipeline.js';
+import { ResultsStore } from '../../src/experiments/store.js';
+import { computeSvmPath } from '../../src/experiments/svm-run.js';
+import { svmPathFile } from '../../src/schema/artifacts.js';
+import { JobRunner } from '../../src/server/job-runner.js';
+import { createArticleServer, defaultWebRoot, listen } from '../../src/server/server.js';
+
+const CHROMIUM = process.env.L2ANGLE_CHROMIUM ?? '/usr/bin/chromium';
+const SKIP = process.env.L2ANGLE_SKIP_BROWSER === '1';
+const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
+
+/** Figures that must draw from the small artifacts (the NN ones wait for data and say so). */
+const FIGURES = [
+  'toy-image',
+  'toy-boundary',
+  'toy-mirror',
+  'toy-fit',
+  'score-to-loss',
+  'scaled-loss',
+  'adversarial-distance',
+  'mnist',
+  'tilting-plane',
+  'distance-histogram',
+  'path-curves',
+  'mirror-pictures',
+  'pair-overview',
+  'local-linearity',
+  'lenet',
+  'adversarial-examples',
+];
+
+/** A job that stays running until released, so the page has progress to show. */
+function slowJob(gate: Promise<void>): Job {
+  return {
+    id: 'test:slow',
+    title: 'a slow test computation',
+    artifact: 'test/slow.json',
+    isDone: () => false,
+    async run(_store, progress) {
+      progress(3, 10, 'step 3 of 10');
+      await gate;
+    },
+  };
+}
+
+describe.skipIf(SKIP)('the article in chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'l2angle-web-'));
+  const store = new ResultsStore(dir);
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let base = '';
+  const errors: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run node scripts/ensure-chromium.mjs`);
+    if (!existsSync(join(defaultWebRoot(), 'index.html')))
+      throw new Error('the page is not built: npm run build');
+    const data = loadDataset(mnistFiles(), 'mnist');
+    for (const [i, j] of [
+      [7, 9],
+      [0, 1],
+    ] as const) {
+      const { artifact } = computeSvmPath(selectPair(data, i, j, 200), 'mnist', 'hinge', {
+        rows: 28,
+        cols: 28,
+      });
+      store.write('l2angle/svm-path', svmPathFile('mnist', i, j, 'hinge'), artifact);
+    }
+    const runner = new JobRunner([slowJob(gate)], store);
+    server = createArticleServer({ store, runner });
+    await listen(server, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    running = runner.run();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    mkdirSync(SHOTS, { recursive: true });
+    await page.goto(base, { waitUntil: 'networkidle' });
+  }, 180_000);
+
+  afterAll(async () => {
+    release?.();
+    await running;
+    await browser?.close();
+    server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const figure = (name: string) => page.locator(`[data-figure="${name}"]`).first();
+
+  it('renders every figure non-empty, and saves a screenshot of each', async () => {
+    for (const name of FIGURES) {
+      const element = figure(name);
+      await element.scrollIntoViewIfNeeded();
+      // figures draw when their data has arrived (and some only once scrolled into view)
+      await page.waitForFunction(
+        (n) => {
+          const el = document.querySelector(`[data-figure="${n}"]`);
+          return (
+            el !== null &&
+            el.querySelectorAll('svg, canvas').length + (el.textContent ?? '').trim().length > 0
+          );
+        },
+        name,
+        { timeout: 20_000 },
+      );
+      const drawn = await element.evaluate(
+        (el) => el.querySelectorAll('svg, canvas').length + (el.textContent ?? '').trim().length,
+      );
+      expect(drawn, name).toBeGreaterThan(0);
+      await element.screenshot({ path: join(SHOTS, `${name}.png`) });
+    }
+  });
+
+  it('shows progress while a job runs', async () => {
+    const panel = figure('progress');
+    await expect.poll(() => panel.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await panel.textContent()).toContain('a slow test computation');
+    await panel.screenshot({ path: join(SHOTS, 'progress.png') });
+  });
+
+  it('changes each figure when its slider moves', async () => {
+    const cases: Array<[control: string, figure: string]> = [
+      ['theta', 'toy-boundary'],
+      ['toy-lambda', 'toy-fit'],
+      ['norm-w', 'scaled-loss'],
+      ['mnist-lambda', 'mnist'],
+    ];
+    for (const [control, name] of cases) {
+      const slider = page.locator(`[data-control="${control}"]`).first();
+      await slider.scrollIntoViewIfNeeded();
+      const before = await figure(name).innerHTML();
+      await slider.focus();
+      for (let k = 0; k < 8; k++)
+        await page.keyboard.press(control === 'mnist-lambda' ? 'ArrowLeft' : 'ArrowRight');
+      await page.waitForTimeout(300);
+      expect(await figure(name).innerHTML(), `${control} → ${name}`).not.toBe(before);
+    }
+  });
+
+  it('restores a view from its URL', async () => {
+    // a fresh page, so the view comes from the URL alone
+    await page.goto('about:blank');
+    await page.goto(`${base}#pair=0-1&loss=hinge&c=30`, { waitUntil: 'networkidle' });
+    const slider = page.locator('[data-control="mnist-lambda"]').first();
+    await expect.poll(() => slider.inputValue(), { timeout: 20_000 }).toBe('30');
+    await expect
+      .poll(() => page.locator('[data-pair="0-1"]').first().getAttribute('aria-pressed'), { timeout: 20_000 })
+      .toBe('true');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, 'phone.png') });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+  });
+
+  it('logs no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

@@ -43,3 +43,11 @@ export function parseChoice<T extends string>(flag: string, text: string, choice
   }
   return text as T;
 }
+
+/** Parses `--seed`: an integer (negative allowed). */
+export function parseSeed(text: string): number {
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--seed ${text}: expected an integer`);
+  }
+  return Number(text);
+}

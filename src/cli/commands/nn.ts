@@ -16,7 +16,7 @@ import { loadKernels } from '../../nn/kernels.js';
 import type { LocalLinearity } from '../../schema/nn-artifacts.js';
 import { localLinearityFile } from '../../schema/nn-artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
-import { parseChoice, parsePair, parsePositiveInt } from '../options.js';
+import { parseChoice, parsePair, parsePositiveInt, parseSeed } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 
 /** The studies `nn --study` runs; `all` runs them in this order. */
@@ -56,14 +56,6 @@ function parseWeightDecays(text: string): number[] {
     );
   }
   return numbers;
-}
-
-/** Parses an integer seed. */
-function parseSeed(text: string): number {
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--seed ${text}: expected an integer`);
-  }
-  return Number(text);
 }
 
 /** Registers `nn`; `hooks` supply the LeNet and adversarial studies (without them those exit 1, "not yet wired"). */

@@ -10,7 +10,7 @@ import {
   trainLenet,
 } from '../../experiments/lenet-training.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
-import { parseChoice, parsePositiveInt } from '../options.js';
+import { parseChoice, parsePositiveInt, parseSeed } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 
 interface TrainOptions extends DataOptions {
@@ -29,14 +29,6 @@ function parseNonNegative(flag: string, text: string): number {
     throw new UsageError(`${flag} ${text}: expected a number ≥ 0, e.g. ${flag} 1e-4`);
   }
   return value;
-}
-
-/** Parses an integer seed. */
-function parseSeed(text: string): number {
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--seed ${text}: expected an integer`);
-  }
-  return Number(text);
 }
 
 /** Registers `train`. */

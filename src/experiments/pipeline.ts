@@ -12,6 +12,7 @@ import type { ResultsStore } from './store.js';
 import { defaultWorkers, runPool } from './svm-pool.js';
 import { isPathDone } from './svm-run.js';
 import type { PathJob } from './svm-worker.js';
+import { toyJob } from './toy.js';
 
 /** Training images per class of the article's experiments (SPEC §3). */
 const PER_CLASS = 3000;
@@ -109,6 +110,7 @@ export function mainJobs(): Job[] {
   ];
   const rest = allPairs().filter(([i, j]) => !first.some(([a, b]) => a === i && b === j));
   return [
+    toyJob(),
     mnistGeometryJob(),
     mnistPathsJob('svm:hinge:7-9,0-1', 'hinge-SVM paths of 7 vs 9 and 0 vs 1', 'hinge', first),
     mnistPathsJob('svm:hinge:rest', 'hinge-SVM paths of the other 43 pairs', 'hinge', rest),

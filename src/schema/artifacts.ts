@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
+import { toyFitSchema } from './toy.js';
 import { lenetStudySchema, trainingMetricsSchema } from './training.js';
 import { ARTIFACT_VERSION } from './version.js';
 
@@ -107,6 +108,11 @@ export const svmPathSchema = z.object({
     /** the histogram counts the first `perClass` training images of each class */
     perClass: count,
   }),
+  /**
+   * The representatives x (class I) and y (class J): `index` in training-set order, `picture` the image's own
+   * 28×28 pixels as stored in the dataset, row-major, base64 of raw bytes 0..255 (divide by 255 for the 0..1
+   * scale of the mirrors).
+   */
   representatives: z.object({
     rule: z.string(),
     I: z.object({ index: count, picture: base64 }),
@@ -180,6 +186,7 @@ export function svmPathFile(dataset: string, classI: number, classJ: number, los
 
 /** Every artifact kind, by its `schema` field. */
 export const artifactSchemas = {
+  'l2angle/toy-fit': toyFitSchema,
   'l2angle/svm-path': svmPathSchema,
   'l2angle/dataset-geometry': datasetGeometrySchema,
   'l2angle/lenet-training': trainingMetricsSchema,

@@ -25,6 +25,8 @@ export interface ToyFit {
   noisyPointCorrect: boolean;
   /** the regularised loss at the fit (hinge: the primal L(w, b); softplus: L(w, b)) */
   objective: number;
+  /** the certificate of optimality: hinge, the duality gap primal − dual; softplus, the gradient norm */
+  optimality: number;
   /** whether the solver met its tolerance (see fitHingeSvm and fitLogisticRegression) */
   converged: boolean;
 }
@@ -58,16 +60,19 @@ export function fitToy(loss: TrainingLoss, lambda: number): ToyFit {
   }
   let classifier: LinearClassifier;
   let objective: number;
+  let optimality: number;
   let converged: boolean;
   if (loss === 'hinge') {
     const fit = fitHingeSvm(trainingSet, lambda);
     classifier = { w: fit.w, b: fit.b };
     objective = fit.primal;
+    optimality = fit.gap;
     converged = fit.converged;
   } else {
     const fit = fitLogisticRegression(trainingSet, lambda);
     classifier = { w: fit.w, b: fit.b };
     objective = fit.objective;
+    optimality = fit.gradientNorm;
     converged = fit.converged;
   }
   return {
@@ -78,6 +83,7 @@ export function fitToy(loss: TrainingLoss, lambda: number): ToyFit {
     trainingError: errorRate(classifier, trainingSet),
     noisyPointCorrect: score(classifier, Float64Array.from(TOY_NOISY_POINT)) > 0,
     objective,
+    optimality,
     converged,
   };
 }

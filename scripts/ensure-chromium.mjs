@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const CHROMIUM = process.env.L2ANGLE_CHROMIUM ?? '/usr/bin/chromium';
+// the package tool; its tests point this at a stand-in that records its calls
+const APT_GET = process.env.L2ANGLE_APT_GET ?? '/usr/bin/apt-get';
 
 if (existsSync(CHROMIUM)) process.exit(0);
 if (process.env.L2ANGLE_SKIP_BROWSER === '1') {
@@ -13,7 +15,7 @@ if (process.env.L2ANGLE_SKIP_BROWSER === '1') {
 }
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasSudo = !root && existsSync('/usr/bin/sudo');
-if (!existsSync('/usr/bin/apt-get') || (!root && !hasSudo)) {
+if (!existsSync(APT_GET) || (!root && !hasSudo)) {
   console.error(
     `ensure-chromium: ${CHROMIUM} is missing and cannot be installed here (needs apt-get as root or sudo). ` +
       "Install Debian's chromium package, or set L2ANGLE_CHROMIUM to a Chromium binary, " +
@@ -22,7 +24,7 @@ if (!existsSync('/usr/bin/apt-get') || (!root && !hasSudo)) {
   process.exit(1);
 }
 const run = (args) => {
-  const [command, rest] = root ? ['apt-get', args] : ['sudo', ['apt-get', ...args]];
+  const [command, rest] = root ? [APT_GET, args] : ['sudo', [APT_GET, ...args]];
   execFileSync(command, rest, {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },

@@ -1,6 +1,7 @@
 // The page's only source of data: the status document (which artifacts exist, how far each computation is)
 // and the artifacts themselves, fetched with relative URLs and validated with the project's schemas.
-// Live server: api/status once, then server-sent events on api/events. Static site: status.json.
+// Both a live server and a static site answer status.json; its `mode` says which. Live: then server-sent
+// events on api/events. Static: that document is all there is.
 import type { z } from 'zod';
 import { type ArtifactKind, type artifactSchemas, validateArtifact } from '../src/schema/artifacts.js';
 import { type JobStatus, type ServerStatus, serverStatusSchema } from '../src/schema/status.js';
@@ -73,19 +74,13 @@ export class ResultsClient {
     return this.current;
   }
 
-  /** Finds the status: api/status (live, then follows api/events), else status.json (static), else none. */
+  /** Reads status.json (a live server and a static site both answer it; `mode` says which), else none. */
   async start(): Promise<void> {
-    const live = await fetchStatus('api/status');
-    if (live) {
-      this.modeValue = 'live';
-      this.accept(live);
-      this.follow();
-      return;
-    }
-    const fixed = await fetchStatus('status.json');
-    if (fixed) {
-      this.modeValue = 'static';
-      this.accept(fixed);
+    const found = await fetchStatus('status.json');
+    if (found) {
+      this.modeValue = found.mode;
+      this.accept(found);
+      if (found.mode === 'live') this.follow();
       return;
     }
     this.modeValue = 'none';

@@ -79,8 +79,7 @@ export function renderPlaceholder(container: HTMLElement, what: string, availabi
   const line = document.createElement('p');
   line.className = 'placeholder-detail';
   if (availability.state === 'unknown') {
-    line.textContent =
-      'No results server answered (no api/status, no status.json). Run `npm start` to compute this figure.';
+    line.textContent = 'No results server answered (no status.json). Run `npm start` to compute this figure.';
   } else if (availability.state === 'pending' && availability.job) {
     const job = availability.job;
     line.textContent = `${job.title}: ${describeJob(job)}.`;

@@ -48,9 +48,9 @@ export function buildProgram(): Command {
   registerTrain(program);
   // the LeNet studies use the article's settings (seed 0), the same runs `npm start` computes
   registerNn(program, {
-    lenet: ({ store }) =>
+    lenet: (store) =>
       runJobs([...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)), lenetStudyJob()], store),
-    adversarial: ({ store }) =>
+    adversarial: (store) =>
       runJobs(
         ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
         store,

@@ -3,7 +3,8 @@ import cliProgress from 'cli-progress';
 
 /** A progress bar for `total` steps; `update` moves it and shows a short status text. */
 export interface Progress {
-  update(done: number, status?: string): void;
+  /** moves to `done`; a different `total` (a job's next phase) resets the bar's length */
+  update(done: number, status?: string, total?: number): void;
   increment(status?: string): void;
   stop(): void;
 }
@@ -11,6 +12,7 @@ export interface Progress {
 /** A progress bar on stderr; in a terminal it redraws in place, elsewhere it prints a line every few seconds. */
 export function createProgress(label: string, total: number, quiet = false): Progress {
   if (quiet) return { update() {}, increment() {}, stop() {} };
+  let length = total;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -26,7 +28,11 @@ export function createProgress(label: string, total: number, quiet = false): Pro
   );
   bar.start(total, 0, { status: '' });
   return {
-    update(done, status = '') {
+    update(done, status = '', next = length) {
+      if (next !== length) {
+        length = next;
+        bar.setTotal(next);
+      }
       bar.update(done, { status });
     },
     increment(status = '') {

@@ -13,7 +13,7 @@ export async function runJobs(jobs: readonly Job[], store: ResultsStore): Promis
     let bar: Progress | undefined;
     await job.run(store, (done, total, status) => {
       bar ??= createProgress(job.id, total);
-      bar.update(done, status);
+      bar.update(done, status, total);
     });
     bar?.stop();
     process.stdout.write(`  computed: ${job.title} → ${store.pathOf(job.artifact)}\n`);

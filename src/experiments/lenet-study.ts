@@ -2,6 +2,7 @@
 // 60 000 training images, then one artifact comparing them: curves, weight RMS per layer, filters.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { loadDataset } from '../data/dataset.js';
 import { mnistFiles } from '../data/sources.js';
 import { permutation, seededRandom } from '../math/random.js';
@@ -15,10 +16,10 @@ import {
   trainingMetricsSchema,
 } from '../schema/training.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
-import { adversarialStudy } from './adversarial.js';
+import type { AdversarialJob, AdversarialMessage } from './adversarial-worker.js';
 import { loadLenet } from './lenet-network.js';
 import { LENET_DEFAULTS, METRICS_FILE, trainLenet } from './lenet-training.js';
-import type { Job } from './pipeline.js';
+import type { Job, ProgressCallback } from './pipeline.js';
 import type { ResultsStore } from './store.js';
 
 /** The article's two networks: name, results sub-folder and weight decay. */
@@ -174,17 +175,29 @@ export function lenetAdversarialJob(
       const folder = lenetRunFolder(which.key);
       if (!finishedRun(store, folder, epochs))
         throw new Error(`${which.name} is not trained yet (${store.pathOf(folder)})`);
-      const net = loadLenet(store.pathOf(folder));
-      const data = loadDataset(mnistFiles(), 'mnist');
-      const value = adversarialStudy(
-        net.network,
-        which.name,
-        net.mean,
-        data.test,
-        { dataset: 'mnist', seed: 0 },
-        progress,
-      );
-      store.write('l2angle/adversarial', artifact, value);
+      const job: AdversarialJob = {
+        name: which.name,
+        results: store.root,
+        folder,
+        files: mnistFiles(),
+        seed: 0,
+      };
+      await inWorker(job, progress);
     },
   };
+}
+
+/** Runs an adversarial study on a worker thread, forwarding its progress; rejects with the worker's error. */
+function inWorker(job: AdversarialJob, progress: ProgressCallback): Promise<void> {
+  const worker = new Worker(new URL('./adversarial-worker.js', import.meta.url));
+  return new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: AdversarialMessage) => {
+      if (message.type === 'progress') progress(message.done, message.total, message.status);
+      else if (message.type === 'done') resolve();
+      else reject(new Error(`${job.name}: ${message.message}`));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`${job.name}: the worker stopped (exit ${code})`)));
+    worker.postMessage(job);
+  }).finally(() => worker.terminate());
 }

@@ -88,7 +88,7 @@ export function targetedAttack(
   const input = new Float32Array(batch * size);
   let active = Array.from({ length: n }, (_, i) => i);
   let classes = 0;
-  while (active.length > 0) {
+  for (let round = 1; active.length > 0; round++) {
     const still: number[] = [];
     for (let start = 0; start < active.length; start += batch) {
       const chunk = active.slice(start, start + batch);
@@ -134,7 +134,7 @@ export function targetedAttack(
     }
     network.zeroGrad();
     active = still;
-    progress?.(n - active.length, n, `${active.length} images still moving`);
+    progress?.(n - active.length, n, `step ${round}: ${active.length} images still moving`);
   }
   return { adversarial, steps, success, norm: distances(adversarial, original, n, size), probability };
 }
@@ -200,7 +200,7 @@ export function binaryAttack(
   const scores = new Float32Array(engine.batch);
   const dScores = new Float32Array(engine.batch);
   let active = Array.from({ length: n }, (_, i) => i);
-  while (active.length > 0) {
+  for (let round = 1; active.length > 0; round++) {
     const still: number[] = [];
     for (let start = 0; start < active.length; start += engine.batch) {
       const chunk = active.slice(start, start + engine.batch);
@@ -227,7 +227,7 @@ export function binaryAttack(
       }
     }
     active = still;
-    progress?.(n - active.length, n, `${active.length} images still moving`);
+    progress?.(n - active.length, n, `step ${round}: ${active.length} images still moving`);
   }
   return { adversarial, steps, success, norm: distances(adversarial, original, n, size), probability };
 }

@@ -1,5 +1,6 @@
 // The article's local server: the built page (dist/web), the artifacts of the results folder under
-// /results/, and the main job's progress on /api/status and as server-sent events on /api/events.
+// /results/, and the main job's progress on /api/status (also as /status.json, the name a static site uses)
+// and as server-sent events on /api/events.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -145,7 +146,8 @@ export function createArticleServer(options: ServerOptions): Server {
         return;
       }
       const path = decodeURIComponent(url.pathname);
-      if (path === '/api/status') {
+      // the page asks for status.json, as on a static site; `mode: live` tells it to follow /api/events
+      if (path === '/api/status' || path === '/status.json') {
         const body = JSON.stringify(status());
         response.writeHead(200, { 'content-type': CONTENT_TYPES['.json'], 'cache-control': 'no-store' });
         response.end(body);

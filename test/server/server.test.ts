@@ -105,6 +105,8 @@ describe('article server', () => {
     expect(status.mode).toBe('live');
     expect(status.results).toEqual(['svm/mnist-7-9-hinge.json']);
     expect(status.jobs.map((j) => j.state)).toEqual(['waiting']);
+    // the page reads status.json, as on a static site, and follows the events when the mode is live
+    expect(JSON.parse((await get(port, '/status.json')).body)).toEqual(status);
 
     const events: string[] = [];
     const seen = new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@
 // functions given by whoever registers the command (the LeNet training and checkpoints live elsewhere).
 import type { Command } from 'commander';
 import { selectPair } from '../../data/pairs.js';
-import { InputError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import {
   DEFAULT_WEIGHT_DECAYS,
   isSweepDone,
@@ -22,16 +22,10 @@ import { createProgress, type Progress } from '../progress.js';
 /** The studies `nn --study` runs; `all` runs them in this order. */
 export const NN_STUDIES = ['local-linearity', 'lenet', 'adversarial', 'all'] as const;
 
-/** What a study run by a hook gets: the results folder and the seed. */
-export interface NnContext {
-  store: ResultsStore;
-  seed: number;
-}
-
-/** The studies implemented outside this command (LeNet training and its adversarial study). */
+/** The studies implemented outside this command (LeNet training and its adversarial study), given the results. */
 export interface NnHooks {
-  lenet?: (context: NnContext) => Promise<void>;
-  adversarial?: (context: NnContext) => Promise<void>;
+  lenet: (store: ResultsStore) => Promise<void>;
+  adversarial: (store: ResultsStore) => Promise<void>;
 }
 
 interface NnOptions extends DataOptions {
@@ -58,8 +52,8 @@ function parseWeightDecays(text: string): number[] {
   return numbers;
 }
 
-/** Registers `nn`; `hooks` supply the LeNet and adversarial studies (without them those exit 1, "not yet wired"). */
-export function registerNn(program: Command, hooks: NnHooks = {}): void {
+/** Registers `nn`; `hooks` supply the LeNet and adversarial studies. */
+export function registerNn(program: Command, hooks: NnHooks): void {
   addDataOptions(
     program
       .command('nn')
@@ -75,7 +69,11 @@ export function registerNn(program: Command, hooks: NnHooks = {}): void {
       .requiredOption('--study <name>', `the study: ${NN_STUDIES.join(', ')}`)
       .option('--pair <I,J>', 'local-linearity: the two classes, smaller first (class I has y = −1)', '7,9')
       .option('--hidden <n>', 'local-linearity: hidden ReLU units', '100')
-      .option('--seed <s>', 'seed of the weights, shuffles and attacked images', '0')
+      .option(
+        '--seed <s>',
+        "seed of the weights, shuffles and attacked images (local-linearity; the article's LeNets use 0)",
+        '0',
+      )
       .option(
         '--per-class <n>',
         'local-linearity: training images per class (the first in file order)',
@@ -91,6 +89,13 @@ export function registerNn(program: Command, hooks: NnHooks = {}): void {
   ).action(async (options: NnOptions, command: Command) => {
     const study = parseChoice('--study', options.study, NN_STUDIES);
     const seed = parseSeed(options.seed);
+    if (seed !== 0 && study !== 'local-linearity') {
+      // the article's LeNets live in fixed folders and are trained with seed 0; a silent mix would mislead
+      throw new UsageError(
+        `--seed ${options.seed}: the article's LeNets (--study ${study}) use seed 0; ` +
+          'train one with another seed by `l2angle train lenet --seed S --out DIR`',
+      );
+    }
     const store = new ResultsStore(command.optsWithGlobals().results);
     // check every flag before any long computation starts
     const sweep =
@@ -98,12 +103,7 @@ export function registerNn(program: Command, hooks: NnHooks = {}): void {
     if (sweep) await localLinearity(options, sweep, store, Boolean(options.force));
     for (const name of ['lenet', 'adversarial'] as const) {
       if (study !== name && study !== 'all') continue;
-      const hook = hooks[name];
-      if (!hook) {
-        // STUB: the lead wires the LeNet training and the adversarial study in here (registerNn's hooks)
-        throw new InputError(`nn --study ${name}: not yet wired`);
-      }
-      await hook({ store, seed });
+      await hooks[name](store);
     }
   });
 }

@@ -80,7 +80,7 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
           bar = createProgress(status.id, status.total);
           bars.set(status.id, bar);
         }
-        bar.update(status.done, status.status);
+        bar.update(status.done, status.status, status.total);
       } else if (status.state === 'done' || status.state === 'failed') {
         bars.get(status.id)?.stop();
         bars.delete(status.id);

@@ -55,7 +55,7 @@ export function finishedRun(
 /** Trains one of the article's LeNets into the results folder (resumable from its checkpoint). */
 export function lenetTrainingJob(
   which: (typeof ARTICLE_LENETS)[number],
-  epochs = LENET_DEFAULTS.epochs,
+  epochs: number = LENET_DEFAULTS.epochs,
 ): Job {
   const folder = lenetRunFolder(which.key);
   return {
@@ -114,7 +114,7 @@ export function filterSelection(
 }
 
 /** The comparison artifact from two finished runs. */
-export function lenetStudy(store: ResultsStore, epochs = LENET_DEFAULTS.epochs): LenetStudy {
+export function lenetStudy(store: ResultsStore, epochs: number = LENET_DEFAULTS.epochs): LenetStudy {
   const networks = ARTICLE_LENETS.map((which) => {
     const folder = lenetRunFolder(which.key);
     const metrics = finishedRun(store, folder, epochs);
@@ -145,7 +145,7 @@ export function lenetStudy(store: ResultsStore, epochs = LENET_DEFAULTS.epochs):
 }
 
 /** Writes the comparison once both networks are trained. */
-export function lenetStudyJob(epochs = LENET_DEFAULTS.epochs): Job {
+export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
   const artifact = lenetStudyFile();
   return {
     id: 'nn:lenet-study',
@@ -163,7 +163,7 @@ export function lenetStudyJob(epochs = LENET_DEFAULTS.epochs): Job {
 /** The adversarial study (temperature, targeted examples, 200-image norms) of one of the article's LeNets. */
 export function lenetAdversarialJob(
   which: (typeof ARTICLE_LENETS)[number],
-  epochs = LENET_DEFAULTS.epochs,
+  epochs: number = LENET_DEFAULTS.epochs,
 ): Job {
   const artifact = adversarialFile(which.name);
   return {

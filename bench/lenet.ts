@@ -11,14 +11,9 @@ import { type EngineExports, instantiateEngine, sharedMemory } from '../src/nn/e
 import { gatherBatch, meanImage } from '../src/nn/input.js';
 import { LenetTrainer } from '../src/nn/trainer.js';
 import { pythonWith } from './python.js';
+import { median } from './stats.js';
 
 const BATCH = 300;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** The MNIST training batches in a shuffled order, as the trainer takes them. */
 function mnistBatches(count: number): { x: Float32Array; labels: Int32Array }[] {

@@ -4,6 +4,7 @@
 // `npm run bench -- gemm`: the packed GEMM on LeNet's shapes.
 // `npm run bench -- lenet [--runs 5] [--threads 2] [--steps 20] [--skip-kernels]`: LenetTrainer against PyTorch,
 // then each engine kernel against the wasm SIMD ceiling (bench/lenet.ts).
+// `npm run bench -- page [--runs 5] [--results DIR]`: time to first figure and page weight (bench/page.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,13 +18,9 @@ import type { TrainingLoss } from '../src/math/losses.js';
 import { lambdaGrid } from '../src/schema/artifacts.js';
 import { gemmGflops, LENET_SHAPES } from './gemm.js';
 import { benchLenetKernels, benchLenetTraining } from './lenet.js';
+import { benchPage } from './page.js';
 import { pythonWith } from './python.js';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+import { median } from './stats.js';
 
 function sklearnSeconds(python: string, prefix: string, loss: TrainingLoss): number {
   const script = new URL('./sklearn_paths.py', import.meta.url).pathname;
@@ -105,6 +102,7 @@ const { positionals, values } = parseArgs({
     threads: { type: 'string', default: '2' },
     steps: { type: 'string', default: '20' },
     'skip-kernels': { type: 'boolean', default: false },
+    results: { type: 'string', default: 'results' },
   },
 });
 const what = positionals[0] ?? 'svm';
@@ -131,7 +129,9 @@ if (what === 'svm') {
   );
   await benchLenetTraining(Number(values.runs ?? 5), Number(values.threads), Number(values.steps));
   if (!values['skip-kernels']) benchLenetKernels();
+} else if (what === 'page') {
+  await benchPage(Number(values.runs ?? 5), values.results);
 } else {
-  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet)`);
+  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet, page)`);
   process.exit(2);
 }

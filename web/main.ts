@@ -2,7 +2,6 @@
 // or none), mounts every figure in its container, and routes state and status changes to them.
 import 'katex/dist/katex.min.css';
 import './style.css';
-import renderMathInElement from 'katex/contrib/auto-render';
 import { svmPathFile } from '../src/schema/artifacts.js';
 import { adversarialSchema } from '../src/schema/nn-artifacts.js';
 import { ResultsClient, registered, withSchema } from './data.js';
@@ -25,7 +24,7 @@ import {
   fillPathNumbers,
   fillToyNumbers,
 } from './sections/text-numbers.js';
-import { type FigureHandle, whenNear } from './slot.js';
+import { type FigureHandle, lazyFigure, whenNear } from './slot.js';
 import { parseState, StateStore, type ViewState } from './state.js';
 
 /** The element of a figure's body (or the figure itself when it has none). */
@@ -36,32 +35,34 @@ function body(name: string, selector = '.figure-body'): HTMLElement {
 }
 
 function main(): void {
-  renderMathInElement(document.body, {
-    delimiters: [
-      { left: '$$', right: '$$', display: true },
-      { left: '\\(', right: '\\)', display: false },
-    ],
-    throwOnError: false,
-  });
+  // the formulas were typeset at build time (vite.config.ts)
   markPendingNumbers();
 
   const store = new StateStore(parseState(location.hash));
   const client = new ResultsClient();
+  // ask for the status at once: the network works while the figures below are built (the answer arrives
+  // after this function returns, when its listeners are registered)
+  void client.start();
   const updaters: Array<(state: ViewState) => void> = [];
   const statusListeners: Array<() => void> = [];
   const add = (figure: FigureHandle) => updaters.push((s) => figure.update(s));
 
-  // toy figures: computed here, no data needed
-  add(renderToyImage(body('toy-image')));
-  add(renderToyBoundary(body('toy-boundary'), store));
-  add(renderToyMirror(body('toy-mirror'), store.state));
-  add(renderToyFit(body('toy-fit'), store));
-  add(renderScoreToLoss(body('score-to-loss'), store.state));
-  add(renderScaledLoss(body('scaled-loss'), store));
+  // toy figures: computed here, no data needed; each is built when it comes near the screen, so the first
+  // frame (the title and the opening figure's frame) is painted without waiting for the toy fits
+  add(lazyFigure(body('toy-image'), () => renderToyImage(body('toy-image'))));
+  add(lazyFigure(body('toy-boundary'), () => renderToyBoundary(body('toy-boundary'), store)));
+  add(lazyFigure(body('toy-mirror'), () => renderToyMirror(body('toy-mirror'), store.state)));
+  add(lazyFigure(body('toy-fit'), () => renderToyFit(body('toy-fit'), store)));
+  add(lazyFigure(body('score-to-loss'), () => renderScoreToLoss(body('score-to-loss'), store.state)));
+  add(lazyFigure(body('scaled-loss'), () => renderScaledLoss(body('scaled-loss'), store)));
   const centroidFigure = renderAdversarialDistance(body('adversarial-distance'), store.state);
   add(centroidFigure);
-  add(renderSoftmaxTemperature(body('softmax-temperature'), store));
-  fillToyNumbers();
+  add(
+    lazyFigure(body('softmax-temperature'), () =>
+      renderSoftmaxTemperature(body('softmax-temperature'), store),
+    ),
+  );
+  whenNear(body('toy-fit'), fillToyNumbers);
 
   // figures fed by artifacts
   const opening = mountOpening(body('opening', '.opening-slot'), store, client);
@@ -156,7 +157,6 @@ function main(): void {
           : 'Results: no server found; the toy figures work, the others need `npm start`.';
     for (const listener of statusListeners) listener();
   });
-  void client.start();
 
   followSections(store);
 }

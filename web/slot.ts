@@ -58,6 +58,15 @@ export function whenNear(element: Element, callback: () => void): void {
   observer.observe(element);
 }
 
+/** A figure built by `render` when `element` comes near the viewport; state changes before then are no-ops. */
+export function lazyFigure(element: Element, render: () => FigureHandle): FigureHandle {
+  let handle: FigureHandle | undefined;
+  whenNear(element, () => {
+    handle = render();
+  });
+  return { update: (state) => handle?.update(state) };
+}
+
 /** Connects a figure to one artifact. */
 export function dataSlot<T>(client: ResultsClient, spec: SlotSpec<T>, initial: ViewState): Slot {
   return multiSlot(

@@ -3,7 +3,14 @@
 // and the success rate under a norm budget. Writes the value of one `l2angle/adversarial` artifact.
 import type { ImageSet } from '../data/dataset.js';
 import { permutation, seededRandom } from '../math/random.js';
-import { type AttackResult, TARGETED_DEFAULTS, targetedAttack } from '../nn/attack.js';
+import { argmax } from '../math/vector.js';
+import {
+  type AttackProgress,
+  type AttackResult,
+  TARGETED_DEFAULTS,
+  type TargetedAttackOptions,
+  targetedAttack,
+} from '../nn/attack.js';
 import type { Sequential, Shape4 } from '../nn/layers.js';
 import { calibrateTemperature } from '../nn/temperature.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
@@ -101,6 +108,17 @@ export interface AdversarialOptions {
 /** Progress callback: steps done, of all, with a short status. */
 export type StudyProgress = (done: number, total: number, status: string) => void;
 
+/**
+ * Runs the targeted attack on images (n × size pixels 0..255) of the study's network; the default runs
+ * `targetedAttack` on this thread, a worker pool may split the images (each image's attack is independent).
+ */
+export type TargetedAttackRunner = (
+  images: Float32Array,
+  targets: number[],
+  options: TargetedAttackOptions,
+  progress?: AttackProgress,
+) => Promise<AttackResult>;
+
 /** Class scores of every test image, in fixed-size batches (the last one padded). */
 export function testLogits(
   network: Sequential,
@@ -136,14 +154,16 @@ export function testLogits(
  * `studyImages` test images drawn with the seed (target: label + 1 mod 10). Images are chosen from the labels
  * only, so two networks given the same seed are attacked on the same images.
  */
-export function adversarialStudy(
+export async function adversarialStudy(
   network: Sequential,
   name: string,
   mean: Float32Array,
   test: ImageSet,
   options: AdversarialOptions = {},
   progress?: StudyProgress,
-): Adversarial {
+  attack: TargetedAttackRunner = (images, targets, settings, report) =>
+    Promise.resolve(targetedAttack(network, mean, images, targets, settings, report)),
+): Promise<Adversarial> {
   const started = performance.now();
   const seed = options.seed ?? 0;
   const studyImages = Math.min(options.studyImages ?? 200, test.count);
@@ -183,9 +203,7 @@ export function adversarialStudy(
   const pixels = new Float32Array(all.length * size);
   for (const [r, i] of all.entries()) pixels.set(test.images.subarray(i * size, (i + 1) * size), r * size);
   const targets = all.map((i) => (test.labels[i] + 1) % 10);
-  const result = targetedAttack(
-    network,
-    mean,
+  const result = await attack(
     pixels,
     targets,
     {
@@ -257,12 +275,6 @@ export function adversarialStudy(
     },
   };
   return adversarialSchema.parse(value);
-}
-
-function argmax(values: ArrayLike<number>, offset: number, count: number): number {
-  let best = 0;
-  for (let k = 1; k < count; k++) if (values[offset + k] > values[offset + best]) best = k;
-  return best;
 }
 
 /** The network's class for each adversarial image (same fixed batch size as the attack). */

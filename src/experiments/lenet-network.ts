@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { argmax } from '../math/vector.js';
 import { fastLenet } from '../nn/fast-conv.js';
 import { type Sequential, softmaxCrossEntropy, type Tensor } from '../nn/layers.js';
 import { CheckpointError, type CheckpointHeader, decodeCheckpoint } from '../schema/training.js';
@@ -60,11 +61,8 @@ export function lenetLogits(net: LoadedLenet, images: ArrayLike<number>, n: numb
 export function lenetPredict(net: LoadedLenet, images: ArrayLike<number>, n: number): Uint8Array {
   const logits = lenetLogits(net, images, n);
   const out = new Uint8Array(n);
-  for (let b = 0; b < n; b++) {
-    let best = 0;
-    for (let k = 1; k < 10; k++) if (logits[b * 10 + k] > logits[b * 10 + best]) best = k;
-    out[b] = best;
-  }
+  const classes = logits.length / n;
+  for (let b = 0; b < n; b++) out[b] = argmax(logits, b * classes, classes);
   return out;
 }
 

@@ -2,7 +2,6 @@
 // 60 000 training images, then one artifact comparing them: curves, weight RMS per layer, filters.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { loadDataset } from '../data/dataset.js';
 import { mnistFiles } from '../data/sources.js';
 import { permutation, seededRandom } from '../math/random.js';
@@ -16,10 +15,10 @@ import {
   trainingMetricsSchema,
 } from '../schema/training.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
-import type { AdversarialJob, AdversarialMessage } from './adversarial-worker.js';
+import { type AdversarialJob, inWorker } from './adversarial-worker.js';
 import { loadLenet } from './lenet-network.js';
 import { LENET_DEFAULTS, METRICS_FILE, trainLenet } from './lenet-training.js';
-import type { Job, ProgressCallback } from './pipeline.js';
+import type { Job } from './pipeline.js';
 import type { ResultsStore } from './store.js';
 
 /** The article's two networks: name, results sub-folder and weight decay. */
@@ -182,22 +181,9 @@ export function lenetAdversarialJob(
         files: mnistFiles(),
         seed: 0,
       };
-      await inWorker(job, progress);
+      await inWorker({ role: 'study', job }, progress).catch((error: Error) => {
+        throw new Error(`${which.name}: ${error.message}`);
+      });
     },
   };
-}
-
-/** Runs an adversarial study on a worker thread, forwarding its progress; rejects with the worker's error. */
-function inWorker(job: AdversarialJob, progress: ProgressCallback): Promise<void> {
-  const worker = new Worker(new URL('./adversarial-worker.js', import.meta.url));
-  return new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: AdversarialMessage) => {
-      if (message.type === 'progress') progress(message.done, message.total, message.status);
-      else if (message.type === 'done') resolve();
-      else reject(new Error(`${job.name}: ${message.message}`));
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => reject(new Error(`${job.name}: the worker stopped (exit ${code})`)));
-    worker.postMessage(job);
-  }).finally(() => worker.terminate());
 }

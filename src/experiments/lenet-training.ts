@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Dataset, ImageSet } from '../data/dataset.js';
 import { InputError, UsageError } from '../errors.js';
 import { permutation, seededRandom } from '../math/random.js';
+import { argmax } from '../math/vector.js';
 import { gatherBatch, meanImage } from '../nn/input.js';
 import { LenetTrainer } from '../nn/trainer.js';
 import {
@@ -131,14 +132,8 @@ export async function evaluate(
     const classes = logits.length / n;
     for (let b = 0; b < n; b++) {
       const row = logits.subarray(b * classes, (b + 1) * classes);
-      let best = 0;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < classes; k++) {
-        if (row[k] > max) {
-          max = row[k];
-          best = k;
-        }
-      }
+      const best = argmax(row, 0, classes);
+      const max = row[best];
       let z = 0;
       for (let k = 0; k < classes; k++) z += Math.exp(row[k] - max);
       const y = set.labels[start + b];

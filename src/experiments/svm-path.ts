@@ -9,6 +9,7 @@ import {
   tiltingAngle,
   tiltingPlaneBasis,
   tiltingPlanePoint,
+  widestDirectionAcross,
 } from '../math/geometry.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { type SparseRows, sparseRowDot, toSparseRows } from '../math/sparse.js';
@@ -98,6 +99,8 @@ export interface PathGeometry {
   origin: Float64Array;
   /** u = (x − o)·ẑ of every training image */
   u: Float64Array;
+  /** n̂ of the models whose w is parallel to ẑ (strong λ): the training images' widest direction across ẑ */
+  spread: Float64Array;
   histogramMember: Uint8Array;
   representatives: { I: number; J: number };
   /** the training and test images as sparse rows, for the 81 rounds of scoring */
@@ -119,6 +122,7 @@ export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometr
     zHat,
     origin,
     u,
+    spread: widestDirectionAcross(train, zHat, origin),
     histogramMember: histogramMembers(train, HISTOGRAM.perClass),
     representatives: { I: closestToCentroid(train, -1, i), J: closestToCentroid(train, 1, j) },
     trainRows: toSparseRows(train.x, train.n, train.dim),
@@ -172,7 +176,7 @@ export function modelRecord(
   dAdv /= train.n;
   dErr /= train.n;
   // v = (x − o)·n̂ from the scores: (x − o)·w = s(x) − s(o) and n = w − (w·ẑ)ẑ
-  const basis = tiltingPlaneBasis(model.w, geometry.zHat);
+  const basis = tiltingPlaneBasis(model.w, geometry.zHat, geometry.spread);
   const wz = dot(model.w, geometry.zHat);
   const wn = dot(model.w, basis.n);
   const sOrigin = dot(model.w, geometry.origin) + model.b;

@@ -117,6 +117,48 @@ export function tiltingAngle(w: Vec, zHat: Vec): number {
   return Math.acos(Math.min(1, Math.max(-1, c)));
 }
 
+/**
+ * The direction orthogonal to ẑ along which the images about `origin` spread most: the leading eigenvector of
+ * their covariance restricted to ẑ's orthogonal complement, by power iteration from a fixed start (so the
+ * result is deterministic), with its sign chosen so that its largest component is positive.
+ */
+export function widestDirectionAcross(
+  set: LabelledSet,
+  zHat: Vec,
+  origin: Vec,
+  iterations = 40,
+): Float64Array {
+  const { n, dim, x } = set;
+  const project = (v: Float64Array) => {
+    const vz = dot(v, zHat);
+    for (let k = 0; k < dim; k++) v[k] -= vz * zHat[k];
+    return v;
+  };
+  // start: the centred sum of absolute deviations, a vector with weight wherever the images vary
+  let v: Float64Array = new Float64Array(dim);
+  for (let r = 0; r < n; r++) for (let k = 0; k < dim; k++) v[k] += Math.abs(x[r * dim + k] - origin[k]);
+  project(v);
+  if (norm(v) === 0) return v;
+  v = unit(v);
+  const next = new Float64Array(dim);
+  for (let it = 0; it < iterations; it++) {
+    next.fill(0);
+    const on = dot(origin, v);
+    for (let r = 0; r < n; r++) {
+      const s = dotRow(x, r * dim, v, dim) - on;
+      if (s === 0) continue;
+      for (let k = 0; k < dim; k++) next[k] += s * (x[r * dim + k] - origin[k]);
+    }
+    project(next);
+    if (norm(next) === 0) break;
+    v = unit(next);
+  }
+  let largest = 0;
+  for (let k = 1; k < dim; k++) if (Math.abs(v[k]) > Math.abs(v[largest])) largest = k;
+  if (v[largest] < 0) for (let k = 0; k < dim; k++) v[k] = -v[k];
+  return v;
+}
+
 /** An orthonormal basis (ẑ, n̂) of the tilting plane: the plane that holds ẑ and w. */
 export interface TiltingPlaneBasis {
   readonly z: Float64Array;
@@ -125,10 +167,11 @@ export interface TiltingPlaneBasis {
 
 /**
  * Tilting-plane basis by Gram–Schmidt: n = w − (w·ẑ)ẑ, n̂ = n/‖n‖. When w is parallel to ẑ (θ = 0 or π)
- * the plane is not defined by w; we then orthogonalise the coordinate axis on which ẑ is smallest, so the
- * choice is deterministic and well conditioned.
+ * the plane is not defined by w. Then n̂ is `fallback` orthogonalised against ẑ when one is given (the
+ * experiments pass the data's widest direction across ẑ, so the images do not collapse onto a line), else
+ * the coordinate axis on which ẑ is smallest, orthogonalised: deterministic and well conditioned.
  */
-export function tiltingPlaneBasis(w: Vec, zHat: Vec): TiltingPlaneBasis {
+export function tiltingPlaneBasis(w: Vec, zHat: Vec, fallback?: Vec): TiltingPlaneBasis {
   const dim = zHat.length;
   const z = Float64Array.from(zHat);
   const wz = dot(w, z);
@@ -136,6 +179,11 @@ export function tiltingPlaneBasis(w: Vec, zHat: Vec): TiltingPlaneBasis {
   for (let k = 0; k < dim; k++) n[k] = w[k] - wz * z[k];
   // relative threshold: below it, n is rounding noise and its direction meaningless
   if (norm(n) > 1e-12 * norm(w)) return { z, n: unit(n) };
+  if (fallback !== undefined) {
+    const fz = dot(fallback, z);
+    for (let k = 0; k < dim; k++) n[k] = fallback[k] - fz * z[k];
+    if (norm(n) > 1e-9 * norm(fallback)) return { z, n: unit(n) };
+  }
   let axis = 0;
   for (let k = 1; k < dim; k++) if (Math.abs(z[k]) < Math.abs(z[axis])) axis = k;
   n.fill(0);

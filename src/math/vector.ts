@@ -56,3 +56,10 @@ export function unit(v: Vec): Float64Array {
   for (let k = 0; k < v.length; k++) out[k] = v[k] / n;
   return out;
 }
+
+/** Index (from 0) of the largest of `count` values starting at `offset`; the first one on ties. */
+export function argmax(values: ArrayLike<number>, offset: number, count: number): number {
+  let best = 0;
+  for (let k = 1; k < count; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
+}

@@ -34,9 +34,11 @@ export interface TargetedAttackOptions {
   /** stop when p_target ≥ this */
   confidence?: number;
   /**
-   * images per forward pass. Every pass has exactly this many (padded), because FastConv2d keeps work
-   * buffers for one batch size and wasm memory is never freed: a batch that shrank as images finish would
-   * allocate new buffers at every size.
+   * most images per forward pass. The n images are dealt into ⌈n / batchSize⌉ equal passes (210 images at
+   * 100: three passes of 70, not 100 + 100 + 10 padded to 100), and every pass has exactly that many
+   * (padded), because FastConv2d keeps work buffers for one batch size and wasm memory is never freed: a
+   * batch that shrank as images finish would allocate new buffers at every size. Each image's attack is
+   * independent of the others in its pass, so the size changes the speed, not the result.
    */
   batchSize?: number;
   /** channels, height, width of one image (LeNet: 1 × 28 × 28) */
@@ -64,11 +66,12 @@ export function targetedAttack(
   const stepSize = options.stepSize ?? TARGETED_DEFAULTS.stepSize;
   const maxSteps = options.maxSteps ?? TARGETED_DEFAULTS.maxSteps;
   const confidence = options.confidence ?? TARGETED_DEFAULTS.confidence;
-  const batch = options.batchSize ?? TARGETED_DEFAULTS.batchSize;
+  const most = options.batchSize ?? TARGETED_DEFAULTS.batchSize;
   const [channels, height, width] = options.imageShape ?? [1, 28, 28];
   const size = channels * height * width;
   const n = targets.length;
-  checkAttack('targetedAttack', { t, stepSize, maxSteps, confidence, batch });
+  checkAttack('targetedAttack', { t, stepSize, maxSteps, confidence, batch: most });
+  const batch = n === 0 ? most : Math.ceil(n / Math.ceil(n / most));
   if (mean.length !== size)
     throw new RangeError(`targetedAttack: mean image has ${mean.length} values, not ${size}`);
   if (images.length !== n * size) {

@@ -91,4 +91,12 @@ describe('the hinge path at λ = 100', () => {
     expect(m.theta).toBeLessThan(1e-6);
     expect(m.dAdv).toBeCloseTo(paths.get('hinge')!.centroidDistance / 2, 9);
   });
+
+  it('keeps the images spread across ẑ in its tilting plane (w ∥ ẑ does not define the plane)', () => {
+    const v = dequantise(paths.get('hinge')!.models[0].planeV);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const spread = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+    // the widest direction across ẑ: at least as wide as the spread along ẑ's own axis is typical for MNIST
+    expect(spread).toBeGreaterThan(0.5);
+  });
 });

@@ -14,6 +14,7 @@ import {
   tiltingPlaneBasis,
   tiltingPlaneCoordinates,
   tiltingPlanePoint,
+  widestDirectionAcross,
 } from '../../src/math/geometry.js';
 import { gaussian, seededRandom } from '../../src/math/random.js';
 import type { LabelledSet, LinearClassifier } from '../../src/math/types.js';
@@ -140,6 +141,33 @@ describe('tilting angle and plane', () => {
     expect(Array.from(a.n)).toEqual(Array.from(b.n));
     expect(dot(a.n, zHat)).toBeCloseTo(0, 14);
     expect(norm(a.n)).toBeCloseTo(1, 14);
+  });
+
+  it('takes the given fallback, orthogonalised, when θ = 0, and ignores it otherwise', () => {
+    const zHat = Float64Array.of(1, 0, 0);
+    const fallback = Float64Array.of(0.5, 0, 2);
+    expect(Array.from(tiltingPlaneBasis(Float64Array.of(3, 0, 0), zHat, fallback).n)).toEqual([0, 0, 1]);
+    expect(Array.from(tiltingPlaneBasis(Float64Array.of(3, 4, 0), zHat, fallback).n)).toEqual([0, 1, 0]);
+  });
+});
+
+describe('the widest direction across ẑ', () => {
+  it('finds the axis of largest spread orthogonal to ẑ, whatever the spread along ẑ', () => {
+    const rand = seededRandom(4);
+    const n = 2000;
+    const x = new Float64Array(n * 4);
+    // spread 10 along ẑ = e0 (ignored), 3 along e2, 1 along e1 and e3
+    for (let r = 0; r < n; r++) {
+      x[r * 4] = 10 * gaussian(rand);
+      x[r * 4 + 1] = gaussian(rand);
+      x[r * 4 + 2] = 3 * gaussian(rand) + 5;
+      x[r * 4 + 3] = gaussian(rand);
+    }
+    const set = { n, dim: 4, x, y: new Float64Array(n).fill(1) };
+    const d = widestDirectionAcross(set, Float64Array.of(1, 0, 0, 0), Float64Array.of(0, 0, 5, 0));
+    expect(norm(d)).toBeCloseTo(1, 12);
+    expect(d[0]).toBeCloseTo(0, 12);
+    expect(d[2]).toBeGreaterThan(0.99);
   });
 });
 

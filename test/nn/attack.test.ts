@@ -5,6 +5,7 @@ import { type Dataset, loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { adversarialStudy } from '../../src/experiments/adversarial.js';
+import { splitAttack } from '../../src/experiments/adversarial-worker.js';
 import { permutation, seededRandom } from '../../src/math/random.js';
 import { binaryAttack, targetedAttack } from '../../src/nn/attack.js';
 import { DenseEngine, trainTwoLayer } from '../../src/nn/dense.js';
@@ -154,7 +155,7 @@ describe('targetedAttack on a small trained network', () => {
 });
 
 describe('adversarialStudy on the small network', () => {
-  it('calibrates t, attacks one image per digit towards d + 1 and a seeded draw, and validates', () => {
+  it('calibrates t, attacks one image per digit towards d + 1 and a seeded draw, and validates', async () => {
     const test = {
       count: 500,
       rows: 28,
@@ -163,7 +164,7 @@ describe('adversarialStudy on the small network', () => {
       labels: data.test.labels.subarray(0, 500),
     };
     const options = { seed: 3, studyImages: 12, stepSize: 4, batchSize: 20 };
-    const study = adversarialStudy(network, 'small', mean, test, options);
+    const study = await adversarialStudy(network, 'small', mean, test, options);
     expect(() => adversarialSchema.parse(study)).not.toThrow();
     expect(Math.abs(study.temperature.median - 0.95)).toBeLessThanOrEqual(0.001);
     expect(study.targeted.map((e) => e.digit)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -185,7 +186,11 @@ describe('adversarialStudy on the small network', () => {
     for (let k = 1; k < curve.length; k++) expect(curve[k]).toBeGreaterThanOrEqual(curve[k - 1]);
     expect(curve[curve.length - 1]).toBeCloseTo(study.study.successRate, 9);
     // the images depend on the seed and labels only: another network would be attacked on the same ones
-    const again = adversarialStudy(network, 'small', mean, test, { ...options, studyImages: 3, maxSteps: 1 });
+    const again = await adversarialStudy(network, 'small', mean, test, {
+      ...options,
+      studyImages: 3,
+      maxSteps: 1,
+    });
     expect(again.targeted.map((e) => e.testIndex)).toEqual(study.targeted.map((e) => e.testIndex));
     expect(again.study.testIndex).toEqual(study.study.testIndex.slice(0, 3));
     expect(again.study.successRate).toBe(0);
@@ -225,5 +230,31 @@ describe('binaryAttack on a 2-layer network of 7 vs 9', () => {
     expect(() => binaryAttack(net, engine, pixels, new Float64Array(n), { temperature: t })).toThrow(
       /label 0/,
     );
+  });
+});
+
+describe('the attack split over threads', () => {
+  it('deals the images round-robin and puts every result back in place, equal to one undivided attack', async () => {
+    const indices = Array.from({ length: 13 }, (_, k) => 7 * k + 1);
+    const pixels = testPixels(indices);
+    const targets = indices.map((i) => (data.test.labels[i] + 1) % 10);
+    const options = { temperature, stepSize: 4, maxSteps: 30, batchSize: 5 };
+    const whole = targetedAttack(network, mean, pixels, targets, options);
+    const shares: number[][] = [];
+    const seen: number[] = [];
+    // the shares run here, on this thread, through the same merging code as the worker threads
+    const split = splitAttack('unused', 3, async (share, progress) => {
+      shares.push(share.targets);
+      return targetedAttack(network, mean, share.images, share.targets, share.options, progress);
+    });
+    const parts = await split(pixels, targets, options, (done) => seen.push(done));
+    expect(shares.map((s) => s.length)).toEqual([5, 4, 4]);
+    expect(shares[1]).toEqual([targets[1], targets[4], targets[7], targets[10]]);
+    expect(parts.steps).toEqual(whole.steps);
+    expect(parts.success).toEqual(whole.success);
+    expect(parts.probability).toEqual(whole.probability);
+    expect(parts.norm).toEqual(whole.norm);
+    expect(parts.adversarial).toEqual(whole.adversarial);
+    expect(Math.max(...seen)).toBe(13);
   });
 });

@@ -2,11 +2,11 @@
 // small artifacts computed by our code at test time: every figure renders, each slider changes its figure,
 // a URL restores a view, progress shows while a job runs, and the console stays clean. Screenshots of every
 // figure go to test-output/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
@@ -28,6 +28,7 @@ import { toyFitFile } from '../../src/schema/toy.js';
 import { lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 import { createArticleServer, defaultWebRoot, listen } from '../../src/server/server.js';
+import { writeSite } from '../../src/server/site.js';
 
 const CHROMIUM = process.env.L2ANGLE_CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = process.env.L2ANGLE_SKIP_BROWSER === '1';
@@ -92,7 +93,7 @@ async function smallNetworkArtifacts(
     store.write(
       'l2angle/adversarial',
       adversarialFile(which.name),
-      adversarialStudy(net.network, which.name, net.mean, small.test, {
+      await adversarialStudy(net.network, which.name, net.mean, small.test, {
         seed: 0,
         studyImages: 10,
         maxSteps: 40,
@@ -238,4 +239,62 @@ describe.skipIf(SKIP)('the article in chromium', () => {
   it('logs no console errors', () => {
     expect(errors).toEqual([]);
   });
+
+  it('works as a static site in a sub-folder of any file server, with no failed request', async () => {
+    const site = join(dir, 'site-root');
+    writeSite(join(site, 'article'), defaultWebRoot(), store, []);
+    const files = staticServer(site);
+    await listen(files, 0, '127.0.0.1');
+    const failed: string[] = [];
+    const problems: string[] = [];
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    visitor.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    visitor.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    try {
+      await visitor.goto(`http://127.0.0.1:${(files.address() as AddressInfo).port}/article/`, {
+        waitUntil: 'networkidle',
+      });
+      await expect.poll(() => visitor.locator('#data-mode').textContent()).toContain('static copy');
+      for (const name of ['opening', 'lenet', 'adversarial-examples']) {
+        const element = visitor.locator(`[data-figure="${name}"]`).first();
+        await element.scrollIntoViewIfNeeded();
+        await expect
+          .poll(() => element.locator('svg, canvas').count(), { timeout: 20_000 })
+          .toBeGreaterThan(0);
+      }
+      expect(failed).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await visitor.close();
+      files.close();
+    }
+  });
 });
+
+/** A plain static file server (no l2angle code): what a static host does. */
+function staticServer(root: string): Server {
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.json': 'application/json',
+    '.woff2': 'font/woff2',
+    '.woff': 'font/woff',
+    '.ttf': 'font/ttf',
+    '.svg': 'image/svg+xml',
+  };
+  return createServer((request, response) => {
+    let path = join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+    if (!path.startsWith(root) || !existsSync(path)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+    response.end(readFileSync(path));
+  });
+}

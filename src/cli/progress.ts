@@ -23,6 +23,9 @@ export function createProgress(label: string, total: number, quiet = false): Pro
       notTTYSchedule: 5000,
       etaBuffer: 20,
       fps: 5,
+      // before the rate is known cli-progress would print "NULL" or "INF"
+      formatTime: (seconds: number, options: object, roundTo: number) =>
+        Number.isFinite(seconds) ? cliProgress.Format.TimeFormat(seconds, options, roundTo) : '…',
     },
     cliProgress.Presets.shades_classic,
   );

@@ -34,9 +34,10 @@ export function registerStart(program: Command): void {
     .description(
       'Starts the article server on http://localhost:8080 (PORT or --port override it; 127.0.0.1 unless --host) and ' +
         'prints its address at once, then computes every missing result in the background, cheapest first: the ' +
-        'nearest-centroid geometry, the hinge-SVM paths of 7-9 and 0-1, the other 43 pairs, the logistic-regression ' +
-        'paths, then the neural networks. Results already in the results folder are kept, so stopping (Ctrl-C) and ' +
-        'starting again resumes. Progress shows here and in the page.',
+        'toy sweep, the nearest-centroid geometry, the hinge-SVM paths of 7-9 and 0-1, the other 43 pairs, the ' +
+        'logistic-regression paths, the 2-layer networks, the two LeNets and their adversarial examples. Results ' +
+        'already in the results folder are kept, so stopping (Ctrl-C) and starting again resumes. Progress shows ' +
+        'here and in the page.',
     )
     .option('--port <n>', `port to listen on (default: $PORT or ${DEFAULT_PORT})`)
     .option('--host <address>', 'address to bind', DEFAULT_HOST)
@@ -62,6 +63,12 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   const url = await listen(server, port, options.host);
   process.stdout.write(`l2angle: the article is at ${url}  (results folder ${store.root}; Ctrl-C stops)\n`);
   if (stale > 0) process.stdout.write(`  removed ${stale} temp file(s) left by an interrupted run\n`);
+  const statuses = runner.statuses();
+  const done = statuses.filter((s) => s.state === 'done').length;
+  if (options.compute && done > 0)
+    process.stdout.write(
+      `  ${done} of ${statuses.length} computations already done; resuming with the rest\n`,
+    );
 
   const stop = () => {
     process.stdout.write('\nl2angle: stopped; run the same command again to resume.\n');

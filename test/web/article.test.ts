@@ -195,6 +195,16 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     }
   });
 
+  it('gives every picture and chart a text alternative', async () => {
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-figure] canvas, [data-figure] svg'))
+        .filter((el) => !el.closest('[aria-hidden="true"]'))
+        .filter((el) => !(el.getAttribute('aria-label') ?? '').trim() && !el.querySelector('title'))
+        .map((el) => `${el.closest('[data-figure]')?.getAttribute('data-figure')} ${el.tagName}`),
+    );
+    expect(unlabelled).toEqual([]);
+  });
+
   it('shows progress while a job runs', async () => {
     const panel = figure('progress');
     await expect.poll(() => panel.isVisible(), { timeout: 10_000 }).toBe(true);

@@ -55,11 +55,16 @@ function jobRow(job: JobStatus): HTMLLIElement {
   const title = document.createElement('span');
   title.className = 'job-title';
   title.textContent = job.title;
+  if (job.state === 'waiting') {
+    // one quiet line each: a column of empty bars would say nothing and take the reader's margin
+    title.textContent = `queued: ${job.title}`;
+    li.append(title);
+    return li;
+  }
   const bar = document.createElement('progress');
   bar.max = Math.max(1, job.total);
   bar.value = job.total > 0 ? job.done : 0;
   bar.setAttribute('aria-label', job.title);
-  if (job.state === 'waiting') bar.removeAttribute('value');
   const detail = document.createElement('span');
   detail.className = 'job-detail';
   detail.textContent = describeJob(job);

@@ -67,9 +67,13 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
   const errors = runs
     .flatMap((r) => r.epochs.flatMap((e) => [e.trainError, e.testError]))
     .filter((v) => v > 0);
+  // the smallest non-zero error sets the floor (one image of 60 000 is 0.0017 %); an epoch with no error at all
+  // is drawn on the floor, and the chart says so
+  const floor = Math.max(1e-4, (min(errors) ?? 0.1) / 1.5);
   const y = scaleLog()
-    .domain([Math.max(0.01, (min(errors) ?? 0.1) / 1.3), Math.max(1, (max(errors) ?? 10) * 1.3)])
+    .domain([floor, Math.max(1, (max(errors) ?? 10) * 1.3)])
     .range([p.height, 0]);
+  const yOf = (v: number) => y(Math.max(v, floor));
   xAxis(p, axisBottom(x).ticks(6), 'epoch');
   yAxis(p, axisLeft(y).ticks(5, '~g'));
   const legend = p.plot
@@ -79,7 +83,7 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
   let k = 0;
   for (const r of runs) {
     for (const which of ['trainError', 'testError'] as const) {
-      const points = r.epochs.filter((e) => e[which] > 0);
+      const points = r.epochs;
       p.plot
         .append('path')
         .attr('class', `curve ${cls(r.name)} ${which === 'trainError' ? 'dashed' : ''}`)
@@ -87,7 +91,7 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
           'd',
           line<EpochRecord>(
             (e) => x(e.epoch),
-            (e) => y(e[which]),
+            (e) => yOf(e[which]),
           )(points),
         );
       const g = legend.append('g').attr('transform', `translate(0,${k++ * 15})`);
@@ -101,6 +105,15 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
         .attr('y', 9)
         .text(`${r.name} ${which === 'trainError' ? 'train' : 'test'}`);
     }
+  }
+
+  if (runs.some((r) => r.epochs.some((e) => e.trainError === 0 || e.testError === 0))) {
+    p.plot
+      .append('text')
+      .attr('class', 'plane-note')
+      .attr('x', 4)
+      .attr('y', p.height - 4)
+      .text('0 % is drawn on the bottom axis');
   }
 
   // weight RMS per layer, at the latest epoch

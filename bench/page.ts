@@ -4,9 +4,12 @@
 // data: the 7-9 path is fetched, validated and drawn), and to every figure above the fold; then the bytes
 // transferred, by kind, as the browser saw them (gzip where the server compresses). No peer: the original
 // article is an online page reading precomputed CSV files, which this machine cannot reach.
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ResultsStore } from '../src/experiments/store.js';
+import { svmPathFile } from '../src/schema/artifacts.js';
 import { createArticleServer, defaultWebRoot, listen } from '../src/server/server.js';
 import { median } from './stats.js';
 
@@ -51,6 +54,17 @@ function kindOf(url: string): string {
 
 export async function benchPage(runs: number, results: string): Promise<void> {
   const store = new ResultsStore(results);
+  const needed = [
+    [join(defaultWebRoot(), 'index.html'), 'npm run build'],
+    [store.pathOf(svmPathFile('mnist', 7, 9, 'hinge')), 'npx l2angle svm --pair 7,9'],
+    [CHROMIUM, 'node scripts/ensure-chromium.mjs'],
+  ];
+  for (const [file, remedy] of needed) {
+    if (!existsSync(file)) {
+      console.error(`bench page: ${file} is missing (${remedy} makes it)`);
+      process.exit(2);
+    }
+  }
   const server = createArticleServer({ store });
   await listen(server, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -51,6 +51,18 @@ export function finishedRun(
   }
 }
 
+/** The training record of one of the article's LeNets; throws when it has not finished `epochs` epochs yet. */
+function trainedRun(
+  store: ResultsStore,
+  which: (typeof ARTICLE_LENETS)[number],
+  epochs: number,
+): TrainingMetrics {
+  const folder = lenetRunFolder(which.key);
+  const metrics = finishedRun(store, folder, epochs);
+  if (!metrics) throw new Error(`${which.name} is not trained yet (${store.pathOf(folder)})`);
+  return metrics;
+}
+
 /** Trains one of the article's LeNets into the results folder (resumable from its checkpoint). */
 export function lenetTrainingJob(
   which: (typeof ARTICLE_LENETS)[number],
@@ -115,10 +127,8 @@ export function filterSelection(
 /** The comparison artifact from two finished runs. */
 export function lenetStudy(store: ResultsStore, epochs: number = LENET_DEFAULTS.epochs): LenetStudy {
   const networks = ARTICLE_LENETS.map((which) => {
-    const folder = lenetRunFolder(which.key);
-    const metrics = finishedRun(store, folder, epochs);
-    if (!metrics) throw new Error(`${which.name} is not trained yet (${store.pathOf(folder)})`);
-    const net = loadLenet(store.pathOf(folder));
+    const metrics = trainedRun(store, which, epochs);
+    const net = loadLenet(store.pathOf(lenetRunFolder(which.key)));
     const [conv1, , conv2] = net.network.parameters();
     // the same filters for both networks, so the pictures compare like with like
     const first = filterSelection(conv1.w, 20, 1, 5, 20, 1);
@@ -171,13 +181,11 @@ export function lenetAdversarialJob(
     artifact,
     isDone: (store) => store.has('l2angle/adversarial', artifact),
     async run(store, progress) {
-      const folder = lenetRunFolder(which.key);
-      if (!finishedRun(store, folder, epochs))
-        throw new Error(`${which.name} is not trained yet (${store.pathOf(folder)})`);
+      trainedRun(store, which, epochs);
       const job: AdversarialJob = {
         name: which.name,
         results: store.root,
-        folder,
+        folder: lenetRunFolder(which.key),
         files: mnistFiles(),
         seed: 0,
       };

@@ -186,6 +186,7 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
     threads,
   });
   const history: EpochRecord[] = saved ? [...saved.header.history] : [];
+  const metrics = () => metricsOf(data, settings, epochs, train.n, threads, history);
   options.onResume?.(history.length);
   try {
     if (saved)
@@ -246,13 +247,11 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
           { mean, parameters: state.parameters, velocities: state.velocities },
         ),
       );
-      writeMetrics(dir, data, settings, epochs, train.n, threads, history);
+      writeMetrics(dir, metrics());
       options.onEpoch?.(record);
     }
-    if (history.length >= epochs && !existsSync(join(dir, METRICS_FILE))) {
-      writeMetrics(dir, data, settings, epochs, train.n, threads, history);
-    }
-    return metricsOf(data, settings, epochs, train.n, threads, history);
+    if (history.length >= epochs && !existsSync(join(dir, METRICS_FILE))) writeMetrics(dir, metrics());
+    return metrics();
   } finally {
     await trainer.close();
   }
@@ -281,15 +280,7 @@ function metricsOf(
   };
 }
 
-function writeMetrics(
-  dir: string,
-  data: Dataset,
-  settings: TrainingSettings,
-  epochs: number,
-  nTrain: number,
-  threads: number,
-  history: EpochRecord[],
-): void {
-  const value = trainingMetricsSchema.parse(metricsOf(data, settings, epochs, nTrain, threads, history));
+function writeMetrics(dir: string, metrics: TrainingMetrics): void {
+  const value = trainingMetricsSchema.parse(metrics);
   writeFileAtomic(join(dir, METRICS_FILE), `${JSON.stringify(value, null, 2)}\n`);
 }

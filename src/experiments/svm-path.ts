@@ -116,16 +116,17 @@ export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometr
   const oz = dot(origin, zHat);
   const u = new Float64Array(train.n);
   for (let r = 0; r < train.n; r++) u[r] = dotRow(train.x, r * train.dim, zHat, train.dim) - oz;
+  const trainRows = toSparseRows(train.x, train.n, train.dim);
   return {
     i,
     j,
     zHat,
     origin,
     u,
-    spread: widestDirectionAcross(train, zHat, origin),
+    spread: widestDirectionAcross(trainRows, zHat, origin),
     histogramMember: histogramMembers(train, HISTOGRAM.perClass),
     representatives: { I: closestToCentroid(train, -1, i), J: closestToCentroid(train, 1, j) },
-    trainRows: toSparseRows(train.x, train.n, train.dim),
+    trainRows,
     testRows: toSparseRows(test.x, test.n, test.dim),
   };
 }

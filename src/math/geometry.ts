@@ -1,5 +1,6 @@
 // The geometry of a linear classifier in image space (SPEC §1): distances to the boundary, projected and
 // mirror images, centroids, the tilting angle and the tilting plane. Pure maths: runs in Node and browsers.
+import { type SparseRows, sparseRowAxpy, sparseRowDot } from './sparse.js';
 import type { LabelledSet, LinearClassifier } from './types.js';
 import { dot, dotRow, norm, unit, type Vec } from './vector.js';
 
@@ -118,37 +119,47 @@ export function tiltingAngle(w: Vec, zHat: Vec): number {
 }
 
 /**
- * The direction orthogonal to ẑ along which the images about `origin` spread most: the leading eigenvector of
- * their covariance restricted to ẑ's orthogonal complement, by power iteration from a fixed start (so the
- * result is deterministic), with its sign chosen so that its largest component is positive.
+ * The direction orthogonal to ẑ along which the images (rows, sparse) about `origin` spread most: the leading
+ * eigenvector of their covariance restricted to ẑ's orthogonal complement, by power iteration from a fixed
+ * start (so the result is deterministic), with its sign chosen so that its largest component is positive.
+ * Over the non-zero pixels only: for an MNIST pair about five times cheaper than over dense rows.
  */
 export function widestDirectionAcross(
-  set: LabelledSet,
+  rows: SparseRows,
   zHat: Vec,
   origin: Vec,
   iterations = 40,
 ): Float64Array {
-  const { n, dim, x } = set;
+  const { n, dim, start, column, value } = rows;
   const project = (v: Float64Array) => {
     const vz = dot(v, zHat);
     for (let k = 0; k < dim; k++) v[k] -= vz * zHat[k];
     return v;
   };
-  // start: the centred sum of absolute deviations, a vector with weight wherever the images vary
+  // start: Σ_r |x_r − o| per pixel, a vector with weight wherever the images vary (a zero pixel adds |o_k|)
   let v: Float64Array = new Float64Array(dim);
-  for (let r = 0; r < n; r++) for (let k = 0; k < dim; k++) v[k] += Math.abs(x[r * dim + k] - origin[k]);
+  const zeros = new Float64Array(dim).fill(n);
+  for (let p = 0; p < start[n]; p++) {
+    const k = column[p];
+    v[k] += Math.abs(value[p] - origin[k]);
+    zeros[k]--;
+  }
+  for (let k = 0; k < dim; k++) v[k] += zeros[k] * Math.abs(origin[k]);
   project(v);
   if (norm(v) === 0) return v;
   v = unit(v);
   const next = new Float64Array(dim);
   for (let it = 0; it < iterations; it++) {
+    // next = Σ_r s_r (x_r − o) with s_r = (x_r − o)·v
     next.fill(0);
     const on = dot(origin, v);
+    let sum = 0;
     for (let r = 0; r < n; r++) {
-      const s = dotRow(x, r * dim, v, dim) - on;
-      if (s === 0) continue;
-      for (let k = 0; k < dim; k++) next[k] += s * (x[r * dim + k] - origin[k]);
+      const s = sparseRowDot(rows, r, v) - on;
+      sum += s;
+      if (s !== 0) sparseRowAxpy(rows, r, s, next);
     }
+    for (let k = 0; k < dim; k++) next[k] -= sum * origin[k];
     project(next);
     if (norm(next) === 0) break;
     v = unit(next);

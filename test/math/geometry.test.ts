@@ -17,6 +17,7 @@ import {
   widestDirectionAcross,
 } from '../../src/math/geometry.js';
 import { gaussian, seededRandom } from '../../src/math/random.js';
+import { toSparseRows } from '../../src/math/sparse.js';
 import type { LabelledSet, LinearClassifier } from '../../src/math/types.js';
 import { distance, dot, norm } from '../../src/math/vector.js';
 
@@ -163,8 +164,11 @@ describe('the widest direction across ẑ', () => {
       x[r * 4 + 2] = 3 * gaussian(rand) + 5;
       x[r * 4 + 3] = gaussian(rand);
     }
-    const set = { n, dim: 4, x, y: new Float64Array(n).fill(1) };
-    const d = widestDirectionAcross(set, Float64Array.of(1, 0, 0, 0), Float64Array.of(0, 0, 5, 0));
+    const d = widestDirectionAcross(
+      toSparseRows(x, n, 4),
+      Float64Array.of(1, 0, 0, 0),
+      Float64Array.of(0, 0, 5, 0),
+    );
     expect(norm(d)).toBeCloseTo(1, 12);
     expect(d[0]).toBeCloseTo(0, 12);
     expect(d[2]).toBeGreaterThan(0.99);

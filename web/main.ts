@@ -49,19 +49,15 @@ function main(): void {
 
   // toy figures: computed here, no data needed; each is built when it comes near the screen, so the first
   // frame (the title and the opening figure's frame) is painted without waiting for the toy fits
-  add(lazyFigure(body('toy-image'), () => renderToyImage(body('toy-image'))));
-  add(lazyFigure(body('toy-boundary'), () => renderToyBoundary(body('toy-boundary'), store)));
-  add(lazyFigure(body('toy-mirror'), () => renderToyMirror(body('toy-mirror'), store.state)));
-  add(lazyFigure(body('toy-fit'), () => renderToyFit(body('toy-fit'), store)));
-  add(lazyFigure(body('score-to-loss'), () => renderScoreToLoss(body('score-to-loss'), store.state)));
-  add(lazyFigure(body('scaled-loss'), () => renderScaledLoss(body('scaled-loss'), store)));
+  add(lazyFigure(body('toy-image'), renderToyImage));
+  add(lazyFigure(body('toy-boundary'), (el) => renderToyBoundary(el, store)));
+  add(lazyFigure(body('toy-mirror'), (el) => renderToyMirror(el, store.state)));
+  add(lazyFigure(body('toy-fit'), (el) => renderToyFit(el, store)));
+  add(lazyFigure(body('score-to-loss'), (el) => renderScoreToLoss(el, store.state)));
+  add(lazyFigure(body('scaled-loss'), (el) => renderScaledLoss(el, store)));
   const centroidFigure = renderAdversarialDistance(body('adversarial-distance'), store.state);
   add(centroidFigure);
-  add(
-    lazyFigure(body('softmax-temperature'), () =>
-      renderSoftmaxTemperature(body('softmax-temperature'), store),
-    ),
-  );
+  add(lazyFigure(body('softmax-temperature'), (el) => renderSoftmaxTemperature(el, store)));
   whenNear(body('toy-fit'), fillToyNumbers);
 
   // figures fed by artifacts

@@ -54,13 +54,13 @@ function jobRow(job: JobStatus): HTMLLIElement {
   li.className = `job job-${job.state}`;
   const title = document.createElement('span');
   title.className = 'job-title';
-  title.textContent = job.title;
   if (job.state === 'waiting') {
     // one quiet line each: a column of empty bars would say nothing and take the reader's margin
     title.textContent = `queued: ${job.title}`;
     li.append(title);
     return li;
   }
+  title.textContent = job.title;
   const bar = document.createElement('progress');
   bar.max = Math.max(1, job.total);
   bar.value = job.total > 0 ? job.done : 0;

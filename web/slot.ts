@@ -58,11 +58,14 @@ export function whenNear(element: Element, callback: () => void): void {
   observer.observe(element);
 }
 
-/** A figure built by `render` when `element` comes near the viewport; state changes before then are no-ops. */
-export function lazyFigure(element: Element, render: () => FigureHandle): FigureHandle {
+/** A figure built by `render` in `element` when it comes near the viewport; state changes before then are no-ops. */
+export function lazyFigure(
+  element: HTMLElement,
+  render: (element: HTMLElement) => FigureHandle,
+): FigureHandle {
   let handle: FigureHandle | undefined;
   whenNear(element, () => {
-    handle = render();
+    handle = render(element);
   });
   return { update: (state) => handle?.update(state) };
 }

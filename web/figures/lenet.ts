@@ -83,7 +83,6 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
   let k = 0;
   for (const r of runs) {
     for (const which of ['trainError', 'testError'] as const) {
-      const points = r.epochs;
       p.plot
         .append('path')
         .attr('class', `curve ${cls(r.name)} ${which === 'trainError' ? 'dashed' : ''}`)
@@ -92,7 +91,7 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
           line<EpochRecord>(
             (e) => x(e.epoch),
             (e) => yOf(e[which]),
-          )(points),
+          )(r.epochs),
         );
       const g = legend.append('g').attr('transform', `translate(0,${k++ * 15})`);
       g.append('line')

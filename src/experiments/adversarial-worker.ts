@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
 import { loadDataset } from '../data/dataset.js';
 import type { DatasetFiles } from '../data/sources.js';
+import { InputError } from '../errors.js';
 import { type AttackResult, type TargetedAttackOptions, targetedAttack } from '../nn/attack.js';
 import { adversarialFile } from '../schema/nn-artifacts.js';
 import { adversarialStudy, type TargetedAttackRunner } from './adversarial.js';
@@ -40,7 +41,8 @@ export type AdversarialMessage =
   | { type: 'progress'; done: number; total: number; status: string }
   | { type: 'done'; path: string }
   | { type: 'attacked'; result: AttackResult }
-  | { type: 'error'; message: string };
+  /** `input`: bad input (a missing or corrupt file), reported as one line, not as an internal error */
+  | { type: 'error'; message: string; input: boolean };
 
 /** Runs a request on a new worker thread, passing its progress on; resolves with its last message. */
 export function inWorker(
@@ -51,7 +53,8 @@ export function inWorker(
   return new Promise<Extract<AdversarialMessage, { type: 'done' | 'attacked' }>>((resolve, reject) => {
     worker.on('message', (message: AdversarialMessage) => {
       if (message.type === 'progress') onProgress(message.done, message.total, message.status);
-      else if (message.type === 'error') reject(new Error(message.message));
+      else if (message.type === 'error')
+        reject(message.input ? new InputError(message.message) : new Error(message.message));
       else resolve(message);
     });
     worker.on('error', reject);
@@ -164,7 +167,11 @@ if (parentPort) {
         });
       }
     } catch (error) {
-      report({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      report({
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        input: error instanceof InputError,
+      });
     }
   });
 }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../data/dataset.js';
 import { mnistFiles } from '../data/sources.js';
+import { InputError } from '../errors.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { encodeFloat32 } from '../schema/encoding.js';
 import { adversarialFile } from '../schema/nn-artifacts.js';
@@ -59,7 +60,11 @@ function trainedRun(
 ): TrainingMetrics {
   const folder = lenetRunFolder(which.key);
   const metrics = finishedRun(store, folder, epochs);
-  if (!metrics) throw new Error(`${which.name} is not trained yet (${store.pathOf(folder)})`);
+  if (!metrics) {
+    throw new InputError(
+      `${which.name} is not trained yet (${store.pathOf(folder)}): run \`l2angle nn --study lenet\` first`,
+    );
+  }
   return metrics;
 }
 
@@ -190,7 +195,9 @@ export function lenetAdversarialJob(
         seed: 0,
       };
       await inWorker({ role: 'study', job }, progress).catch((error: Error) => {
-        throw new Error(`${which.name}: ${error.message}`);
+        // name the network, keeping the error's kind (bad input or internal)
+        error.message = `${which.name}: ${error.message}`;
+        throw error;
       });
     },
   };

@@ -4,8 +4,9 @@
 //
 // i.e. the SVM with C = 1/(2λn), solved in the dual min ½αᵀQα − Σα, 0 ≤ α ≤ C, yᵀα = 0, w = Σ α y x, to
 // libsvm's stopping rule (maximal KKT violation m(α) − M(α) ≤ tolerance, checked on gradients recomputed
-// from scratch, with yᵀα = 0 to 1e-9·C) and with libsvm's bias rule. Pure TypeScript over typed arrays:
-// runs in Node and browsers.
+// from scratch, with yᵀα = 0 to 1e-9·C) and with libsvm's bias rule (α within 1e-9·C of a bound counted
+// at it, see hinge/kkt.ts: where b is not fixed by the optimum, the midpoint of its interval, as libsvm
+// chooses it). Pure TypeScript over typed arrays: runs in Node and browsers.
 //
 // Method (src/solvers/hinge/):
 // - warm start along the path: α ← rα when C ← rC (points at C set exactly to the new C), so w scales by
@@ -74,7 +75,10 @@ export interface HingePathModel {
   /** C = 1/(2λn) */
   C: number;
   w: Float64Array;
-  /** libsvm's bias: mean of y_i − w·x_i over free α, else the midpoint of the feasible interval */
+  /**
+   * libsvm's bias: mean of y_i − w·x_i over free α, else (all α at a bound, to within 1e-9·C) the
+   * midpoint of the interval of b that the bound sets allow
+   */
   b: number;
   /** dual variables, 0 ≤ α ≤ C, yᵀα = 0, w = Σ α y x */
   alpha: Float64Array;
@@ -99,7 +103,7 @@ export interface HingePathModel {
   equalityResidual: number;
   /** points the Newton phase kept out of the free set because its factor pivot was too small */
   refusedPivots: number;
-  /** numbers of free α, α = C and α = 0 */
+  /** numbers of free α, α = C and α = 0 (to within 1e-9·C, as for the bias) */
   free: number;
   atUpper: number;
   atLower: number;

@@ -1041,7 +1041,8 @@ const CTX_FROM = 17; // the slice of the flat parameters this thread updates (fl
 const CTX_TO = 18;
 const CTX_ETA = 19; // f32
 const CTX_MU = 20; // f32
-const CTX_DECAY = 21; // f32
+const CTX_DECAY = 21; // f32: λ of the weights
+const CTX_BIAS_DECAY = 22; // f32: λ of the biases (MatConvNet decays them too, PyTorch-style training does not)
 /** Bytes of a thread context. */
 export function contextBytes(): i32 {
   return 128;
@@ -1180,12 +1181,13 @@ export function lenetUpdate(ctx: usize): void {
   const eta = load<f32>(ctx + (CTX_ETA << 2));
   const mu = load<f32>(ctx + (CTX_MU << 2));
   const decay = load<f32>(ctx + (CTX_DECAY << 2));
+  const biasDecay = load<f32>(ctx + (CTX_BIAS_DECAY << 2));
   for (let i = 0; i < PARAM_LENGTHS.length; i++) {
     const start = max(from, paramOffset(i));
     const end = min(to, paramOffset(i) + padded(PARAM_LENGTHS[i]));
     if (end <= start) continue;
     const off = (<usize>start) << 2;
-    // even tensors are weights (decayed), odd ones biases
+    // even tensors are weights, odd ones biases
     sgdUpdate(
       params + off,
       velocity + off,
@@ -1195,7 +1197,7 @@ export function lenetUpdate(ctx: usize): void {
       end - start,
       eta,
       mu,
-      i % 2 === 0 ? decay : 0,
+      i % 2 === 0 ? decay : biasDecay,
     );
   }
 }

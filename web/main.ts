@@ -15,6 +15,7 @@ import { renderToyImage } from './figures/toy-image.js';
 import { renderToyMirror } from './figures/toy-mirror.js';
 import { markPendingNumbers } from './numbers.js';
 import { renderProgressPanel } from './progress.js';
+import { mountLenetProse } from './sections/lenet-prose.js';
 import { mountMnist, mountOpening } from './sections/mnist.js';
 import { mountAdversarial, mountLenet, mountLocalLinearity, mountTeaser } from './sections/networks.js';
 import {
@@ -97,6 +98,8 @@ function main(): void {
 
   const lenet = mountLenet(body('lenet'), client, fillLenetNumbers);
   statusListeners.push(() => lenet.statusChanged());
+
+  statusListeners.push(mountLenetProse(client));
 
   const adversarial = mountAdversarial(body('adversarial-examples'), store, client);
   updaters.push((s) => adversarial.update(s));

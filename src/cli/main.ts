@@ -6,6 +6,7 @@ import { InputError, UsageError } from '../errors.js';
 import {
   ARTICLE_LENETS,
   lenetAdversarialJob,
+  lenetSeedJobs,
   lenetStudyJob,
   lenetTrainingJob,
 } from '../experiments/lenet-study.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
         ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
         store,
       ),
+    seeds: (store) => runJobs(lenetSeedJobs(), store),
   });
   return program;
 }

@@ -20,6 +20,8 @@ export interface AdversarialJob {
   results: string;
   /** the checkpoint folder, relative to the results folder */
   folder: string;
+  /** the artifact to write, relative to the results folder (default: adversarialFile(name)) */
+  artifact?: string;
   files: DatasetFiles;
   seed: number;
   /** attack threads (default: one per core, at most 4) */
@@ -146,7 +148,7 @@ export async function runAdversarialJob(
     progress,
     splitAttack(checkpoint, threads),
   );
-  return store.write('l2angle/adversarial', adversarialFile(job.name), value);
+  return store.write('l2angle/adversarial', job.artifact ?? adversarialFile(job.name), value);
 }
 
 if (parentPort) {

@@ -1,24 +1,34 @@
 // The article's two LeNets (SPEC §4): LeNet_low (weight decay 1e-4) and LeNet_high (1e-1), 50 epochs on all
-// 60 000 training images, then one artifact comparing them: curves, weight RMS per layer, filters.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// 60 000 training images, then one artifact comparing them: curves, weight RMS per layer, filters. Both are
+// trained again with other seeds (nn/seeds/), so that a difference between them can be set against the
+// spread between seeds.
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadDataset } from '../data/dataset.js';
 import { mnistFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
+import { censoredMedian } from '../math/median.js';
 import { permutation, seededRandom } from '../math/random.js';
+import { DEFAULT_LENET_CONVENTION, type LenetConventionName } from '../nn/conventions.js';
 import { encodeFloat32 } from '../schema/encoding.js';
-import { adversarialFile } from '../schema/nn-artifacts.js';
+import { type Adversarial, adversarialFile } from '../schema/nn-artifacts.js';
 import {
+  type LenetSeeds,
   type LenetStudy,
   lenetRunFolder,
+  lenetSeedsFile,
   lenetStudyFile,
+  peekCheckpointHeader,
+  type SeedRun,
+  seedAdversarialFile,
   type TrainingMetrics,
+  type TrainingSettings,
   trainingMetricsSchema,
 } from '../schema/training.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
 import { type AdversarialJob, inWorker } from './adversarial-worker.js';
 import { loadLenet } from './lenet-network.js';
-import { LENET_DEFAULTS, METRICS_FILE, trainLenet } from './lenet-training.js';
+import { CHECKPOINT_FILE, LENET_DEFAULTS, METRICS_FILE, trainLenet } from './lenet-training.js';
 import type { Job } from './pipeline.js';
 import type { ResultsStore } from './store.js';
 
@@ -27,6 +37,29 @@ export const ARTICLE_LENETS = [
   { name: 'LeNet_low', key: 'low', weightDecay: 1e-4 },
   { name: 'LeNet_high', key: 'high', weightDecay: 1e-1 },
 ] as const;
+
+/** The article's network: one of ARTICLE_LENETS. */
+export type ArticleLenet = (typeof ARTICLE_LENETS)[number];
+
+/** Seeds of the seed-spread study; seed 0 is the article's run. */
+export const LENET_SEEDS = [0, 1, 2] as const;
+
+/** The training settings of one of the article's LeNets with a seed, under a convention. */
+export function articleSettings(
+  which: ArticleLenet,
+  seed = 0,
+  convention: LenetConventionName = DEFAULT_LENET_CONVENTION,
+): TrainingSettings {
+  return {
+    seed,
+    weightDecay: which.weightDecay,
+    convention,
+    learningRate: LENET_DEFAULTS.learningRate,
+    momentum: LENET_DEFAULTS.momentum,
+    batchSize: LENET_DEFAULTS.batchSize,
+    trainLimit: null,
+  };
+}
 
 /** The layers' names, in parameter order. */
 export const LENET_LAYERS = [
@@ -41,24 +74,58 @@ export function finishedRun(
   store: ResultsStore,
   folder: string,
   epochs: number,
+  settings?: TrainingSettings,
 ): TrainingMetrics | undefined {
   const path = join(folder, METRICS_FILE);
   if (!existsSync(store.pathOf(path))) return undefined;
   try {
     const metrics = store.read('l2angle/lenet-training', path);
-    return metrics && metrics.epochs.length >= epochs ? metrics : undefined;
+    if (!metrics || metrics.epochs.length < epochs) return undefined;
+    return settings === undefined || sameSettings(metrics.settings, settings) ? metrics : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The training record of one of the article's LeNets; throws when it has not finished `epochs` epochs yet. */
-function trainedRun(
+function sameSettings(a: TrainingSettings, b: TrainingSettings): boolean {
+  return (Object.keys(b) as Array<keyof TrainingSettings>).every((key) => a[key] === b[key]);
+}
+
+/**
+ * A run folder of the main job that holds a run of an older artifact version or of other settings (e.g.
+ * trained under the PyTorch convention before MatConvNet's became the default) cannot be resumed: it is
+ * moved, whole, to superseded/FOLDER-N inside the results folder, so nothing is lost. Returns where it went.
+ */
+export function setAsideStaleRun(
   store: ResultsStore,
-  which: (typeof ARTICLE_LENETS)[number],
-  epochs: number,
-): TrainingMetrics {
-  const folder = lenetRunFolder(which.key);
+  folder: string,
+  settings: TrainingSettings,
+): string | undefined {
+  const dir = store.pathOf(folder);
+  const checkpoint = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(checkpoint)) return undefined;
+  const header = peekCheckpointHeader(new Uint8Array(readFileSync(checkpoint))) as
+    | { version?: unknown; settings?: Partial<TrainingSettings> }
+    | undefined;
+  // an unreadable or corrupt checkpoint is left where it is: training then stops with a line naming it
+  if (header === undefined || typeof header !== 'object') return undefined;
+  const current =
+    header.version === ARTIFACT_VERSION &&
+    header.settings !== undefined &&
+    sameSettings(header.settings as TrainingSettings, settings);
+  if (current) return undefined;
+  let n = 1;
+  while (existsSync(store.pathOf(`superseded/${folder}-${n}`))) n++;
+  const target = `superseded/${folder}-${n}`;
+  mkdirSync(dirname(store.pathOf(target)), { recursive: true });
+  renameSync(dir, store.pathOf(target));
+  return target;
+}
+
+/** The training record of one of the article's LeNets; throws when it has not finished `epochs` epochs yet. */
+function trainedRun(store: ResultsStore, which: ArticleLenet, epochs: number, seed = 0): TrainingMetrics {
+  const folder = lenetRunFolder(which.key, seed);
+  // whatever settings it was trained with: the artifacts record them
   const metrics = finishedRun(store, folder, epochs);
   if (!metrics) {
     throw new InputError(
@@ -68,29 +135,22 @@ function trainedRun(
   return metrics;
 }
 
-/** Trains one of the article's LeNets into the results folder (resumable from its checkpoint). */
-export function lenetTrainingJob(
-  which: (typeof ARTICLE_LENETS)[number],
-  epochs: number = LENET_DEFAULTS.epochs,
-): Job {
-  const folder = lenetRunFolder(which.key);
+/** Trains one of the article's LeNets (seed 0, or another seed of the spread study), resumable. */
+export function lenetTrainingJob(which: ArticleLenet, epochs: number = LENET_DEFAULTS.epochs, seed = 0): Job {
+  const folder = lenetRunFolder(which.key, seed);
+  const settings = articleSettings(which, seed);
   return {
-    id: `nn:lenet-${which.key}`,
-    title: `${which.name}: LeNet, weight decay ${which.weightDecay}, ${epochs} epochs`,
+    id: seed === 0 ? `nn:lenet-${which.key}` : `nn:lenet-${which.key}-seed${seed}`,
+    title: `${which.name}: LeNet, weight decay ${which.weightDecay}, ${epochs} epochs${seed === 0 ? '' : `, seed ${seed}`}`,
     artifact: `${folder}/${METRICS_FILE}`,
-    isDone: (store) => finishedRun(store, folder, epochs) !== undefined,
+    isDone: (store) => finishedRun(store, folder, epochs, settings) !== undefined,
     async run(store, progress) {
+      const moved = setAsideStaleRun(store, folder, settings);
+      if (moved) progress(0, 1, `kept the earlier run (other settings or format) in ${moved}`);
       const data = loadDataset(mnistFiles(), 'mnist');
       await trainLenet({
         data,
-        settings: {
-          seed: 0,
-          weightDecay: which.weightDecay,
-          learningRate: LENET_DEFAULTS.learningRate,
-          momentum: LENET_DEFAULTS.momentum,
-          batchSize: LENET_DEFAULTS.batchSize,
-          trainLimit: null,
-        },
+        settings,
         epochs,
         threads: 2,
         dir: store.pathOf(folder),
@@ -165,7 +225,15 @@ export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
     id: 'nn:lenet-study',
     title: 'LeNet_low against LeNet_high: curves, weight RMS, filters',
     artifact,
-    isDone: (store) => store.has('l2angle/lenet-study', artifact),
+    isDone: (store) => {
+      if (!store.has('l2angle/lenet-study', artifact)) return false;
+      const study = store.read('l2angle/lenet-study', artifact);
+      // out of date when a network was trained again after it
+      return ARTICLE_LENETS.every((which) => {
+        const metrics = finishedRun(store, lenetRunFolder(which.key), epochs, articleSettings(which));
+        return metrics !== undefined && study !== undefined && study.createdAt >= metrics.updatedAt;
+      });
+    },
     async run(store, progress) {
       progress(0, 1, 'reading the checkpoints');
       store.write('l2angle/lenet-study', artifact, lenetStudy(store, epochs));
@@ -174,23 +242,39 @@ export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
   };
 }
 
-/** The adversarial study (temperature, targeted examples, 200-image norms) of one of the article's LeNets. */
+/** The adversarial study's artifact of a run: newer than its training record, or missing. */
+function adversarialOf(store: ResultsStore, artifact: string, metrics: TrainingMetrics | undefined) {
+  if (!metrics || !store.has('l2angle/adversarial', artifact)) return undefined;
+  const value = store.read('l2angle/adversarial', artifact);
+  // a study of an earlier network in the same folder is out of date
+  return value && value.createdAt >= metrics.updatedAt ? value : undefined;
+}
+
+/**
+ * The adversarial study (temperature, targeted examples, 200-image norms) of one of the article's LeNets;
+ * for seeds other than 0 the same study (same images, same targets) of that seed's network.
+ */
 export function lenetAdversarialJob(
-  which: (typeof ARTICLE_LENETS)[number],
+  which: ArticleLenet,
   epochs: number = LENET_DEFAULTS.epochs,
+  seed = 0,
 ): Job {
-  const artifact = adversarialFile(which.name);
+  const artifact = seed === 0 ? adversarialFile(which.name) : seedAdversarialFile(which.key, seed);
+  const folder = lenetRunFolder(which.key, seed);
   return {
-    id: `nn:adversarial-${which.key}`,
-    title: `targeted adversarial examples against ${which.name}`,
+    id: seed === 0 ? `nn:adversarial-${which.key}` : `nn:adversarial-${which.key}-seed${seed}`,
+    title: `targeted adversarial examples against ${which.name}${seed === 0 ? '' : ` (seed ${seed})`}`,
     artifact,
-    isDone: (store) => store.has('l2angle/adversarial', artifact),
+    isDone: (store) =>
+      adversarialOf(store, artifact, finishedRun(store, folder, epochs, articleSettings(which, seed))) !==
+      undefined,
     async run(store, progress) {
-      trainedRun(store, which, epochs);
+      trainedRun(store, which, epochs, seed);
       const job: AdversarialJob = {
-        name: which.name,
+        name: seed === 0 ? which.name : `${which.name}_seed${seed}`,
         results: store.root,
-        folder: lenetRunFolder(which.key),
+        folder,
+        artifact,
         files: mnistFiles(),
         seed: 0,
       };
@@ -201,4 +285,90 @@ export function lenetAdversarialJob(
       });
     },
   };
+}
+
+function seedRun(metrics: TrainingMetrics, adversarial: Adversarial): SeedRun {
+  const last = metrics.epochs[metrics.epochs.length - 1];
+  const { norms, success } = adversarial.study;
+  const ok = norms.filter((_, i) => success[i]);
+  return {
+    seed: metrics.settings.seed,
+    trainError: last.trainError,
+    testError: last.testError,
+    weightRms: last.weightRms,
+    attack: {
+      images: norms.length,
+      successRate: adversarial.study.successRate,
+      medianNorm: censoredMedian(
+        norms,
+        success.map((s) => !s),
+      ),
+      medianSuccessfulNorm: censoredMedian(
+        ok,
+        ok.map(() => false),
+      ),
+    },
+  };
+}
+
+/** The seed-spread summary from the runs and adversarial studies of every seed. */
+export function lenetSeeds(store: ResultsStore, epochs: number = LENET_DEFAULTS.epochs): LenetSeeds {
+  return {
+    schema: 'l2angle/lenet-seeds',
+    version: ARTIFACT_VERSION,
+    dataset: 'mnist',
+    createdAt: new Date().toISOString(),
+    networks: ARTICLE_LENETS.map((which) => ({
+      name: which.name,
+      weightDecay: which.weightDecay,
+      convention: DEFAULT_LENET_CONVENTION,
+      runs: LENET_SEEDS.map((seed) => {
+        const metrics = trainedRun(store, which, epochs, seed);
+        const artifact = seed === 0 ? adversarialFile(which.name) : seedAdversarialFile(which.key, seed);
+        const adversarial = adversarialOf(store, artifact, metrics);
+        if (!adversarial) {
+          throw new InputError(
+            `${which.name} seed ${seed} has no adversarial study yet (${store.pathOf(artifact)})`,
+          );
+        }
+        return seedRun(metrics, adversarial);
+      }),
+    })),
+  };
+}
+
+/** Every job of the seed-spread study: the other seeds' trainings and attacks, then the summary. */
+export function lenetSeedJobs(epochs: number = LENET_DEFAULTS.epochs): Job[] {
+  const others = LENET_SEEDS.filter((seed) => seed !== 0);
+  const artifact = lenetSeedsFile();
+  const summary: Job = {
+    id: 'nn:lenet-seeds',
+    title: `LeNet_low and LeNet_high over seeds ${LENET_SEEDS.join(', ')}: the spread of errors and attack norms`,
+    artifact,
+    isDone: (store) => {
+      if (!store.has('l2angle/lenet-seeds', artifact)) return false;
+      const value = store.read('l2angle/lenet-seeds', artifact);
+      return ARTICLE_LENETS.every((which) =>
+        LENET_SEEDS.every((seed) => {
+          const metrics = finishedRun(
+            store,
+            lenetRunFolder(which.key, seed),
+            epochs,
+            articleSettings(which, seed),
+          );
+          return metrics !== undefined && value !== undefined && value.createdAt >= metrics.updatedAt;
+        }),
+      );
+    },
+    async run(store, progress) {
+      progress(0, 1, 'reading the runs');
+      store.write('l2angle/lenet-seeds', artifact, lenetSeeds(store, epochs));
+      progress(1, 1, 'done');
+    },
+  };
+  return [
+    ...others.flatMap((seed) => ARTICLE_LENETS.map((which) => lenetTrainingJob(which, epochs, seed))),
+    ...others.flatMap((seed) => ARTICLE_LENETS.map((which) => lenetAdversarialJob(which, epochs, seed))),
+    summary,
+  ];
 }

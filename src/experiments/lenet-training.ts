@@ -7,6 +7,7 @@ import type { Dataset, ImageSet } from '../data/dataset.js';
 import { InputError, UsageError } from '../errors.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { argmax } from '../math/vector.js';
+import { LENET_CONVENTIONS } from '../nn/conventions.js';
 import { gatherBatch, meanImage } from '../nn/input.js';
 import { LenetTrainer } from '../nn/trainer.js';
 import {
@@ -96,6 +97,7 @@ export function readCheckpoint(
 const FLAGS: Record<keyof TrainingSettings, string> = {
   seed: '--seed',
   weightDecay: '--weight-decay',
+  convention: '--convention',
   learningRate: '--learning-rate',
   momentum: '--momentum',
   batchSize: '--batch-size',
@@ -180,6 +182,7 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
   const trainer = await LenetTrainer.create({
     seed: settings.seed,
     weightDecay: settings.weightDecay,
+    decayBiases: LENET_CONVENTIONS[settings.convention].decayBiases,
     learningRate: settings.learningRate,
     momentum: settings.momentum,
     batchSize: settings.batchSize,

@@ -5,8 +5,15 @@ import { selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { type DatasetGeometry, datasetGeometryFile, svmPathFile } from '../schema/artifacts.js';
+import { ARTIFACT_VERSION } from '../schema/version.js';
 import { allPairs, pairGeometry } from './geometry.js';
-import { ARTICLE_LENETS, lenetAdversarialJob, lenetStudyJob, lenetTrainingJob } from './lenet-study.js';
+import {
+  ARTICLE_LENETS,
+  lenetAdversarialJob,
+  lenetSeedJobs,
+  lenetStudyJob,
+  lenetTrainingJob,
+} from './lenet-study.js';
 import { localLinearityJob } from './local-linearity.js';
 import type { ResultsStore } from './store.js';
 import { defaultWorkers, runPool } from './svm-pool.js';
@@ -55,7 +62,7 @@ export function mnistGeometryJob(): Job {
       progress(pairs.length, pairs.length, 'done');
       const value: DatasetGeometry = {
         schema: 'l2angle/dataset-geometry',
-        version: 1,
+        version: ARTIFACT_VERSION,
         dataset: 'mnist',
         perClass: PER_CLASS,
         createdAt: new Date().toISOString(),
@@ -119,5 +126,7 @@ export function mainJobs(): Job[] {
     ...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)),
     lenetStudyJob(),
     ...ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
+    // beyond the article's own results: the seed spread that the page's comparison of the two needs
+    ...lenetSeedJobs(),
   ];
 }

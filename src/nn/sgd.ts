@@ -1,9 +1,10 @@
 // Stochastic gradient descent with momentum and weight decay, as MatConvNet applies it (the article's
 // LeNet runs): v ← μ v − λ W − g, then W ← W + η v, where g is the batch-mean gradient and λ the weight
-// decay; decay applies to weights, not to biases. This equals PyTorch's SGD(momentum = μ, weight_decay = λ)
-// up to the sign convention of v.
+// decay. MatConvNet decays the biases too (cnn_train.m gives every parameter a decay multiplier of 1 unless
+// the layer sets one); PyTorch-style training decays the weights only (src/nn/conventions.ts). With the
+// biases left out this equals PyTorch's SGD(momentum = μ, weight_decay = λ) up to the sign convention of v.
 
-/** A trainable tensor with its gradient; `decay` is false for biases. */
+/** A trainable tensor with its gradient; `decay` is false for biases (decayed only with `decayBiases`). */
 export interface Parameter {
   readonly w: Float32Array;
   readonly dw: Float32Array;
@@ -28,6 +29,8 @@ export class MomentumSgd {
   constructor(
     readonly parameters: readonly Parameter[],
     readonly settings: SgdSettings,
+    /** whether λ reaches the biases too (MatConvNet's convention) */
+    readonly decayBiases = false,
   ) {
     for (const [key, value] of Object.entries(settings)) {
       if (!(value >= 0) || !Number.isFinite(value))
@@ -41,7 +44,7 @@ export class MomentumSgd {
     const { learningRate: eta, momentum: mu, weightDecay: lambda } = this.settings;
     for (const [index, p] of this.parameters.entries()) {
       const v = this.velocity[index];
-      const decay = p.decay ? lambda : 0;
+      const decay = p.decay || this.decayBiases ? lambda : 0;
       const { w, dw } = p;
       for (let k = 0; k < w.length; k++) {
         const vk = mu * v[k] - decay * w[k] - dw[k];

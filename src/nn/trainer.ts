@@ -18,8 +18,10 @@ import { lenet } from './layers.js';
 export interface TrainerSettings {
   /** seed of the initial weights, the same as lenet(seed) */
   seed: number;
-  /** λ, applied to the weights and not the biases */
+  /** λ of the weights */
   weightDecay: number;
+  /** whether the biases are decayed with the same λ (MatConvNet's default; default false, as in PyTorch-style training) */
+  decayBiases?: boolean;
   /** η (default 0.0005) */
   learningRate?: number;
   /** μ (default 0.9) */
@@ -71,6 +73,7 @@ const TO = 18;
 const ETA = 19;
 const MU = 20;
 const DECAY = 21;
+const BIAS_DECAY = 22;
 
 /** Where everything lives in the shared memory. */
 interface Layout {
@@ -230,6 +233,7 @@ export class LenetTrainer {
       f32[c + ETA] = eta;
       f32[c + MU] = mu;
       f32[c + DECAY] = decay;
+      f32[c + BIAS_DECAY] = settings.decayBiases ? decay : 0;
     }
     const initial = lenet(seed)
       .parameters()

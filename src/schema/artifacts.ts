@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
 import { toyFitSchema } from './toy.js';
-import { lenetStudySchema, trainingMetricsSchema } from './training.js';
+import { lenetSeedsSchema, lenetStudySchema, trainingMetricsSchema } from './training.js';
 import { ARTIFACT_VERSION } from './version.js';
 
 export { ARTIFACT_VERSION };
@@ -191,6 +191,7 @@ export const artifactSchemas = {
   'l2angle/dataset-geometry': datasetGeometrySchema,
   'l2angle/lenet-training': trainingMetricsSchema,
   'l2angle/lenet-study': lenetStudySchema,
+  'l2angle/lenet-seeds': lenetSeedsSchema,
   'l2angle/local-linearity': localLinearitySchema,
   'l2angle/adversarial': adversarialSchema,
 } as const;

@@ -1,6 +1,7 @@
 // A trained LeNet on disk: its training record (metrics.json, read by people and by the page) and its
 // checkpoint (one binary file: a JSON header, then the Float32 tensors). Browser-safe: no Node APIs.
 import { z } from 'zod';
+import { LENET_CONVENTION_NAMES } from '../nn/conventions.js';
 import { ARTIFACT_VERSION } from './version.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -10,8 +11,10 @@ const percent = z.number().min(0).max(100);
 /** The settings of a LeNet training run (SPEC §4); a checkpoint resumes only with the same ones. */
 export const trainingSettingsSchema = z.object({
   seed: z.number().int(),
-  /** λ of MatConvNet's update v ← μv − λW − g (weights only) */
+  /** λ of MatConvNet's update v ← μv − λW − g */
   weightDecay: z.number().nonnegative(),
+  /** which parameters λ reaches, by the library whose convention is followed (src/nn/conventions.ts) */
+  convention: z.enum(LENET_CONVENTION_NAMES),
   /** η */
   learningRate: z.number().positive(),
   /** μ */
@@ -233,9 +236,78 @@ export const lenetStudySchema = z.object({
 /** The LeNet study artifact. */
 export type LenetStudy = z.infer<typeof lenetStudySchema>;
 
-/** Where a training run of the main job lives inside the results folder. */
-export function lenetRunFolder(name: 'low' | 'high'): string {
-  return `nn/lenet-${name}`;
+/**
+ * Where a training run of the main job lives inside the results folder: seed 0 (the article's run) in
+ * nn/lenet-KEY, the other seeds of the seed-spread study under nn/seeds/.
+ */
+export function lenetRunFolder(name: 'low' | 'high', seed = 0): string {
+  return seed === 0 ? `nn/lenet-${name}` : `nn/seeds/lenet-${name}-seed${seed}`;
+}
+
+/** Where the adversarial study of a seed-spread run lives (seed 0's is adversarialFile of the network). */
+export function seedAdversarialFile(name: 'low' | 'high', seed: number): string {
+  return `nn/seeds/adversarial-lenet-${name}-seed${seed}.json`;
+}
+
+/** Where the seed-spread summary lives. */
+export function lenetSeedsFile(): string {
+  return 'nn/lenet-seeds.json';
+}
+
+/** What the seed-spread study records of one trained network (the article's settings, another seed). */
+export const seedRunSchema = z.object({
+  seed: z.number().int(),
+  /** % after the last epoch */
+  trainError: percent,
+  testError: percent,
+  /** root mean square of each layer's weights after the last epoch */
+  weightRms: z.array(finite),
+  /** the 200-image targeted attack of the adversarial study */
+  attack: z.object({
+    images: count,
+    /** % that reached p_target within the step cap */
+    successRate: percent,
+    /**
+     * median ‖x' − x‖ (0..255 scale) over all attacked images, a failed attack counting as larger than
+     * any success (so a network is not made to look weaker by its failures); null when half or more failed
+     */
+    medianNorm: finite.nullable(),
+    /** median over the successful attacks only */
+    medianSuccessfulNorm: finite.nullable(),
+  }),
+});
+
+/** LeNet_low and LeNet_high trained with several seeds: the spread that a difference between them must beat. */
+export const lenetSeedsSchema = z.object({
+  schema: z.literal('l2angle/lenet-seeds'),
+  version: z.literal(ARTIFACT_VERSION),
+  dataset: z.string().min(1),
+  createdAt: z.string(),
+  networks: z.array(
+    z.object({
+      name: z.string(),
+      weightDecay: z.number().nonnegative(),
+      convention: z.enum(LENET_CONVENTION_NAMES),
+      runs: z.array(seedRunSchema),
+    }),
+  ),
+});
+
+/** The seed-spread summary. */
+export type LenetSeeds = z.infer<typeof lenetSeedsSchema>;
+/** One run of it. */
+export type SeedRun = z.infer<typeof seedRunSchema>;
+
+/** The JSON header of a checkpoint file without any check beyond its framing; undefined when unreadable. */
+export function peekCheckpointHeader(bytes: Uint8Array): unknown {
+  if (new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) return undefined;
+  if (bytes.length < MAGIC.length + 4) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + length)));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where the LeNet study lives inside the results folder. */

@@ -21,6 +21,7 @@ import { type TrainingSettings, trainingMetricsSchema } from '../../src/schema/t
 const settings: TrainingSettings = {
   seed: 5,
   weightDecay: 1e-4,
+  convention: 'matconvnet',
   learningRate: LENET_DEFAULTS.learningRate,
   momentum: LENET_DEFAULTS.momentum,
   batchSize: 100,

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { ArtifactError, type DatasetGeometry, datasetGeometryFile } from '../../src/schema/artifacts.js';
+import { ARTIFACT_VERSION } from '../../src/schema/version.js';
 
 const root = mkdtempSync(join(tmpdir(), 'l2angle-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const geometry: DatasetGeometry = {
   schema: 'l2angle/dataset-geometry',
-  version: 1,
+  version: ARTIFACT_VERSION,
   dataset: 'mnist',
   perClass: 3000,
   createdAt: '2026-11-25T00:00:00.000Z',

@@ -80,6 +80,69 @@ describe('LenetTrainer', () => {
     });
   }
 
+  it("MatConvNet's convention decays the biases too: one step by hand, v_b ← μv_b − λb − g_b", async () => {
+    // the same state with non-zero biases and velocities, one step of the same batch under both conventions
+    const lambda = 0.1;
+    const start = (await trainer(1)).state();
+    const rand = seededRandom(9);
+    const state: TrainerState = {
+      parameters: start.parameters.map((p, i) => (i % 2 === 1 ? p.map(() => gaussian(rand)) : p)),
+      velocities: start.velocities.map((v) => v.map(() => 0.01 * gaussian(rand))),
+    };
+    const matconvnet = await LenetTrainer.create({
+      seed: 4,
+      weightDecay: lambda,
+      decayBiases: true,
+      batchSize: 16,
+    });
+    const pytorch = await LenetTrainer.create({ seed: 4, weightDecay: lambda, batchSize: 16 });
+    open.push(matconvnet, pytorch);
+    const { x, labels } = batch(8, 500);
+    for (const t of [matconvnet, pytorch]) {
+      t.setState(state);
+      await t.step(x, labels, 8);
+    }
+    const [a, b] = [matconvnet.state(), pytorch.state()];
+    for (let i = 0; i < 8; i++) {
+      if (i % 2 === 0) {
+        // weights: the same update under both
+        expect(
+          sameBits(
+            { parameters: [a.parameters[i]], velocities: [a.velocities[i]] },
+            {
+              parameters: [b.parameters[i]],
+              velocities: [b.velocities[i]],
+            },
+          ),
+        ).toBe(true);
+        continue;
+      }
+      // biases: the velocities differ by exactly −λb and the biases by −ηλb (η = 0.0005)
+      const bias = state.parameters[i];
+      for (let k = 0; k < bias.length; k++) {
+        expect(a.velocities[i][k] - b.velocities[i][k]).toBeCloseTo(-lambda * bias[k], 5);
+        expect((a.parameters[i][k] - b.parameters[i][k]) / 0.0005).toBeCloseTo(-lambda * bias[k], 2);
+      }
+    }
+    // and the reference layers with MomentumSgd(decayBiases) agree with the engine
+    const net = lenet(4);
+    for (const [i, p] of net.parameters().entries()) p.w.set(state.parameters[i]);
+    const sgd = new MomentumSgd(
+      net.parameters(),
+      { learningRate: 0.0005, momentum: 0.9, weightDecay: lambda },
+      true,
+    );
+    for (const [i, v] of sgd.velocity.entries()) v.set(state.velocities[i]);
+    net.zeroGrad();
+    const { grad } = softmaxCrossEntropy(net.forward(tensor([8, 1, 28, 28], x)), labels);
+    net.backward(grad);
+    sgd.step();
+    for (const [i, p] of net.parameters().entries()) {
+      expect(relativeError(a.velocities[i], sgd.velocity[i])).toBeLessThan(1e-4);
+      expect(relativeError(a.parameters[i], p.w)).toBeLessThan(1e-5);
+    }
+  });
+
   it('continues bit for bit after setState(state()), in a new trainer too, and repeats a run exactly', async () => {
     const batches = [0, 1, 2, 3].map((s) => batch(16, 200 + s));
     const straight = await trainer(2);

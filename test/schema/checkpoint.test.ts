@@ -10,6 +10,7 @@ import {
 const settings: TrainingSettings = {
   seed: 3,
   weightDecay: 1e-4,
+  convention: 'matconvnet',
   learningRate: 0.0005,
   momentum: 0.9,
   batchSize: 300,

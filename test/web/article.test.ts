@@ -80,6 +80,7 @@ async function smallNetworkArtifacts(
       settings: {
         seed: 0,
         weightDecay: which.weightDecay,
+        convention: 'matconvnet',
         learningRate: LENET_DEFAULTS.learningRate,
         momentum: LENET_DEFAULTS.momentum,
         batchSize: 100,

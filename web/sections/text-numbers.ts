@@ -44,21 +44,17 @@ export function fillPathNumbers(path: SvmPath): void {
   setNumber('mnist-lambda-count', String(path.models.length));
 }
 
-/** The LeNet study's final errors and the ratio of the first layer's weight RMS. */
+/** The LeNet study's final test errors (the comparison itself is web/sections/lenet-prose.ts's). */
 export function fillLenetNumbers(runs: LenetRun[], final: boolean): void {
   const low = runs.find((r) => /low/i.test(r.name))?.epochs.at(-1);
   const high = runs.find((r) => /high/i.test(r.name))?.epochs.at(-1);
   const suffix = final ? '' : ' (so far)';
   if (low) {
     setNumber('lenet-low-test', `${fixed(low.testError, 2)} %${suffix}`);
-    setNumber('lenet-low-train', `${fixed(low.trainError, 2)} %${suffix}`);
   }
   if (high) {
     setNumber('lenet-high-test', `${fixed(high.testError, 2)} %${suffix}`);
-    setNumber('lenet-high-train', `${fixed(high.trainError, 2)} %${suffix}`);
   }
-  if (low && high && low.weightRms[0] > 0)
-    setNumber('lenet-rms-ratio', sig(high.weightRms[0] / low.weightRms[0], 2));
   // the settings the runs report, so that the prose describes what was actually trained
   for (const r of runs) setNumber(`lenet-wd-${/high/i.test(r.name) ? 'high' : 'low'}`, sig(r.weightDecay, 2));
   const first = runs[0];
@@ -70,14 +66,8 @@ export function fillLenetNumbers(runs: LenetRun[], final: boolean): void {
   }
 }
 
-/** The mean norm of the ten targeted examples of each network. */
+/** The attack's settings as the adversarial studies record them. */
 export function fillAdversarialNumbers(studies: Adversarial[]): void {
-  for (const s of studies) {
-    const which = /high/i.test(s.network) ? 'high' : 'low';
-    const norms = s.targeted.filter((e) => e.success).map((e) => e.norm);
-    if (norms.length > 0)
-      setNumber(`adv-${which}-mean`, fixed(norms.reduce((a, b) => a + b, 0) / norms.length, 0));
-  }
   const first = studies[0];
   if (first) {
     setNumber('adv-confidence', String(first.settings.confidence));

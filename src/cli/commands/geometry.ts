@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { allPairs, pairGeometry } from '../../experiments/geometry.js';
 import { ResultsStore } from '../../experiments/store.js';
 import { type DatasetGeometry, datasetGeometryFile, type PairGeometry } from '../../schema/artifacts.js';
+import { ARTIFACT_VERSION } from '../../schema/version.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
 import { parsePair, parsePositiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -63,7 +64,7 @@ export function registerGeometry(program: Command): void {
       const store = new ResultsStore(command.optsWithGlobals().results);
       const artifact: DatasetGeometry = {
         schema: 'l2angle/dataset-geometry',
-        version: 1,
+        version: ARTIFACT_VERSION,
         dataset: data.name,
         perClass,
         createdAt: new Date().toISOString(),

@@ -9,6 +9,7 @@ import {
   METRICS_FILE,
   trainLenet,
 } from '../../experiments/lenet-training.js';
+import { DEFAULT_LENET_CONVENTION, LENET_CONVENTION_NAMES, LENET_CONVENTIONS } from '../../nn/conventions.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
 import { parseChoice, parsePositiveInt, parseSeed } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -20,6 +21,7 @@ interface TrainOptions extends DataOptions {
   seed: string;
   out: string;
   threads?: string;
+  convention: string;
 }
 
 /** Parses a non-negative finite number (a weight decay may be 0). */
@@ -40,14 +42,24 @@ export function registerTrain(program: Command): void {
       .description(
         'Trains LeNet (conv 5×5 1→20, pool, conv 5×5 20→50, pool, fc 800→500, ReLU, fc 500→10) on 0..255 pixels ' +
           'minus the training mean image, with MatConvNet’s update v ← 0.9v − λW − g, W ← W + 0.0005v, batches of ' +
-          '300 shuffled each epoch, weights from N(0, 0.01²). After every epoch it writes DIR/checkpoint.l2net and ' +
+          '300 shuffled each epoch, weights from N(0, 0.01²); by default the decay reaches the biases too, as in ' +
+          'MatConvNet’s cnn_train.m (--convention pytorch decays the weights only). After every epoch it writes DIR/checkpoint.l2net and ' +
           'DIR/metrics.json (train loss, train error %, test error %, weight RMS per layer); running the same ' +
           'command again resumes from the checkpoint. The article uses --weight-decay 1e-4 (LeNet_low) and 1e-1 ' +
           '(LeNet_high).',
       )
       .argument('<network>', 'the network to train: lenet')
       .requiredOption('--out <dir>', 'folder for the checkpoint and metrics.json (created if missing)')
-      .option('--weight-decay <λ>', 'weight decay λ (on weights, not biases)', '1e-4')
+      .option(
+        '--weight-decay <λ>',
+        'weight decay λ (on the weights; on the biases too under --convention matconvnet)',
+        '1e-4',
+      )
+      .option(
+        '--convention <name>',
+        `how weight decay is applied: ${LENET_CONVENTION_NAMES.map((n) => `${n} (${LENET_CONVENTIONS[n].decayBiases ? 'weights and biases' : 'weights only'})`).join(' or ')}`,
+        DEFAULT_LENET_CONVENTION,
+      )
       .option(
         '--epochs <n>',
         'epochs in total (a resumed run continues up to this)',
@@ -63,6 +75,7 @@ export function registerTrain(program: Command): void {
     const trainLimit =
       options.trainLimit === undefined ? null : parsePositiveInt('--train-limit', options.trainLimit);
     const seed = parseSeed(options.seed);
+    const convention = parseChoice('--convention', options.convention, LENET_CONVENTION_NAMES);
     const threads =
       options.threads === undefined
         ? Math.min(2, availableParallelism())
@@ -71,6 +84,7 @@ export function registerTrain(program: Command): void {
     const settings = {
       seed,
       weightDecay,
+      convention,
       learningRate: LENET_DEFAULTS.learningRate,
       momentum: LENET_DEFAULTS.momentum,
       batchSize: LENET_DEFAULTS.batchSize,

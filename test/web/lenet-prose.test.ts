@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { censoredMedian } from '../../src/math/median.js';
+import { lenetProse, type NetworkFacts, neighbourCorrelation } from '../../web/prose/lenet.js';
+
+function facts(over: Partial<NetworkFacts> = {}): NetworkFacts {
+  return {
+    testError: 1.0,
+    trainError: 0.5,
+    weightRms: [0.04, 0.01, 0.01, 0.02],
+    targetedNorms: Array(10).fill(1000),
+    perturbationSmoothness: 0.3,
+    medianNorm: 1000,
+    successRate: 80,
+    images: 200,
+    seeds: [],
+    ...over,
+  };
+}
+
+describe('the LeNet comparison prose', () => {
+  it('says which network has the lower test error, and flips when the numbers flip', () => {
+    const better = lenetProse(facts({ testError: 1.6 }), facts({ testError: 1.2 })).training;
+    expect(better).toMatch(/LeNet_high ends with a lower test error than LeNet_low, by 0\.40 points/);
+    expect(better).toMatch(/The article also finds LeNet_high slightly better/);
+    const worse = lenetProse(facts({ testError: 1.02 }), facts({ testError: 1.34 })).training;
+    expect(worse).toMatch(/a higher test error than LeNet_low, by 0\.32 points \(1\.34 % against 1\.02 %\)/);
+    expect(worse).toMatch(/Here we disagree with the article/);
+    expect(worse).not.toMatch(/also finds/);
+  });
+
+  it('judges a difference against the seed spread only when seeds exist', () => {
+    const none = lenetProse(facts(), facts({ testError: 1.3 })).training;
+    expect(none).toMatch(/not known yet/);
+    const seeds = (values: number[]) =>
+      values.map((testError, seed) => ({ seed, testError, medianNorm: 900 }));
+    const apart = lenetProse(
+      facts({ seeds: seeds([1.0, 1.05, 0.98]) }),
+      facts({ testError: 1.3, seeds: seeds([1.3, 1.25, 1.35]) }),
+    ).training;
+    expect(apart).toMatch(/do not overlap .* larger than the spread between seeds/);
+    const within = lenetProse(
+      facts({ seeds: seeds([1.0, 1.3, 0.98]) }),
+      facts({ testError: 1.1, seeds: seeds([1.1, 1.05, 1.2]) }),
+    ).training;
+    expect(within).toMatch(/overlap .* within the spread between seeds/);
+    expect(within).toMatch(/from 0\.98 % to 1\.30 %/);
+  });
+
+  it('says whether LeNet_high overfits less and has smaller weights, or not', () => {
+    const less = lenetProse(facts({ trainError: 0.01 }), facts({ trainError: 1.1, testError: 1.2 })).training;
+    expect(less).toMatch(/stays closer to its test error .*: it overfits less/);
+    const more = lenetProse(facts({ trainError: 0.9 }), facts({ trainError: 0.1, testError: 1.2 })).training;
+    expect(more).toMatch(/is no closer .*: it does not overfit less/);
+    expect(lenetProse(facts(), facts({ weightRms: [0.02, 0, 0, 0] })).training).toMatch(
+      /Its weights are smaller: .* 0\.50 times/,
+    );
+    expect(lenetProse(facts(), facts({ weightRms: [0.08, 0, 0, 0] })).training).toMatch(/are not smaller/);
+  });
+
+  it('compares the attack norms, their success and smoothness, and the article’s gap', () => {
+    const similar = lenetProse(
+      facts({ targetedNorms: Array(10).fill(1100) }),
+      facts({ targetedNorms: Array(10).fill(1200), perturbationSmoothness: 0.32 }),
+    ).attack;
+    expect(similar).toMatch(
+      /LeNet_high needs larger perturbations .* 1200 on average against 1100 .*1\.09 times/,
+    );
+    expect(similar).toMatch(/about as smooth/);
+    expect(similar).toMatch(/we do not reproduce the article's gap/);
+    const gap = lenetProse(
+      facts({ targetedNorms: Array(10).fill(450) }),
+      facts({ targetedNorms: Array(10).fill(1500), perturbationSmoothness: 0.8 }),
+    ).attack;
+    expect(gap).toMatch(/so we reproduce the article's gap/);
+    expect(gap).toMatch(/perturbations are smoother \(neighbouring pixels correlate 0\.80 against 0\.30\)/);
+    const smaller = lenetProse(facts(), facts({ targetedNorms: Array(10).fill(800) })).attack;
+    expect(smaller).toMatch(/does not need larger perturbations/);
+    const failing = lenetProse(facts(), facts({ medianNorm: null, successRate: 40 })).attack;
+    expect(failing).toMatch(/reaches its target within the step cap for 40 % \(LeNet_high\)/);
+    expect(failing).not.toMatch(/median norm/);
+  });
+
+  it('measures smoothness as the neighbour correlation: about 1 for a ramp, about 0 for noise', () => {
+    const ramp = Float32Array.from({ length: 784 }, (_, i) => (i % 28) + Math.floor(i / 28));
+    let seed = 1;
+    const noise = Float32Array.from({ length: 784 }, () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    });
+    expect(neighbourCorrelation([ramp])).toBeGreaterThan(0.95);
+    expect(Math.abs(neighbourCorrelation([noise]) ?? 1)).toBeLessThan(0.1);
+    expect(neighbourCorrelation([new Float32Array(784)])).toBeNull();
+  });
+});
+
+describe('censoredMedian', () => {
+  it('counts failures as larger than every success', () => {
+    expect(censoredMedian([3, 1, 2], [false, false, false])).toBe(2);
+    expect(censoredMedian([1, 2, 3, 4], [false, false, false, false])).toBe(2.5);
+    // a failure at 0.5 still counts above every success
+    expect(censoredMedian([0.5, 1, 2, 3, 4], [true, false, false, false, false])).toBe(3);
+    expect(censoredMedian([1, 2, 9, 9], [false, false, true, true])).toBeNull();
+    expect(censoredMedian([], [])).toBeNull();
+  });
+});

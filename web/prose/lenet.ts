@@ -1,0 +1,201 @@
+// The sentences of the LeNet section that compare LeNet_low with LeNet_high, built from the numbers so that
+// the page cannot claim what the artifacts do not show: which network is ahead, by how much, whether that is
+// more than the spread between seeds, and where we agree or disagree with the article. Pure (no DOM), so the
+// wording is unit-tested against numbers that flip.
+
+/** What the prose needs of one network. */
+export interface NetworkFacts {
+  /** final % errors of the article's run (seed 0) */
+  testError: number;
+  trainError: number;
+  /** weight RMS per layer after the last epoch */
+  weightRms: number[];
+  /** ‖x' − x‖ (0..255 scale) of the ten targeted examples that reached the target */
+  targetedNorms: number[];
+  /** mean neighbour correlation of the ten perturbations (1: smooth strokes, about 0: speckle) */
+  perturbationSmoothness: number | null;
+  /** the many-image study: median norm with failures counted as largest (null if half failed), success % */
+  medianNorm: number | null;
+  successRate: number;
+  images: number;
+  /** the same numbers for every seed of the spread study, seed 0 included; empty until it has run */
+  seeds: Array<{ seed: number; testError: number; medianNorm: number | null }>;
+}
+
+/** What the article reports (its text and figures), in the page's units (%, 0..255 scale). */
+export const ARTICLE_LENET_CLAIMS = {
+  testError: { low: 1.6, high: 1.2 },
+  /** the printed L2 norms of the ten perturbations of its figure, on the 0..1 scale */
+  targetedNorms: {
+    low: [2.28, 1.3, 1.56, 1.72, 2.37, 0.81, 2.33, 1.6, 1.88, 1.8],
+    high: [7.55, 4.53, 4.06, 6.51, 5.18, 4.42, 6.33, 5.52, 5.49, 7.9],
+  },
+} as const;
+
+/** The two paragraphs. */
+export interface LenetProse {
+  /** after the error curves: generalisation, overfitting, weights, against the article */
+  training: string;
+  /** after the adversarial examples: norms, success, smoothness, against the article */
+  attack: string;
+}
+
+const pct = (v: number) => `${v.toFixed(2)} %`;
+const norm = (v: number) => v.toFixed(0);
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** min–max of the finite values, or undefined. */
+function range(values: Array<number | null>): [number, number] | undefined {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length === 0 ? undefined : [Math.min(...v), Math.max(...v)];
+}
+
+/** Whether two seed ranges overlap: then the difference between the networks is within the seed spread. */
+function spreadVerdict(
+  what: string,
+  low: [number, number] | undefined,
+  high: [number, number] | undefined,
+  seeds: number,
+  format: (v: number) => string,
+): string {
+  if (!low || !high || seeds < 2) {
+    return `(Whether this is more than the spread between seeds is not known yet: \`l2angle nn --study seeds\` trains both networks with other seeds.)`;
+  }
+  const apart = low[1] < high[0] || high[1] < low[0];
+  const spread = `over ${seeds} seeds LeNet_low's ${what} runs from ${format(low[0])} to ${format(low[1])} and LeNet_high's from ${format(high[0])} to ${format(high[1])}`;
+  return apart
+    ? `The ranges do not overlap (${spread}), so the difference is larger than the spread between seeds.`
+    : `The ranges overlap (${spread}), so the difference is within the spread between seeds: one run of each cannot tell the two apart.`;
+}
+
+/** Builds the two paragraphs from both networks' facts. */
+export function lenetProse(low: NetworkFacts, high: NetworkFacts): LenetProse {
+  return { training: trainingParagraph(low, high), attack: attackParagraph(low, high) };
+}
+
+function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
+  const parts: string[] = [];
+  const d = high.testError - low.testError;
+  const which =
+    Math.abs(d) < 0.005
+      ? 'the same test error as LeNet_low'
+      : d < 0
+        ? `a lower test error than LeNet_low, by ${(-d).toFixed(2)} points`
+        : `a higher test error than LeNet_low, by ${d.toFixed(2)} points`;
+  parts.push(
+    `LeNet_high ends with ${which} (${pct(high.testError)} against ${pct(low.testError)}).`,
+    spreadVerdict(
+      'final test error',
+      range(low.seeds.map((s) => s.testError)),
+      range(high.seeds.map((s) => s.testError)),
+      Math.min(low.seeds.length, high.seeds.length),
+      pct,
+    ),
+  );
+  const gapLow = low.testError - low.trainError;
+  const gapHigh = high.testError - high.trainError;
+  parts.push(
+    gapHigh < gapLow
+      ? `Its training error, ${pct(high.trainError)}, stays closer to its test error than LeNet_low's (${pct(low.trainError)}): it overfits less.`
+      : `Its training error, ${pct(high.trainError)}, is no closer to its test error than LeNet_low's (${pct(low.trainError)}): it does not overfit less.`,
+  );
+  const ratio = low.weightRms[0] > 0 ? high.weightRms[0] / low.weightRms[0] : Number.NaN;
+  if (Number.isFinite(ratio)) {
+    parts.push(
+      ratio < 1
+        ? `Its weights are smaller: in the first layer their root mean square is ${ratio.toFixed(2)} times LeNet_low's.`
+        : `Its weights are not smaller: in the first layer their root mean square is ${ratio.toFixed(2)} times LeNet_low's.`,
+    );
+  }
+  const article = ARTICLE_LENET_CLAIMS.testError;
+  const agree = Math.sign(high.testError - low.testError) === Math.sign(article.high - article.low);
+  parts.push(
+    agree
+      ? `The article also finds LeNet_high slightly better (${pct(article.high)} against ${pct(article.low)}).`
+      : `Here we disagree with the article, which reports LeNet_high slightly better (${pct(article.high)} against ${pct(article.low)}); ours are ${pct(high.testError)} and ${pct(low.testError)}.`,
+  );
+  return parts.join(' ');
+}
+
+function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {
+  const parts: string[] = [];
+  if (low.targetedNorms.length > 0 && high.targetedNorms.length > 0) {
+    const ml = mean(low.targetedNorms);
+    const mh = mean(high.targetedNorms);
+    const r = mh / ml;
+    parts.push(
+      r > 1
+        ? `LeNet_high needs larger perturbations for the ten examples: ${norm(mh)} on average against ${norm(ml)} for LeNet_low on the 0..255 scale (${r.toFixed(2)} times).`
+        : `LeNet_high does not need larger perturbations for the ten examples: ${norm(mh)} on average against ${norm(ml)} for LeNet_low on the 0..255 scale (${r.toFixed(2)} times).`,
+    );
+  }
+  const rate = (f: NetworkFacts) => `${f.successRate.toFixed(0)} %`;
+  if (low.medianNorm !== null && high.medianNorm !== null) {
+    parts.push(
+      `Over ${low.images} test images the median norm is ${norm(high.medianNorm)} for LeNet_high and ${norm(low.medianNorm)} for LeNet_low (a failed attack counting as larger than any success), and the attack reaches its target within the step cap for ${rate(high)} and ${rate(low)} of them.`,
+      spreadVerdict(
+        'median norm',
+        range(low.seeds.map((s) => s.medianNorm)),
+        range(high.seeds.map((s) => s.medianNorm)),
+        Math.min(low.seeds.length, high.seeds.length),
+        norm,
+      ),
+    );
+  } else {
+    parts.push(
+      `Over ${low.images} test images the attack reaches its target within the step cap for ${rate(high)} (LeNet_high) and ${rate(low)} (LeNet_low) of them.`,
+    );
+  }
+  if (low.perturbationSmoothness !== null && high.perturbationSmoothness !== null) {
+    const sl = low.perturbationSmoothness;
+    const sh = high.perturbationSmoothness;
+    parts.push(
+      sh - sl > 0.1
+        ? `LeNet_high's perturbations are smoother (neighbouring pixels correlate ${sh.toFixed(2)} against ${sl.toFixed(2)}): closer to strokes than to noise.`
+        : `The two networks' perturbations are about as smooth (neighbouring pixels correlate ${sh.toFixed(2)} and ${sl.toFixed(2)}).`,
+    );
+  }
+  const claims = ARTICLE_LENET_CLAIMS.targetedNorms;
+  const articleRatio = mean(claims.high) / mean(claims.low);
+  if (low.targetedNorms.length > 0 && high.targetedNorms.length > 0) {
+    const ours = mean(high.targetedNorms) / mean(low.targetedNorms);
+    const span = (xs: readonly number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+    const lowOurs = low.targetedNorms.map((v) => v / 255);
+    const highOurs = high.targetedNorms.map((v) => v / 255);
+    const text = `The article's ten perturbations measure ${span(claims.low)} (LeNet_low) and ${span(claims.high)} (LeNet_high) on the 0..1 scale, ${articleRatio.toFixed(1)} times apart; ours measure ${span(lowOurs)} and ${span(highOurs)}, ${ours.toFixed(1)} times apart`;
+    parts.push(
+      ours >= articleRatio / 1.5
+        ? `${text}, so we reproduce the article's gap.`
+        : `${text}: we do not reproduce the article's gap, mostly because our LeNet_low is much harder to fool than the article's.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+/** Mean correlation of horizontally and vertically neighbouring pixels of 28×28 pictures (each centred). */
+export function neighbourCorrelation(pictures: readonly Float32Array[], side = 28): number | null {
+  const values: number[] = [];
+  for (const p of pictures) {
+    const m = mean(Array.from(p));
+    let num = 0;
+    let a2 = 0;
+    let b2 = 0;
+    for (let r = 0; r < side; r++) {
+      for (let c = 0; c < side; c++) {
+        const v = p[r * side + c] - m;
+        for (const [dr, dc] of [
+          [0, 1],
+          [1, 0],
+        ]) {
+          if (r + dr >= side || c + dc >= side) continue;
+          const w = p[(r + dr) * side + c + dc] - m;
+          num += v * w;
+          a2 += v * v;
+          b2 += w * w;
+        }
+      }
+    }
+    if (a2 > 0 && b2 > 0) values.push(num / Math.sqrt(a2 * b2));
+  }
+  return values.length === 0 ? null : mean(values);
+}

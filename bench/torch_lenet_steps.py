@@ -16,6 +16,8 @@ from torch_lenet import lenet, read_idx  # noqa: E402
 def main():
     mnist, weights, order_file, steps, decay = sys.argv[1:6]
     steps, decay = int(steps), float(decay)
+    # MatConvNet's convention decays the biases too; the PyTorch-style one does not
+    bias_decay = decay if len(sys.argv) > 6 and sys.argv[6] == "matconvnet" else 0.0
     torch.set_num_threads(2)
     images = read_idx(mnist + "/train-images-idx3-ubyte", 16).reshape(-1, 1, 28, 28).astype(np.float32)
     labels = read_idx(mnist + "/train-labels-idx1-ubyte", 8).astype(np.int64)
@@ -33,7 +35,7 @@ def main():
     order = torch.from_numpy(np.fromfile(order_file, dtype=np.int32).astype(np.int64))
     ws = [p for n, p in net.named_parameters() if n.endswith("weight")]
     bs = [p for n, p in net.named_parameters() if n.endswith("bias")]
-    opt = torch.optim.SGD([{"params": ws, "weight_decay": decay}, {"params": bs, "weight_decay": 0.0}], lr=0.0005, momentum=0.9)
+    opt = torch.optim.SGD([{"params": ws, "weight_decay": decay}, {"params": bs, "weight_decay": bias_decay}], lr=0.0005, momentum=0.9)
     loss_fn = torch.nn.CrossEntropyLoss()
     losses = []
     for s in range(steps):

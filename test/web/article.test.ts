@@ -196,6 +196,22 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     }
   });
 
+  it('writes the LeNet comparison from the artifacts, not from the article', async () => {
+    for (const key of ['lenet-training', 'lenet-attack']) {
+      const paragraph = page.locator(`[data-prose="${key}"]`);
+      await paragraph.scrollIntoViewIfNeeded();
+      await expect.poll(() => paragraph.getAttribute('class'), { timeout: 20_000 }).toContain('filled');
+    }
+    const training = (await page.locator('[data-prose="lenet-training"]').textContent()) ?? '';
+    // the small networks' own numbers, a verdict either way, and the article's claim set against them
+    expect(training).toMatch(/LeNet_high ends with (a lower|a higher|the same) test error/);
+    expect(training).toMatch(/The article also finds|Here we disagree with the article/);
+    expect(training).toMatch(/spread between seeds/);
+    const attack = (await page.locator('[data-prose="lenet-attack"]').textContent()) ?? '';
+    expect(attack).toMatch(/The article's ten perturbations measure 0\.81–2\.37 \(LeNet_low\)/);
+    await page.locator('[data-prose="lenet-attack"]').screenshot({ path: join(SHOTS, 'lenet-prose.png') });
+  });
+
   it('gives every picture and chart a text alternative', async () => {
     const unlabelled = await page.evaluate(() =>
       Array.from(document.querySelectorAll('[data-figure] canvas, [data-figure] svg'))

@@ -7,6 +7,7 @@ function facts(over: Partial<NetworkFacts> = {}): NetworkFacts {
     testError: 1.0,
     trainError: 0.5,
     weightRms: [0.04, 0.01, 0.01, 0.02],
+    trainErrors: [],
     targetedNorms: Array(10).fill(1000),
     perturbationSmoothness: 0.3,
     medianNorm: 1000,
@@ -26,6 +27,19 @@ describe('the LeNet comparison prose', () => {
     expect(worse).toMatch(/a higher test error than LeNet_low, by 0\.32 points \(1\.34 % against 1\.02 %\)/);
     expect(worse).toMatch(/Here we disagree with the article/);
     expect(worse).not.toMatch(/also finds/);
+  });
+
+  it('sets our training curve against the article’s LeNet_low, which fits its training set by epoch 12', () => {
+    const slow = lenetProse(
+      facts({ trainErrors: Array.from({ length: 50 }, (_, e) => 2 / (e + 1)) }),
+      facts(),
+    ).training;
+    expect(slow).toMatch(
+      /ours has 0\.17 % at epoch 12 and 0\.50 % at the end, so our training curves are not the article's/,
+    );
+    const fast = lenetProse(facts({ trainErrors: Array(50).fill(0) }), facts()).training;
+    expect(fast).toMatch(/Like the article's, our LeNet_low fits its training set by epoch 12/);
+    expect(lenetProse(facts(), facts()).training).not.toMatch(/epoch 12/);
   });
 
   it('judges a difference against the seed spread only when seeds exist', () => {

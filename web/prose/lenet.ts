@@ -10,6 +10,8 @@ export interface NetworkFacts {
   trainError: number;
   /** weight RMS per layer after the last epoch */
   weightRms: number[];
+  /** training error % of each epoch (index 0 = epoch 1) */
+  trainErrors: number[];
   /** ‖x' − x‖ (0..255 scale) of the ten targeted examples that reached the target */
   targetedNorms: number[];
   /** mean neighbour correlation of the ten perturbations (1: smooth strokes, about 0: speckle) */
@@ -25,6 +27,8 @@ export interface NetworkFacts {
 /** What the article reports (its text and figures), in the page's units (%, 0..255 scale). */
 export const ARTICLE_LENET_CLAIMS = {
   testError: { low: 1.6, high: 1.2 },
+  /** its LeNet_low's training-error curve is at 0 from this epoch on (figure lenet-curves) */
+  lowFitsTrainingSetAt: 12,
   /** the printed L2 norms of the ten perturbations of its figure, on the 0..1 scale */
   targetedNorms: {
     low: [2.28, 1.3, 1.56, 1.72, 2.37, 0.81, 2.33, 1.6, 1.88, 1.8],
@@ -105,6 +109,15 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
       ratio < 1
         ? `Its weights are smaller: in the first layer their root mean square is ${ratio.toFixed(2)} times LeNet_low's.`
         : `Its weights are not smaller: in the first layer their root mean square is ${ratio.toFixed(2)} times LeNet_low's.`,
+    );
+  }
+  const at = ARTICLE_LENET_CLAIMS.lowFitsTrainingSetAt;
+  const ours = low.trainErrors[at - 1];
+  if (ours !== undefined) {
+    parts.push(
+      ours <= 0.05
+        ? `Like the article's, our LeNet_low fits its training set by epoch ${at} (${pct(ours)} training error).`
+        : `The article's LeNet_low fits its training set completely by epoch ${at} (0 % training error); ours has ${pct(ours)} at epoch ${at} and ${pct(low.trainError)} at the end, so our training curves are not the article's.`,
     );
   }
   const article = ARTICLE_LENET_CLAIMS.testError;

@@ -29,6 +29,7 @@ function facts(
     testError: last.testError,
     trainError: last.trainError,
     weightRms: last.weightRms,
+    trainErrors: run.epochs.map((e) => e.trainError),
     targetedNorms: succeeded.map((e) => e.norm),
     perturbationSmoothness: neighbourCorrelation(succeeded.map((e) => decodeFloat32(e.perturbation))),
     medianNorm: censoredMedian(

@@ -180,24 +180,16 @@ function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {
     const highOurs = high.targetedNorms.map((v) => v / 255);
     const text = `The article's ten perturbations measure ${span(claims.low)} (LeNet_low) and ${span(claims.high)} (LeNet_high) on the 0..1 scale, ${articleRatio.toFixed(1)} times apart; ours measure ${span(lowOurs)} and ${span(highOurs)}, ${ours.toFixed(1)} times apart`;
     // which of our networks departs from the article's, by more than 1.5 times its mean norm
-    const departs: string[] = [];
-    const lowRatio = mean(lowOurs) / mean(claims.low);
-    const highRatio = mean(highOurs) / mean(claims.high);
-    if (lowRatio > 1.5)
-      departs.push(
-        `our LeNet_low is harder to fool than the article's (${lowRatio.toFixed(1)} times its norms)`,
-      );
-    if (lowRatio < 1 / 1.5)
-      departs.push(
-        `our LeNet_low is easier to fool than the article's (${lowRatio.toFixed(1)} times its norms)`,
-      );
-    if (highRatio > 1.5)
-      departs.push(
-        `our LeNet_high is harder to fool than the article's (${highRatio.toFixed(1)} times its norms)`,
-      );
-    if (highRatio < 1 / 1.5)
-      departs.push(
-        `our LeNet_high is easier to fool than the article's (${highRatio.toFixed(1)} times its norms)`,
+    const departs = (
+      [
+        ['LeNet_low', mean(lowOurs) / mean(claims.low)],
+        ['LeNet_high', mean(highOurs) / mean(claims.high)],
+      ] as const
+    )
+      .filter(([, ratio]) => ratio > 1.5 || ratio < 1 / 1.5)
+      .map(
+        ([name, ratio]) =>
+          `our ${name} is ${ratio > 1 ? 'harder' : 'easier'} to fool than the article's (${ratio.toFixed(1)} times its norms)`,
       );
     parts.push(
       ours >= articleRatio / 1.5

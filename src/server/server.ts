@@ -1,20 +1,29 @@
 // The article's local server: the built page (dist/web), the artifacts of the results folder under
 // /results/, and the main job's progress on /api/status (also as /status.json, the name a static site uses)
 // and as server-sent events on /api/events.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 import type { ResultsStore } from '../experiments/store.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
-import type { JobStatus, ServerStatus } from '../schema/status.js';
+import type { ServerStatus } from '../schema/status.js';
+import {
+  DEFAULT_LIMITS,
+  hostAllowed,
+  isWildcardHost,
+  limitConnections,
+  listArtifacts,
+  SECURITY_HEADERS,
+  type ServerLimits,
+} from './guard.js';
 import type { JobRunner } from './job-runner.js';
 
 /** The default port of `npm start` (PORT or --port override it). */
@@ -58,25 +67,9 @@ export function defaultWebRoot(): string {
   return join(packageRoot(), 'dist', 'web');
 }
 
-/** Every finished artifact in the results folder, relative and with forward slashes (temp files excluded). */
+/** Every finished artifact in the results folder, relative and with forward slashes (see listArtifacts). */
 export function listResults(root: string): string[] {
-  if (!existsSync(root)) return [];
-  const entries = readdirSync(root, { recursive: true }) as string[];
-  return entries
-    .filter((entry) => entry.endsWith('.json') && !entry.includes('.tmp-'))
-    .map((entry) => entry.split(sep).join('/'))
-    .sort();
-}
-
-/** The status document of a live server. */
-export function liveStatus(store: ResultsStore, jobs: JobStatus[]): ServerStatus {
-  return {
-    schema: 'l2angle/status',
-    version: ARTIFACT_VERSION,
-    mode: 'live',
-    results: listResults(store.root),
-    jobs,
-  };
+  return existsSync(root) ? listArtifacts(root) : [];
 }
 
 /** What the server needs: the results, the page, and optionally the jobs it reports on. */
@@ -84,14 +77,32 @@ export interface ServerOptions {
   store: ResultsStore;
   webRoot?: string;
   runner?: JobRunner;
+  /** the address it is bound to (default DEFAULT_HOST): requests must name it, localhost or an IP */
+  host?: string;
+  limits?: Partial<ServerLimits>;
 }
 
 /** Creates (does not start) the HTTP server. */
 export function createArticleServer(options: ServerOptions): Server {
   const webRoot = resolve(options.webRoot ?? defaultWebRoot());
   const { store, runner } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const clients = new Set<ServerResponse>();
-  const status = () => liveStatus(store, runner?.statuses() ?? []);
+  // the listing is the whitelist of /results/ too: walked at most every 500 ms, whatever the request rate
+  let listed: { at: number; results: string[] } | undefined;
+  const results = () => {
+    const now = Date.now();
+    if (!listed || now - listed.at > 500) listed = { at: now, results: listResults(store.root) };
+    return listed.results;
+  };
+  const status = (): ServerStatus => ({
+    schema: 'l2angle/status',
+    version: ARTIFACT_VERSION,
+    mode: 'live',
+    results: results(),
+    jobs: runner?.statuses() ?? [],
+  });
   const compressed = new Map<string, { mtimeMs: number; size: number; body: Buffer }>();
 
   // Progress can change many times a second: send at most one event per 200 ms, always the latest.
@@ -101,12 +112,25 @@ export function createArticleServer(options: ServerOptions): Server {
     pending = setTimeout(() => {
       pending = undefined;
       const message = `event: status\ndata: ${JSON.stringify(status())}\n\n`;
-      for (const client of clients) client.write(message);
+      for (const client of clients) send(client, message);
     }, 200);
   };
-  runner?.on('change', broadcast);
+  // a client that does not read keeps its backlog in our memory: past the limit it is dropped
+  const send = (client: ServerResponse, message: string) => {
+    if (client.writableLength > limits.maxEventBacklog) {
+      clients.delete(client);
+      client.destroy();
+      return;
+    }
+    client.write(message);
+  };
+  runner?.on('change', (job: { state: string }) => {
+    // a job that ends has written (or failed to write) its artifacts: list the folder afresh
+    if (job.state !== 'running') listed = undefined;
+    broadcast();
+  });
   const heartbeat = setInterval(() => {
-    for (const client of clients) client.write(': keep-alive\n\n');
+    for (const client of clients) send(client, ': keep-alive\n\n');
   }, 15_000);
   heartbeat.unref();
 
@@ -115,7 +139,17 @@ export function createArticleServer(options: ServerOptions): Server {
     const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
     const gzip =
       COMPRESSIBLE.has(extname(path)) && /\bgzip\b/.test(String(request.headers['accept-encoding']));
-    const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-cache' };
+    // revalidated on every load (no-cache), answered 304 while the file is unchanged
+    const etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}${gzip ? '-gz' : ''}"`;
+    const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-cache', etag };
+    if (gzip) headers.vary = 'accept-encoding';
+    const known = String(request.headers['if-none-match'] ?? '')
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''));
+    if (known.includes(etag)) {
+      response.writeHead(304, headers).end();
+      return;
+    }
     let body: Buffer;
     if (gzip) {
       let cached = compressed.get(path);
@@ -129,7 +163,6 @@ export function createArticleServer(options: ServerOptions): Server {
       }
       body = cached.body;
       headers['content-encoding'] = 'gzip';
-      headers.vary = 'accept-encoding';
     } else {
       body = readFileSync(path);
     }
@@ -139,13 +172,29 @@ export function createArticleServer(options: ServerOptions): Server {
   };
 
   const server = createHttpServer((request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const plain = (code: number, text: string, extra: Record<string, string> = {}) => {
+      response.writeHead(code, { 'content-type': CONTENT_TYPES['.txt'], ...extra });
+      response.end(`${text}\n`);
+    };
     try {
-      const url = new URL(request.url ?? '/', 'http://localhost');
+      // a page of another site that rebinds its own name to 127.0.0.1 sends that name as Host
+      if (!hostAllowed(request.headers.host, host)) {
+        plain(421, 'misdirected request: this server answers to localhost and its own address only');
+        return;
+      }
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;
       }
-      const path = decodeURIComponent(url.pathname);
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      let path: string;
+      try {
+        path = decodeURIComponent(url.pathname);
+      } catch {
+        plain(400, 'bad request: the path has a malformed % escape');
+        return;
+      }
       // the page asks for status.json, as on a static site; `mode: live` tells it to follow /api/events
       if (path === '/api/status' || path === '/status.json') {
         const body = JSON.stringify(status());
@@ -154,6 +203,10 @@ export function createArticleServer(options: ServerOptions): Server {
         return;
       }
       if (path === '/api/events') {
+        if (clients.size >= limits.maxEventClients) {
+          plain(503, 'too many progress streams open; try again later', { 'retry-after': '5' });
+          return;
+        }
         response.writeHead(200, {
           'content-type': 'text/event-stream',
           'cache-control': 'no-store',
@@ -165,31 +218,56 @@ export function createArticleServer(options: ServerOptions): Server {
         return;
       }
       const file = path.startsWith('/results/')
-        ? inside(store.root, path.slice('/results/'.length))
+        ? artifactFile(store.root, path.slice('/results/'.length), results())
         : inside(webRoot, path === '/' ? 'index.html' : path.slice(1));
-      if (file && existsSync(file) && statSync(file).isFile() && !file.includes('.tmp-')) {
+      if (file && existsSync(file) && statSync(file).isFile() && !hidden(file)) {
         sendFile(request, response, file);
         return;
       }
       if (path === '/' || path === '/index.html') {
-        response.writeHead(503, { 'content-type': CONTENT_TYPES['.txt'] });
-        response.end(`The page is not built (no ${webRoot}/index.html): run \`npm run build\`.\n`);
+        plain(503, 'The page is not built: run `npm run build`.');
         return;
       }
-      response.writeHead(404, { 'content-type': CONTENT_TYPES['.txt'] });
-      response.end(`not found: ${path}\n`);
+      plain(404, 'not found');
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': CONTENT_TYPES['.txt'] });
-      response.end(`server error: ${message}\n`);
+      // the reader gets no internal detail (messages name paths); the terminal does
+      process.stderr.write(
+        `l2angle server: ${request.url}: ${error instanceof Error ? error.message : error}\n`,
+      );
+      if (!response.headersSent) plain(500, 'internal server error');
+      else response.destroy();
     }
   });
+  limitConnections(server, limits);
   server.on('close', () => {
     clearInterval(heartbeat);
     if (pending) clearTimeout(pending);
     for (const client of clients) client.end();
   });
   return server;
+}
+
+/** Dotfiles and temp files are never served. */
+function hidden(file: string): boolean {
+  return file.includes('.tmp-') || /(^|[\\/])\./.test(file);
+}
+
+/**
+ * A results file the listing knows as an artifact, whose real path (links resolved) is inside the real
+ * results folder; undefined otherwise.
+ */
+function artifactFile(root: string, relativePath: string, known: readonly string[]): string | undefined {
+  if (!known.includes(relativePath)) return undefined;
+  const file = inside(root, relativePath);
+  if (!file) return undefined;
+  try {
+    const realRoot = realpathSync(root);
+    const real = realpathSync(file);
+    const rel = relative(realRoot, real);
+    return rel === '' || rel.startsWith('..') || resolve(realRoot, rel) !== real ? undefined : real;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `relativePath` resolved under `root`, or undefined when it would leave it (../, absolute paths). */
@@ -219,7 +297,12 @@ export function listen(server: Server, port: number, host: string): Promise<stri
       server.off('error', onError);
       const address = server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
-      const shown = host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' ? 'localhost' : host;
+      const shown =
+        host === '127.0.0.1' || host === '::1' || isWildcardHost(host)
+          ? 'localhost'
+          : host.includes(':') && !host.startsWith('[')
+            ? `[${host}]`
+            : host;
       resolvePromise(`http://${shown}:${actual}/`);
     });
   });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { mainJobs } from '../../experiments/pipeline.js';
 import { ResultsStore } from '../../experiments/store.js';
+import { isWildcardHost } from '../../server/guard.js';
 import { JobRunner } from '../../server/job-runner.js';
 import { createArticleServer, DEFAULT_HOST, DEFAULT_PORT, listen } from '../../server/server.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -59,9 +60,14 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   const stale = store.removeStaleTemps();
   const runner = new JobRunner(mainJobs(), store);
   runner.refresh();
-  const server = createArticleServer({ store, runner });
+  const server = createArticleServer({ store, runner, host: options.host });
   const url = await listen(server, port, options.host);
   process.stdout.write(`l2angle: the article is at ${url}  (results folder ${store.root}; Ctrl-C stops)\n`);
+  if (isWildcardHost(options.host)) {
+    process.stdout.write(
+      `  warning: --host ${options.host} makes the server (its results and progress) reachable from the network, not only from this machine\n`,
+    );
+  }
   if (stale > 0) process.stdout.write(`  removed ${stale} temp file(s) left by an interrupted run\n`);
   const statuses = runner.statuses();
   const done = statuses.filter((s) => s.state === 'done').length;

@@ -10,4 +10,7 @@ if (!existsSync(main)) {
   process.exit(2);
 }
 const { runCli } = await import(main.href);
-process.exitCode = await runCli(process.argv.slice(2));
+const code = await runCli(process.argv.slice(2));
+// a failed command has printed its one line: exit now, whatever timers or worker threads are still alive
+if (code !== 0) process.exit(code);
+process.exitCode = code;

@@ -11,11 +11,15 @@ export async function runJobs(jobs: readonly Job[], store: ResultsStore): Promis
       continue;
     }
     let bar: Progress | undefined;
-    await job.run(store, (done, total, status) => {
-      bar ??= createProgress(job.id, total);
-      bar.update(done, status, total);
-    });
-    bar?.stop();
+    try {
+      await job.run(store, (done, total, status) => {
+        bar ??= createProgress(job.id, total);
+        bar.update(done, status, total);
+      });
+    } finally {
+      // a running bar's timer would keep a failed command alive after its error line
+      bar?.stop();
+    }
     process.stdout.write(`  computed: ${job.title} → ${store.pathOf(job.artifact)}\n`);
   }
 }

@@ -253,7 +253,9 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
       writeMetrics(dir, metrics());
       options.onEpoch?.(record);
     }
-    if (history.length >= epochs && !existsSync(join(dir, METRICS_FILE))) writeMetrics(dir, metrics());
+    // the checkpoint is renamed into place before metrics.json: a kill between the two leaves the record an
+    // epoch behind, so it is rewritten from the checkpoint's history whenever they disagree
+    if (history.length > 0 && recordedEpochs(dir) !== history.length) writeMetrics(dir, metrics());
     return metrics();
   } finally {
     await trainer.close();
@@ -281,6 +283,16 @@ function metricsOf(
     updatedAt: new Date().toISOString(),
     epochs: history,
   };
+}
+
+/** Epochs in DIR/metrics.json, or -1 when it is missing or unreadable. */
+function recordedEpochs(dir: string): number {
+  try {
+    const value = trainingMetricsSchema.safeParse(JSON.parse(readFileSync(join(dir, METRICS_FILE), 'utf8')));
+    return value.success ? value.data.epochs.length : -1;
+  } catch {
+    return -1;
+  }
 }
 
 function writeMetrics(dir: string, metrics: TrainingMetrics): void {

@@ -67,6 +67,20 @@ describe('train lenet into a folder', () => {
     expect(metrics.epochs[2].weightRms).toHaveLength(4);
   });
 
+  it('repairs a training record left an epoch behind its checkpoint (killed between the two renames)', async () => {
+    const run = join(dir, 'behind');
+    await trainLenet({ data, settings, epochs: 2, threads: 2, dir: run });
+    const path = join(run, METRICS_FILE);
+    const full = trainingMetricsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    // what a kill after the checkpoint's rename and before the record's leaves
+    writeFileSync(path, JSON.stringify({ ...full, epochs: full.epochs.slice(0, 1) }));
+    let resumedFrom = -1;
+    await trainLenet({ data, settings, epochs: 2, threads: 2, dir: run, onResume: (n) => (resumedFrom = n) });
+    expect(resumedFrom).toBe(2);
+    const repaired = trainingMetricsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    expect(repaired.epochs).toEqual(full.epochs);
+  });
+
   it('refuses changed flags, and a corrupt or missing checkpoint, without overwriting anything', async () => {
     const run = join(dir, 'resumed');
     const before = readFileSync(join(run, CHECKPOINT_FILE));

@@ -91,40 +91,44 @@ export function registerTrain(program: Command): void {
       trainLimit,
     };
     let bar: Progress | undefined;
-    await trainLenet({
-      data,
-      settings,
-      epochs,
-      threads,
-      dir: options.out,
-      onResume(done) {
-        if (done >= epochs) {
-          process.stdout.write(
-            `l2angle: ${options.out} already has ${done} epoch(s) (asked for ${epochs}); nothing to do\n`,
+    try {
+      await trainLenet({
+        data,
+        settings,
+        epochs,
+        threads,
+        dir: options.out,
+        onResume(done) {
+          if (done >= epochs) {
+            process.stdout.write(
+              `l2angle: ${options.out} already has ${done} epoch(s) (asked for ${epochs}); nothing to do\n`,
+            );
+          } else if (done > 0) {
+            process.stdout.write(
+              `l2angle: resuming ${options.out}/${CHECKPOINT_FILE} after epoch ${done} of ${epochs}\n`,
+            );
+          }
+        },
+        onProgress(p) {
+          bar ??= createProgress('train lenet', p.totalBatches);
+          bar.update(
+            p.done,
+            `epoch ${p.epoch}/${p.epochs} · ${Math.round(p.imagesPerSecond)} img/s · loss ${p.loss.toFixed(4)}`,
           );
-        } else if (done > 0) {
+        },
+        onEpoch(record) {
+          bar?.stop();
+          bar = undefined;
           process.stdout.write(
-            `l2angle: resuming ${options.out}/${CHECKPOINT_FILE} after epoch ${done} of ${epochs}\n`,
+            `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)}, train error ${record.trainError.toFixed(2)} %, ` +
+              `test error ${record.testError.toFixed(2)} % (${Math.round(record.imagesPerSecond)} img/s)\n`,
           );
-        }
-      },
-      onProgress(p) {
-        bar ??= createProgress('train lenet', p.totalBatches);
-        bar.update(
-          p.done,
-          `epoch ${p.epoch}/${p.epochs} · ${Math.round(p.imagesPerSecond)} img/s · loss ${p.loss.toFixed(4)}`,
-        );
-      },
-      onEpoch(record) {
-        bar?.stop();
-        bar = undefined;
-        process.stdout.write(
-          `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)}, train error ${record.trainError.toFixed(2)} %, ` +
-            `test error ${record.testError.toFixed(2)} % (${Math.round(record.imagesPerSecond)} img/s)\n`,
-        );
-      },
-    });
-    bar?.stop();
+        },
+      });
+    } finally {
+      // a running bar's timer would keep a failed command alive after its error line
+      bar?.stop();
+    }
     process.stdout.write(
       `l2angle: ${options.out}/${METRICS_FILE} and ${options.out}/${CHECKPOINT_FILE} are up to date\n`,
     );

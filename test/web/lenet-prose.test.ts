@@ -29,6 +29,20 @@ describe('the LeNet comparison prose', () => {
     expect(worse).not.toMatch(/also finds/);
   });
 
+  it('sets our weight RMS per layer against the article’s and names the layers more than 2 times apart', () => {
+    const text = lenetProse(
+      facts({ weightRms: [0.04, 0.011, 0.0101, 0.017] }),
+      facts({ weightRms: [0.03, 0.005, 0.001, 0.01] }),
+    ).training;
+    expect(text).toMatch(/ours 0\.040, 0\.011, 0\.010, 0\.017 \(LeNet_low\)/);
+    expect(text).toMatch(/more than a factor of 2 apart in LeNet_low's conv2, LeNet_low's fc2\./);
+    const close = lenetProse(
+      facts({ weightRms: [0.04, 0.04, 0.02, 0.5] }),
+      facts({ weightRms: [0.03, 0.005, 0.001, 0.01] }),
+    ).training;
+    expect(close).toMatch(/within a factor of 2 everywhere/);
+  });
+
   it('sets our training curve against the article’s LeNet_low, which fits its training set by epoch 12', () => {
     const slow = lenetProse(
       facts({ trainErrors: Array.from({ length: 50 }, (_, e) => 2 / (e + 1)) }),

@@ -27,6 +27,8 @@ export interface NetworkFacts {
 /** What the article reports (its text and figures), in the page's units (%, 0..255 scale). */
 export const ARTICLE_LENET_CLAIMS = {
   testError: { low: 1.6, high: 1.2 },
+  /** root mean square of each layer's weights (conv1, conv2, fc1, fc2) at the end (figure lenet-weights) */
+  weightRms: { low: [0.04, 0.04, 0.02, 0.5], high: [0.03, 0.005, 0.001, 0.01] },
   /** its LeNet_low's training-error curve is at 0 from this epoch on (figure lenet-curves) */
   lowFitsTrainingSetAt: 12,
   /** the printed L2 norms of the ten perturbations of its figure, on the 0..1 scale */
@@ -111,6 +113,7 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
         : `Its weights are not smaller: in the first layer their root mean square is ${ratio.toFixed(2)} times LeNet_low's.`,
     );
   }
+  parts.push(rmsSentence(low.weightRms, high.weightRms));
   const at = ARTICLE_LENET_CLAIMS.lowFitsTrainingSetAt;
   const ours = low.trainErrors[at - 1];
   if (ours !== undefined) {
@@ -128,6 +131,24 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
       : `Here we disagree with the article, which reports LeNet_high slightly better (${pct(article.high)} against ${pct(article.low)}); ours are ${pct(high.testError)} and ${pct(low.testError)}.`,
   );
   return parts.join(' ');
+}
+
+const LAYERS = ['conv1', 'conv2', 'fc1', 'fc2'];
+
+/** Our weight RMS per layer against the article's, naming the layers more than 2 times apart. */
+function rmsSentence(low: readonly number[], high: readonly number[]): string {
+  const claims = ARTICLE_LENET_CLAIMS.weightRms;
+  const list = (xs: readonly number[]) =>
+    xs.map((v) => (v >= 0.1 ? v.toFixed(2) : v.toPrecision(2))).join(', ');
+  const apart = (ours: readonly number[], theirs: readonly number[], name: string) =>
+    LAYERS.filter(
+      (_, k) => ours[k] !== undefined && (ours[k] > 2 * theirs[k] || ours[k] < theirs[k] / 2),
+    ).map((layer) => `${name}'s ${layer}`);
+  const off = [...apart(low, claims.low, 'LeNet_low'), ...apart(high, claims.high, 'LeNet_high')];
+  const head = `Root mean square of the weights of conv1, conv2, fc1 and fc2: ours ${list(low)} (LeNet_low) and ${list(high)} (LeNet_high), the article's ${list(claims.low)} and ${list(claims.high)}`;
+  return off.length === 0
+    ? `${head}: within a factor of 2 everywhere.`
+    : `${head}: more than a factor of 2 apart in ${off.join(', ')}.`;
 }
 
 function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {

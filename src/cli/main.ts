@@ -20,6 +20,7 @@ import { registerStart } from './commands/start.js';
 import { registerSvm } from './commands/svm.js';
 import { registerToy } from './commands/toy.js';
 import { registerTrain } from './commands/train.js';
+import { checkResultsFolder } from './options.js';
 import { runJobs } from './run-jobs.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -35,6 +36,8 @@ export function buildProgram(): Command {
     .version(version, '-v, --version')
     .option('--results <dir>', 'results folder that experiments write and the article reads', 'results')
     .showSuggestionAfterError(true)
+    // a --results that names a file is refused before any computation starts
+    .hook('preAction', (command) => checkResultsFolder(command.optsWithGlobals().results))
     .exitOverride()
     .configureOutput({
       outputError: (text, write) => write(`l2angle: ${text.replace(/^error: /, '').trim()}\n`),

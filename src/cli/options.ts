@@ -1,5 +1,6 @@
 // Parsing and checking of option values shared by several commands: each failure is one UsageError line
 // naming the flag and what was expected.
+import { type Stats, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
 /** Parses `--pair I,J`: two different digits, the smaller first (class I, y = −1). */
@@ -19,22 +20,65 @@ export function parsePair(text: string): [number, number] {
   return [a, b];
 }
 
-/** Parses a positive integer flag value. */
-export function parsePositiveInt(flag: string, text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
-    throw new UsageError(`${flag} ${text}: expected a positive integer`);
+/** Parses a positive integer flag value, at most `most` (a bound that catches typos like 1e9 epochs). */
+export function parsePositiveInt(flag: string, text: string, most = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > most) {
+    const range = most === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${most}`;
+    throw new UsageError(`${flag} ${text}: expected ${range}`);
   }
-  return Number(text);
+  return value;
+}
+
+/** Plain decimal notation, with an optional exponent: no 0x10, 0b1, Infinity or empty text. */
+const DECIMAL = /^\s*\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
+/** Whether the text is a number in plain decimal notation. */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
+/** Parses a decimal number flag value ≥ `least` (strictly above it when `strict`). */
+function parseDecimal(flag: string, text: string, least: number, strict: boolean, example: string): number {
+  const value = Number(text);
+  if (!DECIMAL.test(text) || !Number.isFinite(value) || (strict ? value <= least : value < least)) {
+    throw new UsageError(
+      `${flag} ${text}: expected a decimal number ${strict ? '>' : '≥'} ${least}, e.g. ${flag} ${example}`,
+    );
+  }
+  return value;
 }
 
 /** Parses a positive finite number flag value (e.g. λ). */
 export function parsePositiveNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${flag} ${text}: expected a positive number`);
-  }
-  return value;
+  return parseDecimal(flag, text, 0, true, '1e-4');
 }
+
+/** Parses a non-negative finite number flag value (a weight decay may be 0). */
+export function parseNonNegative(flag: string, text: string): number {
+  return parseDecimal(flag, text, 0, false, '1e-4');
+}
+
+/** Checks `--results`: a folder, or a path that does not exist yet (not a file). */
+export function checkResultsFolder(path: string): void {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch {
+    return;
+  }
+  if (!stats.isDirectory()) {
+    throw new UsageError(
+      `--results ${path}: this is a file, expected a folder (or a path that does not exist yet)`,
+    );
+  }
+}
+
+/** The most threads or workers a command starts (the LeNet engine's own limit). */
+export const MOST_THREADS = 64;
+
+/** The most epochs a training command accepts. */
+export const MOST_EPOCHS = 10_000;
 
 /** Checks that a value is one of a fixed set. */
 export function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {

@@ -4,6 +4,9 @@ import { InputError } from '../errors.js';
 import { readIdxFile } from './idx.js';
 import type { DatasetFiles } from './sources.js';
 
+/** Classes every study here knows (MNIST's digits, Fashion-MNIST's ten kinds of clothing). */
+export const CLASSES = 10;
+
 /** A set of grey-level images with their class labels, as stored in the idx files. */
 export interface ImageSet {
   count: number;
@@ -30,6 +33,13 @@ function loadImageSet(imagesPath: string, labelsPath: string): ImageSet {
     throw new InputError(
       `${basename(labelsPath)} has ${labels.dims[0]} labels but ${basename(imagesPath)} has ${count} images: ` +
         'each image needs exactly one label',
+    );
+  }
+  if (count === 0) throw new InputError(`${basename(imagesPath)} has no images: expected at least one`);
+  const bad = labels.data.findIndex((label) => label >= CLASSES);
+  if (bad >= 0) {
+    throw new InputError(
+      `${basename(labelsPath)}: label ${bad} is ${labels.data[bad]}, expected a class from 0 to ${CLASSES - 1}`,
     );
   }
   return { count, rows, cols, images: images.data, labels: labels.data };

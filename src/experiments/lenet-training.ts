@@ -152,7 +152,7 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
   const train = trainImages(data.train, settings.trainLimit);
   const test = { images: data.test.images, labels: data.test.labels, n: data.test.count };
   const size = data.train.rows * data.train.cols;
-  if (size !== 784)
+  if (data.train.rows !== 28 || data.train.cols !== 28)
     throw new InputError(`LeNet needs 28×28 images; the dataset has ${data.train.rows}×${data.train.cols}`);
 
   const saved = readCheckpoint(dir);
@@ -208,10 +208,16 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
         const start = batch * settings.batchSize;
         const n = gatherBatch(train.images, size, order, start, settings.batchSize, mean, x);
         for (let b = 0; b < n; b++) labels[b] = train.labels[order[start + b]];
-        const step = await trainer.step(x.subarray(0, n * size), labels.subarray(0, n), n);
+        // the trainer refuses a step whose loss is not finite (weights unchanged): report it as a divergence
+        const step = await trainer
+          .step(x.subarray(0, n * size), labels.subarray(0, n), n)
+          .catch((error: Error) => {
+            if (/loss is/.test(error.message)) return { loss: Number.NaN, errors: 0 };
+            throw error;
+          });
         if (!Number.isFinite(step.loss)) {
           throw new InputError(
-            `training diverged at epoch ${epoch}, batch ${batch + 1} (loss ${step.loss}); the last checkpoint is kept`,
+            `training diverged at epoch ${epoch}, batch ${batch + 1} (the loss is not finite; try a smaller learning rate or weight decay); the last checkpoint is kept`,
           );
         }
         lossSum += step.loss * n;

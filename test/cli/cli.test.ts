@@ -1,9 +1,18 @@
 // The CLI as a user meets it: the compiled `bin/l2angle.js` in a child process (built by `npm test`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { idxBytes } from '../data/idx-builder.js';
 
 const bin = new URL('../../bin/l2angle.js', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'l2angle-cli-'));
@@ -181,6 +190,88 @@ describe('svm --all on worker threads', () => {
       /--loss squared/,
     );
     expect(existsSync(results)).toBe(false);
+  });
+});
+
+describe('flags and data that would have failed late', () => {
+  const out = join(scratch, 'never');
+  it('bounds counts, refuses hexadecimal numbers and a --results that is a file, before computing', () => {
+    expectOneLineError(
+      l2angle('train', 'lenet', '--out', out, '--epochs', '100000'),
+      2,
+      /--epochs 100000: expected an integer from 1 to 10000/,
+    );
+    expectOneLineError(
+      l2angle('train', 'lenet', '--out', out, '--threads', '65'),
+      2,
+      /--threads 65: expected an integer from 1 to 64/,
+    );
+    expectOneLineError(
+      l2angle('train', 'lenet', '--out', out, '--weight-decay', '0x10'),
+      2,
+      /--weight-decay 0x10: expected a decimal number/,
+    );
+    expectOneLineError(l2angle('svm', '--all', '--workers', '65', '--results', out), 2, /--workers 65/);
+    expectOneLineError(
+      l2angle('nn', '--study', 'local-linearity', '--weight-decays', '0,0x1', '--results', out),
+      2,
+      /--weight-decays 0,0x1/,
+    );
+    const file = join(scratch, 'a-file');
+    writeFileSync(file, 'mine');
+    expectOneLineError(
+      l2angle('geometry', '--all', '--results', file),
+      2,
+      /--results .*a-file: this is a file/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses labels outside 0..9, empty sets, and images LeNet cannot take', () => {
+    const dir = join(scratch, 'bad-data');
+    mkdirSync(dir, { recursive: true });
+    const idx = (name: string, dims: number[], data: ArrayLike<number>) => {
+      writeFileSync(join(dir, name), idxBytes(dims, data));
+      return join(dir, name);
+    };
+    const images = idx('img', [3, 28, 28], new Uint8Array(3 * 784));
+    const wide = idx('wide', [3, 14, 56], new Uint8Array(3 * 784));
+    const none = idx('none', [0, 28, 28], new Uint8Array(0));
+    const good = idx('good', [3], [0, 1, 2]);
+    const bad = idx('bad', [3], [0, 12, 2]);
+    const files = (trainImages: string, trainLabels: string) => [
+      '--train-images',
+      trainImages,
+      '--train-labels',
+      trainLabels,
+      '--test-images',
+      images,
+      '--test-labels',
+      good,
+    ];
+    expectOneLineError(
+      l2angle('data', ...files(images, bad)),
+      1,
+      /bad: label 1 is 12, expected a class from 0 to 9/,
+    );
+    expectOneLineError(l2angle('data', ...files(none, idx('nolabels', [0], []))), 1, /none has no images/);
+    expectOneLineError(
+      l2angle(
+        'train',
+        'lenet',
+        '--out',
+        join(dir, 'run'),
+        ...files(wide, good).slice(0, 4),
+        '--test-images',
+        wide,
+        '--test-labels',
+        good,
+      ),
+      1,
+      /LeNet needs 28×28 images; the dataset has 14×56/,
+    );
+    expect(existsSync(join(dir, 'run'))).toBe(false);
   });
 });
 

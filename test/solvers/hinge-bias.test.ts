@@ -222,3 +222,16 @@ describe('MNIST 2 vs 7 at λ = 10^0.9 (3000 per class): libsvm’s b and the art
     expect(errors).toBe(387); // 6.450 % of 6000
   });
 });
+
+describe('kktSummary on a point that is not finite', () => {
+  it('reports an infinite violation, never a converged-looking 0', () => {
+    const data = { y: Float64Array.from([-1, 1]), n: 2 } as unknown as Parameters<typeof kktSummary>[0];
+    const alpha = Float64Array.from([0.5, 0.5]);
+    expect(kktSummary(data, alpha, Float64Array.from([Number.NaN, -1]), 1).violation).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(
+      kktSummary(data, Float64Array.from([Number.NaN, 0.5]), Float64Array.from([-1, -1]), 1).violation,
+    ).toBe(Number.POSITIVE_INFINITY);
+  });
+});

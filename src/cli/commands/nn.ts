@@ -16,7 +16,7 @@ import { loadKernels } from '../../nn/kernels.js';
 import type { LocalLinearity } from '../../schema/nn-artifacts.js';
 import { localLinearityFile } from '../../schema/nn-artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
-import { parseChoice, parsePair, parsePositiveInt, parseSeed } from '../options.js';
+import { isDecimal, MOST_EPOCHS, parseChoice, parsePair, parsePositiveInt, parseSeed } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 
 /** The studies `nn --study` runs; `all` runs them in this order. */
@@ -45,7 +45,7 @@ interface NnOptions extends DataOptions {
 function parseWeightDecays(text: string): number[] {
   const values = text.split(',').map((part) => part.trim());
   const numbers = values.map(Number);
-  if (values.some((v) => v === '') || numbers.some((v) => !Number.isFinite(v) || v < 0)) {
+  if (values.some((v) => !isDecimal(v)) || numbers.some((v) => !Number.isFinite(v) || v < 0)) {
     throw new UsageError(
       `--weight-decays ${text}: expected numbers ≥ 0 separated by commas, e.g. 0,1e-3,0.1`,
     );
@@ -120,7 +120,7 @@ function localLinearityOptions(
     perClass: parsePositiveInt('--per-class', options.perClass),
     study: {
       hidden: parsePositiveInt('--hidden', options.hidden),
-      epochs: parsePositiveInt('--epochs', options.epochs),
+      epochs: parsePositiveInt('--epochs', options.epochs, MOST_EPOCHS),
       seed,
       attackImages: parsePositiveInt('--attack-images', options.attackImages),
       weightDecays: options.weightDecays === undefined ? undefined : parseWeightDecays(options.weightDecays),

@@ -11,7 +11,7 @@ import type { PathJob } from '../../experiments/svm-worker.js';
 import type { TrainingLoss } from '../../math/losses.js';
 import { svmPathFile } from '../../schema/artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions, resolveDataFiles } from '../data-options.js';
-import { parseChoice, parsePair, parsePositiveInt } from '../options.js';
+import { MOST_THREADS, parseChoice, parsePair, parsePositiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
 interface SvmOptions extends DataOptions {
@@ -53,7 +53,9 @@ export function registerSvm(program: Command): void {
     if (options.all && options.csv)
       throw new UsageError('--csv goes with --pair: --all writes into the results folder');
     const workers =
-      options.workers === undefined ? defaultWorkers() : parsePositiveInt('--workers', options.workers);
+      options.workers === undefined
+        ? defaultWorkers()
+        : parsePositiveInt('--workers', options.workers, MOST_THREADS);
     const store = new ResultsStore(command.optsWithGlobals().results);
     if (options.pair !== undefined) {
       await solveOnePair(options, parsePair(options.pair), loss, perClass, store);

@@ -11,7 +11,14 @@ import {
 } from '../../experiments/lenet-training.js';
 import { DEFAULT_LENET_CONVENTION, LENET_CONVENTION_NAMES, LENET_CONVENTIONS } from '../../nn/conventions.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
-import { parseChoice, parsePositiveInt, parseSeed } from '../options.js';
+import {
+  MOST_EPOCHS,
+  MOST_THREADS,
+  parseChoice,
+  parseNonNegative,
+  parsePositiveInt,
+  parseSeed,
+} from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 
 interface TrainOptions extends DataOptions {
@@ -22,15 +29,6 @@ interface TrainOptions extends DataOptions {
   out: string;
   threads?: string;
   convention: string;
-}
-
-/** Parses a non-negative finite number (a weight decay may be 0). */
-function parseNonNegative(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new UsageError(`${flag} ${text}: expected a number ≥ 0, e.g. ${flag} 1e-4`);
-  }
-  return value;
 }
 
 /** Registers `train`. */
@@ -71,7 +69,7 @@ export function registerTrain(program: Command): void {
   ).action(async (network: string, options: TrainOptions) => {
     parseChoice('network', network, ['lenet']);
     const weightDecay = parseNonNegative('--weight-decay', options.weightDecay);
-    const epochs = parsePositiveInt('--epochs', options.epochs);
+    const epochs = parsePositiveInt('--epochs', options.epochs, MOST_EPOCHS);
     const trainLimit =
       options.trainLimit === undefined ? null : parsePositiveInt('--train-limit', options.trainLimit);
     const seed = parseSeed(options.seed);
@@ -79,7 +77,7 @@ export function registerTrain(program: Command): void {
     const threads =
       options.threads === undefined
         ? Math.min(2, availableParallelism())
-        : parsePositiveInt('--threads', options.threads);
+        : parsePositiveInt('--threads', options.threads, MOST_THREADS);
     const data = loadFromOptions(options);
     const settings = {
       seed,

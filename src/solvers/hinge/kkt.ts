@@ -52,10 +52,12 @@ export function kktSummary(data: HingeData, alpha: Float64Array, g: Float64Array
   let lower = 0;
   const nearUpper = C * (1 - BOUND_TOLERANCE);
   const nearLower = C * BOUND_TOLERANCE;
+  let finite = true;
   for (let i = 0; i < n; i++) {
     const yi = y[i];
     const a = alpha[i];
     const yg = yi * g[i];
+    if (!Number.isFinite(yg) || !Number.isFinite(a)) finite = false;
     const v = -yg;
     const atUpper = a >= C;
     const atLower = a <= 0;
@@ -80,7 +82,12 @@ export function kktSummary(data: HingeData, alpha: Float64Array, g: Float64Array
     }
   }
   const rho = free > 0 ? sumFree / free : (ub + lb) / 2;
-  const violation = Number.isFinite(mUp) && Number.isFinite(mLow) ? mUp - mLow : 0;
+  // a NaN fails every comparison above, so it would look like no violation at all: it is an infinite one
+  const violation = !finite
+    ? Number.POSITIVE_INFINITY
+    : Number.isFinite(mUp) && Number.isFinite(mLow)
+      ? mUp - mLow
+      : 0;
   return { violation, bias: -rho, free, upper, lower };
 }
 

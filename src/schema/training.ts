@@ -80,7 +80,7 @@ export const checkpointHeaderSchema = z.object({
   history: z.array(epochRecordSchema),
   /** name and length of every Float32 tensor in the payload, in order */
   tensors: z.array(z.object({ name: z.string(), length: z.number().int().positive() })),
-  /** FNV-1a (32 bit) of the payload bytes */
+  /** FNV-1a (32 bit) of the header's JSON without this field, then of the payload bytes */
   checksum: z.number().int().nonnegative(),
 });
 
@@ -102,9 +102,8 @@ export class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
 
-/** FNV-1a over bytes: cheap, and enough to catch truncation and corruption. */
-export function fnv1a(bytes: Uint8Array): number {
-  let hash = 0x811c9dc5;
+/** FNV-1a over bytes (continuing from `hash`): cheap, and enough to catch truncation and corruption. */
+export function fnv1a(bytes: Uint8Array, hash = 0x811c9dc5): number {
   for (let i = 0; i < bytes.length; i++) {
     hash ^= bytes[i];
     hash = Math.imul(hash, 0x01000193);
@@ -130,13 +129,13 @@ export function encodeCheckpoint(
     view.set(t, offset);
     offset += t.length;
   }
-  const full: CheckpointHeader = {
-    format: 'l2angle/lenet-checkpoint',
-    version: ARTIFACT_VERSION,
+  const unsigned = {
+    format: 'l2angle/lenet-checkpoint' as const,
+    version: ARTIFACT_VERSION as typeof ARTIFACT_VERSION,
     ...header,
     tensors: list.map(([name, t]) => ({ name, length: t.length })),
-    checksum: fnv1a(payload),
   };
+  const full: CheckpointHeader = { ...unsigned, checksum: checksumOf(unsigned, payload) };
   const json = new TextEncoder().encode(JSON.stringify(full));
   // the payload starts on a 4-byte boundary so readers can view it as Float32 without copying
   const headerEnd = align4(MAGIC.length + 4 + json.length);
@@ -182,7 +181,10 @@ export function decodeCheckpoint(
   if (payload.length !== floats * 4) {
     fail(`the header lists ${floats * 4} bytes of tensors, the file has ${payload.length} (truncated?)`);
   }
-  if (fnv1a(payload) !== header.checksum) fail('checksum mismatch (the file is corrupt)');
+  const { checksum, ...unsigned } = parsed as CheckpointHeader;
+  if (checksumOf(unsigned, payload) !== checksum) {
+    fail('checksum mismatch (the file is corrupt, or its header or tensors were edited)');
+  }
   const copy = new Float32Array(floats);
   new Uint8Array(copy.buffer).set(payload);
   let offset = 0;
@@ -198,6 +200,11 @@ export function decodeCheckpoint(
   };
   const mean = byName.get('mean') ?? fail('no mean image');
   return { header, tensors: { mean, parameters: series('parameter'), velocities: series('velocity') } };
+}
+
+/** The checksum of a header (everything but its checksum field, as JSON) and its payload. */
+function checksumOf(unsigned: Omit<CheckpointHeader, 'checksum'>, payload: Uint8Array): number {
+  return fnv1a(payload, fnv1a(new TextEncoder().encode(JSON.stringify(unsigned)))) >>> 0;
 }
 
 function align4(n: number): number {

@@ -57,7 +57,7 @@ describe('checkpoint file', () => {
     const flipped = bytes.slice();
     flipped[flipped.length - 5] ^= 0x40;
     expect(() => decodeCheckpoint(flipped, 'run/checkpoint.l2net')).toThrow(
-      'run/checkpoint.l2net: not a valid l2angle checkpoint: checksum mismatch (the file is corrupt)',
+      'run/checkpoint.l2net: not a valid l2angle checkpoint: checksum mismatch (the file is corrupt, or its header or tensors were edited)',
     );
     expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 100), 'c')).toThrow(/truncated/);
     expect(() => decodeCheckpoint(bytes.subarray(0, 30), 'c')).toThrow(/truncated header/);
@@ -69,5 +69,20 @@ describe('checkpoint file', () => {
     expect(at).toBeGreaterThan(0);
     badHeader[at + 8] = '-'.charCodeAt(0);
     expect(() => decodeCheckpoint(badHeader, 'c')).toThrow(CheckpointError);
+  });
+
+  it('covers the header too: an edited setting or history fails the checksum', () => {
+    const { bytes } = sample();
+    const text = new TextDecoder().decode(bytes.subarray(0, 4000));
+    for (const [from, to] of [
+      ['"seed":3', '"seed":4'],
+      ['"weightDecay":0.0001', '"weightDecay":0.0002'],
+    ]) {
+      const at = text.indexOf(from);
+      expect(at, from).toBeGreaterThan(0);
+      const edited = bytes.slice();
+      edited.set(new TextEncoder().encode(to), at);
+      expect(() => decodeCheckpoint(edited, 'run/checkpoint.l2net'), from).toThrow(/checksum mismatch/);
+    }
   });
 });

@@ -22,7 +22,7 @@ import {
   trainingMetricsSchema,
 } from '../schema/training.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
-import { writeFileAtomic } from './store.js';
+import { removeStaleTempsIn, writeFileAtomic } from './store.js';
 
 /** The checkpoint's file name inside the training folder. */
 export const CHECKPOINT_FILE = 'checkpoint.l2net';
@@ -155,6 +155,8 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
   if (data.train.rows !== 28 || data.train.cols !== 28)
     throw new InputError(`LeNet needs 28×28 images; the dataset has ${data.train.rows}×${data.train.cols}`);
 
+  // what an interrupted write left (a killed process's temp files) goes first
+  removeStaleTempsIn(dir);
   const saved = readCheckpoint(dir);
   if (!saved && existsSync(join(dir, METRICS_FILE))) {
     throw new InputError(

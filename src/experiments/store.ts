@@ -1,21 +1,74 @@
 // The results folder: artifacts are validated before they are written, written atomically (temp file +
 // rename, so a reader or an interrupted run never sees half a file), and validated again when read.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { type ArtifactKind, type artifactSchemas, validateArtifact } from '../schema/artifacts.js';
 
+/** Flushes a folder's entries (the rename) to disk; a file system that cannot is left as it is. */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // some file systems refuse fsync on a folder: the rename is then as durable as they make it
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Removes the temp files of writers that are no longer running from a folder (not its sub-folders). */
+export function removeStaleTempsIn(dir: string): number {
+  let removed = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const match = /\.tmp-(\d+)-[0-9a-f]{8}$/.exec(entry);
+    if (match && !processAlive(Number(match[1]))) {
+      rmSync(join(dir, entry), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
 /** The default results folder, relative to the working directory. */
 export const DEFAULT_RESULTS_DIR = 'results';
 
-/** Writes a file so that it appears whole or not at all (same-folder temp file, then rename). */
+/**
+ * Writes a file so that it appears whole or not at all (same-folder temp file, then rename), and durably:
+ * the file is flushed to disk before the rename and the folder after it, so that a power loss cannot leave
+ * a renamed but empty file.
+ */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    writeFileSync(temp, contents);
+    const fd = openSync(temp, 'w');
+    try {
+      writeFileSync(fd, contents);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
+    syncFolder(dirname(path));
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

@@ -1,7 +1,7 @@
 // Training LeNet into a folder: an interrupted run resumed from its checkpoint equals an uninterrupted one bit
 // for bit; bad checkpoints and changed flags stop with one clear line and nothing overwritten; a saved
 // network predicts like the trainer and gives input gradients.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,11 +74,15 @@ describe('train lenet into a folder', () => {
     const full = trainingMetricsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
     // what a kill after the checkpoint's rename and before the record's leaves
     writeFileSync(path, JSON.stringify({ ...full, epochs: full.epochs.slice(0, 1) }));
+    // and the temp file of the killed writer (pid 999999 is not running)
+    const leftover = join(run, `${METRICS_FILE}.tmp-999999-abcdef01`);
+    writeFileSync(leftover, '{');
     let resumedFrom = -1;
     await trainLenet({ data, settings, epochs: 2, threads: 2, dir: run, onResume: (n) => (resumedFrom = n) });
     expect(resumedFrom).toBe(2);
     const repaired = trainingMetricsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
     expect(repaired.epochs).toEqual(full.epochs);
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('refuses changed flags, and a corrupt or missing checkpoint, without overwriting anything', async () => {

@@ -1,7 +1,7 @@
 // Our own reader for the idx format of MNIST-like datasets: raw or gzip, every defect reported as one line.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 
 /** An idx tensor of unsigned bytes: its dimensions (outermost first) and its row-major payload. */
@@ -63,10 +63,24 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + header, size) };
 }
 
+/** The largest idx file read (raw or inflated): 70 000 MNIST images are 55 MB. */
+export const MAX_IDX_BYTES = 1 << 30;
+
 function readBytes(path: string): Uint8Array {
   try {
+    // a FIFO or a device such as /dev/zero would be read without end
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (!stats.isFile())
+      throw new InputError(`${path}: not a regular file (a pipe or a device?), expected an idx file`);
+    if (stats.size > MAX_IDX_BYTES) {
+      throw new InputError(
+        `${path}: ${stats.size} bytes, more than the ${MAX_IDX_BYTES} an idx file may have here`,
+      );
+    }
     return readFileSync(path);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
     if (code === 'EISDIR') throw new InputError(`${path}: is a directory, expected an idx file`);
@@ -75,10 +89,39 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
+/** The size an idx header announces (header included), or undefined when `head` is too short to say. */
+function announcedSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const rank = head[3];
+  if (head.length < 4 + 4 * rank) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let size = 1;
+  for (let d = 0; d < rank; d++) size *= view.getUint32(4 + 4 * d);
+  return 4 + 4 * rank + size;
+}
+
+/**
+ * Inflates a gzip idx file, never past the size its header announces (a small "gzip bomb" would otherwise
+ * inflate to gigabytes): the header comes from the first kilobyte, then the whole stream with that cap.
+ */
 function gunzip(bytes: Uint8Array, name: string): Uint8Array {
+  let head: Uint8Array;
   try {
-    return gunzipSync(bytes);
+    head = gunzipSync(bytes.subarray(0, 1024), { finishFlush: constants.Z_SYNC_FLUSH });
   } catch (err) {
+    throw new InputError(`${name}: corrupt or truncated gzip stream (${(err as Error).message})`);
+  }
+  const announced = announcedSize(head);
+  const most = Math.min(announced ?? MAX_IDX_BYTES, MAX_IDX_BYTES);
+  try {
+    // one byte more than announced, so that a longer stream is reported as such by parseIdx
+    return gunzipSync(bytes, { maxOutputLength: most + 1 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new InputError(
+        `${name}: the gzip stream inflates to more than the ${most} bytes ${announced === undefined ? 'allowed' : 'its idx header announces'}`,
+      );
+    }
     throw new InputError(`${name}: corrupt or truncated gzip stream (${(err as Error).message})`);
   }
 }

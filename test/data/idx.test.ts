@@ -101,6 +101,19 @@ describe('readIdxFile', () => {
     expect(inputError(() => readIdxFile(writeTemp(dir, 'bad.gz', garbage))).message).toMatch(/corrupt/);
   });
 
+  it('stops a gzip bomb at the size its header announces, and refuses devices and pipes', () => {
+    // a header for 1×28×28 bytes followed by 256 MiB of zeros: a few hundred kilobytes compressed
+    const header = idxBytes([1, 28, 28], new Uint8Array(784));
+    const bomb = gzipSync(Buffer.concat([header, Buffer.alloc(256 << 20)]), { level: 9 });
+    expect(bomb.length).toBeLessThan(1 << 20);
+    const before = process.memoryUsage().arrayBuffers;
+    expect(inputError(() => readIdxFile(writeTemp(dir, 'bomb.gz', bomb))).message).toBe(
+      'bomb.gz: the gzip stream inflates to more than the 800 bytes its idx header announces',
+    );
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+    expect(inputError(() => readIdxFile('/dev/zero')).message).toMatch(/^\/dev\/zero: not a regular file/);
+  });
+
   it('reports a wrong magic number in a file', () => {
     const path = writeTemp(dir, 'foo.bin', Uint8Array.from([0x12, 0x34, 0x56, 0x78]));
     expect(inputError(() => readIdxFile(path)).message).toMatch(

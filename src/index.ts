@@ -1,0 +1,30 @@
+// l2angle as a library (Node): the article's geometry, the exact λ paths, the data readers and the trained
+// LeNets. `l2angle/math` is the browser-safe subset (no I/O).
+
+export type { BinaryPair, Dataset, DatasetFiles, IdxArray, ImageSet } from './data/index.js';
+export {
+  fashionMnistFiles,
+  loadDataset,
+  mnistFiles,
+  parseIdx,
+  readIdxFile,
+  selectPair,
+} from './data/index.js';
+export { InputError, UsageError } from './errors.js';
+export {
+  type LoadedLenet,
+  lenetInputGradient,
+  lenetLogits,
+  lenetPredict,
+  loadLenet,
+} from './experiments/lenet-network.js';
+export { type LenetTrainingOptions, trainLenet } from './experiments/lenet-training.js';
+export * from './math/index.js';
+export { LENET_CONVENTIONS, type LenetConventionName } from './nn/conventions.js';
+export {
+  type HingePathModel,
+  type HingePathOptions,
+  solveHinge,
+  solveHingePath,
+} from './solvers/hinge-path.js';
+export { solveLogisticPath } from './solvers/logistic-path.js';

@@ -2,7 +2,6 @@
 // epoch; the same command again resumes.
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import {
   CHECKPOINT_FILE,
   LENET_DEFAULTS,

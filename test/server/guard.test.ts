@@ -10,30 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { hostAllowed, listArtifacts } from '../../src/server/guard.js';
 import { createArticleServer, listen } from '../../src/server/server.js';
-
-interface Answer {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-function ask(port: number, path: string, headers: Record<string, string> = {}, localAddress?: string) {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, method: 'GET', headers, localAddress, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { ask } from '../helpers/http.js';
 
 describe('article server guards', () => {
   const dir = mkdtempSync(join(tmpdir(), 'l2angle-guard-'));

@@ -13,6 +13,7 @@ import { serverStatusSchema } from '../../src/schema/status.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 import { createArticleServer, listen } from '../../src/server/server.js';
 import { SITE_MARKER, writeSite } from '../../src/server/site.js';
+import { ask } from '../helpers/http.js';
 
 /** A job that counts to `steps` when released, writing a small JSON file as its artifact. */
 function countingJob(id: string, steps: number, gate: Promise<void>): Job {
@@ -35,23 +36,7 @@ function countingJob(id: string, steps: number, gate: Promise<void>): Job {
 }
 
 /** GET with the raw path (no URL normalisation, so ../ reaches the server). */
-function get(
-  port: number,
-  path: string,
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (port: number, path: string) => ask(port, path);
 
 describe('article server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'l2angle-server-'));

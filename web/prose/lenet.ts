@@ -58,14 +58,17 @@ function range(values: Array<number | null>): [number, number] | undefined {
   return v.length === 0 ? undefined : [Math.min(...v), Math.max(...v)];
 }
 
-/** Whether two seed ranges overlap: then the difference between the networks is within the seed spread. */
+/** Whether the two networks' ranges over seeds overlap: then their difference is within the seed spread. */
 function spreadVerdict(
   what: string,
-  low: [number, number] | undefined,
-  high: [number, number] | undefined,
-  seeds: number,
+  lowFacts: NetworkFacts,
+  highFacts: NetworkFacts,
+  pick: (seed: NetworkFacts['seeds'][number]) => number | null,
   format: (v: number) => string,
 ): string {
+  const low = range(lowFacts.seeds.map(pick));
+  const high = range(highFacts.seeds.map(pick));
+  const seeds = Math.min(lowFacts.seeds.length, highFacts.seeds.length);
   if (!low || !high || seeds < 2) {
     return `(Whether this is more than the spread between seeds is not known yet: \`l2angle nn --study seeds\` trains both networks with other seeds.)`;
   }
@@ -92,13 +95,7 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
         : `a higher test error than LeNet_low, by ${d.toFixed(2)} points`;
   parts.push(
     `LeNet_high ends with ${which} (${pct(high.testError)} against ${pct(low.testError)}).`,
-    spreadVerdict(
-      'final test error',
-      range(low.seeds.map((s) => s.testError)),
-      range(high.seeds.map((s) => s.testError)),
-      Math.min(low.seeds.length, high.seeds.length),
-      pct,
-    ),
+    spreadVerdict('final test error', low, high, (s) => s.testError, pct),
   );
   const gapLow = low.testError - low.trainError;
   const gapHigh = high.testError - high.trainError;
@@ -174,13 +171,7 @@ function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {
   if (low.medianNorm !== null && high.medianNorm !== null) {
     parts.push(
       `Over ${low.images} test images the median norm is ${norm(high.medianNorm)} for LeNet_high and ${norm(low.medianNorm)} for LeNet_low (a failed attack counting as larger than any success), and the attack reaches its target within the step cap for ${rate(high)} and ${rate(low)} of them.`,
-      spreadVerdict(
-        'median norm',
-        range(low.seeds.map((s) => s.medianNorm)),
-        range(high.seeds.map((s) => s.medianNorm)),
-        Math.min(low.seeds.length, high.seeds.length),
-        norm,
-      ),
+      spreadVerdict('median norm', low, high, (s) => s.medianNorm, norm),
     );
   } else {
     parts.push(

@@ -146,14 +146,19 @@ export async function evaluate(
   return { loss: loss / set.n, errors };
 }
 
+/** LeNet takes 28×28 images (any other 784 pixels, e.g. 14×56, would be read as nonsense). */
+export function checkLenetData(data: Dataset): void {
+  if (data.train.rows !== 28 || data.train.cols !== 28)
+    throw new InputError(`LeNet needs 28×28 images; the dataset has ${data.train.rows}×${data.train.cols}`);
+}
+
 /** Trains (or resumes) a run; resolves with the training record once `epochs` epochs are done. */
 export async function trainLenet(options: LenetTrainingOptions): Promise<TrainingMetrics> {
   const { data, settings, epochs, threads, dir } = options;
   const train = trainImages(data.train, settings.trainLimit);
   const test = { images: data.test.images, labels: data.test.labels, n: data.test.count };
   const size = data.train.rows * data.train.cols;
-  if (data.train.rows !== 28 || data.train.cols !== 28)
-    throw new InputError(`LeNet needs 28×28 images; the dataset has ${data.train.rows}×${data.train.cols}`);
+  checkLenetData(data);
 
   // what an interrupted write left (a killed process's temp files) goes first
   removeStaleTempsIn(dir);

@@ -10,6 +10,7 @@ import {
   type LocalLinearityOptions,
   runLocalLinearity,
 } from '../../experiments/local-linearity.js';
+import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore } from '../../experiments/store.js';
 import { DENSE_DEFAULTS } from '../../nn/dense.js';
 import { loadKernels } from '../../nn/kernels.js';
@@ -103,6 +104,7 @@ export function registerNn(program: Command, hooks: NnHooks): void {
     // check every flag before any long computation starts
     const sweep =
       study === 'local-linearity' || study === 'all' ? localLinearityOptions(options, seed) : undefined;
+    lockFolder(store.root, `l2angle nn --study ${study}`);
     if (sweep) await localLinearity(options, sweep, store, Boolean(options.force));
     for (const name of ['lenet', 'adversarial', 'seeds'] as const) {
       if (study !== name && study !== 'all') continue;

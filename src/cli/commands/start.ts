@@ -3,6 +3,7 @@
 // `l2angle serve` serves what exists and computes nothing.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { lockFolder } from '../../experiments/lock.js';
 import { mainJobs } from '../../experiments/pipeline.js';
 import { ResultsStore } from '../../experiments/store.js';
 import { isWildcardHost } from '../../server/guard.js';
@@ -57,6 +58,8 @@ export function registerStart(program: Command): void {
 async function serve(options: ServeOptions, command: Command): Promise<void> {
   const port = resolvePort(options.port, process.env.PORT);
   const store = new ResultsStore(command.optsWithGlobals().results);
+  // one computing process per results folder (serving alone writes nothing)
+  if (options.compute) lockFolder(store.root, 'l2angle start');
   const stale = store.removeStaleTemps();
   const runner = new JobRunner(mainJobs(), store);
   runner.refresh();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
 import { allPairs } from '../../experiments/geometry.js';
+import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore, writeFileAtomic } from '../../experiments/store.js';
 import { svmPathCsv } from '../../experiments/svm-path.js';
 import { defaultWorkers, runPool } from '../../experiments/svm-pool.js';
@@ -108,6 +109,7 @@ async function solveAllPairs(
   const { name, files } = resolveDataFiles(options);
   // load once here too: a bad file fails now with one clear line, before any thread starts
   loadFromOptions(options);
+  lockFolder(store.root, 'l2angle svm --all');
   store.removeStaleTemps();
   const jobs: PathJob[] = [];
   let skipped = 0;

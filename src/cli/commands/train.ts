@@ -4,10 +4,12 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import {
   CHECKPOINT_FILE,
+  checkLenetData,
   LENET_DEFAULTS,
   METRICS_FILE,
   trainLenet,
 } from '../../experiments/lenet-training.js';
+import { lockFolder } from '../../experiments/lock.js';
 import { DEFAULT_LENET_CONVENTION, LENET_CONVENTION_NAMES, LENET_CONVENTIONS } from '../../nn/conventions.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
 import {
@@ -88,6 +90,8 @@ export function registerTrain(program: Command): void {
       trainLimit,
     };
     let bar: Progress | undefined;
+    checkLenetData(data);
+    lockFolder(options.out, 'l2angle train lenet', '--out');
     try {
       await trainLenet({
         data,

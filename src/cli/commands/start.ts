@@ -62,7 +62,6 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   if (options.compute) lockFolder(store.root, 'l2angle start');
   const stale = store.removeStaleTemps();
   const runner = new JobRunner(mainJobs(), store);
-  runner.refresh();
   const server = createArticleServer({ store, runner, host: options.host });
   const url = await listen(server, port, options.host);
   process.stdout.write(`l2angle: the article is at ${url}  (results folder ${store.root}; Ctrl-C stops)\n`);
@@ -72,6 +71,8 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
     );
   }
   if (stale > 0) process.stdout.write(`  removed ${stale} temp file(s) left by an interrupted run\n`);
+  // which results exist is found after the URL is printed: reading them all takes seconds
+  runner.refresh();
   const statuses = runner.statuses();
   const done = statuses.filter((s) => s.state === 'done').length;
   if (options.compute && done > 0)

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// `npm run build`: builds only what changed since the last build. Each step has its inputs and a stamp
+// file written after it succeeds; a step runs when an input is newer than its stamp (or with --force), so a
+// second `npm start` with nothing changed goes straight to the server. A fresh clone has no stamps and builds
+// everything.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const force = process.argv.includes('--force');
+
+/** Newest modification time under the given files and folders (0 when none exist). */
+function newest(paths) {
+  let best = 0;
+  const visit = (path) => {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return;
+    }
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== 'node_modules') visit(join(path, entry));
+    } else best = Math.max(best, stats.mtimeMs);
+  };
+  for (const p of paths) visit(join(root, p));
+  return best;
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const npmRun = (script) => execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+const STEPS = [
+  {
+    name: 'wasm kernels (AssemblyScript)',
+    inputs: ['assembly', 'package-lock.json', 'scripts/build.mjs'],
+    outputs: ['build/kernels.wasm', 'build/engine.wasm'],
+    stamp: 'build/.stamp',
+    run: () => npmRun('build:wasm'),
+  },
+  {
+    name: 'TypeScript (dist/)',
+    inputs: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs'],
+    outputs: ['dist/cli/main.js', 'dist/index.js'],
+    stamp: 'dist/.stamp-tsc',
+    run: () => execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' }),
+  },
+  {
+    name: 'the page (dist/web)',
+    inputs: ['web', 'src', 'vite.config.ts', 'package-lock.json', 'scripts/build.mjs'],
+    outputs: ['dist/web/index.html'],
+    stamp: 'dist/.stamp-web',
+    run: () => npmRun('build:web'),
+  },
+];
+
+for (const step of STEPS) {
+  const stamp = join(root, step.stamp);
+  const built =
+    !force &&
+    existsSync(stamp) &&
+    step.outputs.every((o) => existsSync(join(root, o))) &&
+    statSync(stamp).mtimeMs >= newest(step.inputs);
+  if (built) continue;
+  const started = Date.now();
+  step.run();
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  console.log(`build: ${step.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

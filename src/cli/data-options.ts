@@ -1,7 +1,10 @@
 // The data-source flags shared by every command that reads images: a named dataset or four idx files.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/dataset.js';
+import { MAX_IDX_BYTES } from '../data/idx.js';
 import { type DatasetFiles, datasetFiles } from '../data/sources.js';
 import { UsageError } from '../errors.js';
 import { parseChoice } from './options.js';
@@ -27,6 +30,26 @@ export function addDataOptions(command: Command): Command {
     .option('--test-labels <file>', 'your own test labels (idx1, raw or .gz)');
 }
 
+/**
+ * The name of a user's dataset: `custom-` and the start of a SHA-256 of its four files' bytes, so that other
+ * files are never taken for results or checkpoints of earlier ones (and the same files under other paths
+ * are). A file that cannot be read is left for the idx reader to report.
+ */
+export function customName(files: DatasetFiles): string {
+  const hash = createHash('sha256');
+  for (const path of [files.trainImages, files.trainLabels, files.testImages, files.testLabels]) {
+    try {
+      // only what the idx reader would read: a device or pipe must not be read here without end
+      const stats = statSync(path);
+      hash.update(stats.isFile() && stats.size <= MAX_IDX_BYTES ? readFileSync(path) : `not read:${path}`);
+    } catch {
+      hash.update(`unreadable:${path}`);
+    }
+    hash.update('\0');
+  }
+  return `custom-${hash.digest('hex').slice(0, 12)}`;
+}
+
 /** The files and the display name that the flags select. */
 export function resolveDataFiles(options: DataOptions): { name: string; files: DatasetFiles } {
   const given = [options.trainImages, options.trainLabels, options.testImages, options.testLabels];
@@ -37,15 +60,13 @@ export function resolveDataFiles(options: DataOptions): { name: string; files: D
     );
   }
   if (count === 4) {
-    return {
-      name: 'custom',
-      files: {
-        trainImages: options.trainImages!,
-        trainLabels: options.trainLabels!,
-        testImages: options.testImages!,
-        testLabels: options.testLabels!,
-      },
+    const files: DatasetFiles = {
+      trainImages: options.trainImages!,
+      trainLabels: options.trainLabels!,
+      testImages: options.testImages!,
+      testLabels: options.testLabels!,
     };
+    return { name: customName(files), files };
   }
   const name = parseChoice('--dataset', options.dataset, DATASETS);
   return { name, files: datasetFiles(name) };

@@ -5,6 +5,7 @@
 //
 // Two implementations: per-image reference loops (Float64, browser-safe, easy to check line by line) and a
 // batched engine whose matrix products run on the wasm SIMD GEMM (training and the sweep's statistics).
+import { InputError } from '../errors.js';
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
 import { gaussian, permutation, seededRandom } from '../math/random.js';
 import type { Kernels, WasmMatrix } from './kernels.js';
@@ -359,6 +360,12 @@ export class TwoLayerTrainer {
         const z = y * scores[b];
         loss += softplusLoss(z);
         dScores[b] = (y * softplusDerivative(z)) / count;
+      }
+      // a diverged network would otherwise go on with NaN weights and yield NaN statistics much later
+      if (!Number.isFinite(loss)) {
+        throw new InputError(
+          `2-layer network (weight decay ${this.sgd.settings.weightDecay}): training diverged in epoch ${this.epochs + 1} (the loss is not finite); try a smaller learning rate`,
+        );
       }
       net.zeroGrad();
       engine.backward(dScores, true, false);

@@ -188,4 +188,13 @@ describe('training on 150 images per class of 7 vs 9', () => {
       trainTwoLayer(pair.train, 20, { ...settings, batchSize: 10, weightDecay: 0 }, engine),
     ).toThrow(/engine batch 50/);
   });
+
+  it('stops with a divergence line when the loss is no longer finite, instead of training on NaN', () => {
+    const engine = new DenseEngine(kernels, 784, 20, 50);
+    const poisoned = { ...pair.train, x: Float64Array.from(pair.train.x) };
+    poisoned.x[3] = Number.POSITIVE_INFINITY;
+    expect(() => trainTwoLayer(poisoned, 20, { ...settings, epochs: 1, weightDecay: 0 }, engine)).toThrow(
+      /training diverged in epoch 1 \(the loss is not finite\)/,
+    );
+  });
 });

@@ -30,9 +30,17 @@ export function renderProgressPanel(
 
   return (status, mode) => {
     const jobs = status?.jobs ?? [];
-    const active = jobs.filter((j) => j.state === 'running' || j.state === 'waiting' || j.state === 'failed');
+    const active = jobs.filter(
+      (j) =>
+        j.state === 'running' ||
+        j.state === 'waiting' ||
+        j.state === 'failed' ||
+        (j.warnings ?? []).length > 0,
+    );
     // nothing moving (all done, or a server that only serves): the figures' placeholders say the rest
-    const moving = jobs.some((j) => j.state === 'running' || j.state === 'failed');
+    const moving = jobs.some(
+      (j) => j.state === 'running' || j.state === 'failed' || (j.warnings ?? []).length > 0,
+    );
     if (mode !== 'live' || active.length === 0 || !moving) {
       host.hidden = true;
       return;
@@ -69,6 +77,13 @@ function jobRow(job: JobStatus): HTMLLIElement {
   detail.className = 'job-detail';
   detail.textContent = describeJob(job);
   li.append(title, bar, detail);
+  // what the solvers reported: a result computed but not to its tolerance is not silently shown as exact
+  for (const warning of job.warnings ?? []) {
+    const line = document.createElement('span');
+    line.className = 'job-warning';
+    line.textContent = `warning: ${warning}`;
+    li.append(line);
+  }
   return li;
 }
 

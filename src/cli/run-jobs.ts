@@ -12,10 +12,14 @@ export async function runJobs(jobs: readonly Job[], store: ResultsStore): Promis
     }
     let bar: Progress | undefined;
     try {
-      await job.run(store, (done, total, status) => {
-        bar ??= createProgress(job.id, total);
-        bar.update(done, status, total);
-      });
+      await job.run(
+        store,
+        (done, total, status) => {
+          bar ??= createProgress(job.id, total);
+          bar.update(done, status, total);
+        },
+        (warning) => process.stderr.write(`\nwarning: ${job.id}: ${warning}\n`),
+      );
     } finally {
       // a running bar's timer would keep a failed command alive after its error line
       bar?.stop();

@@ -27,6 +27,9 @@ const PER_CLASS = 3000;
 /** Reports how far a job is: `done` of `total` steps and a short status. */
 export type ProgressCallback = (done: number, total: number, status: string) => void;
 
+/** Reports something the user must hear about a finished result (a solver that stopped short, …). */
+export type WarningCallback = (message: string) => void;
+
 /** One unit of the main job, with the artifact that proves it done. */
 export interface Job {
   /** a stable identifier, e.g. "geometry:mnist" */
@@ -37,8 +40,8 @@ export interface Job {
   readonly artifact: string;
   /** true when its artifact exists and is valid */
   isDone(store: ResultsStore): boolean;
-  /** computes and writes the artifact (atomically) */
-  run(store: ResultsStore, progress: ProgressCallback): Promise<void>;
+  /** computes and writes the artifact (atomically); `warn` carries what the user must hear about it */
+  run(store: ResultsStore, progress: ProgressCallback, warn?: WarningCallback): Promise<void>;
 }
 
 /** The nearest-centroid geometry of the 45 MNIST pairs. */
@@ -87,7 +90,7 @@ export function mnistPathsJob(
     title,
     artifact: files.length === 1 ? files[0] : `svm/mnist-*-${loss}.json (${pairs.length} pairs)`,
     isDone: (store) => missing(store).length === 0,
-    async run(store, progress) {
+    async run(store, progress, warn) {
       const todo = missing(store);
       const jobs: PathJob[] = todo.map(([classI, classJ]) => ({
         classI,
@@ -103,7 +106,10 @@ export function mnistPathsJob(
       let finished = 0;
       await runPool(jobs, defaultWorkers(), {
         onModel: () => progress(++models, total, `${finished}/${jobs.length} pairs`),
-        onDone: () => progress(models, total, `${++finished}/${jobs.length} pairs`),
+        onDone: (job, message) => {
+          for (const warning of message.warnings) warn?.(`${job.classI}-${job.classJ} ${loss}: ${warning}`);
+          progress(models, total, `${++finished}/${jobs.length} pairs`);
+        },
       });
     },
   };

@@ -22,6 +22,8 @@ export const jobStatusSchema = z.object({
   etaSeconds: z.number().nonnegative().optional(),
   /** the one-line reason a job failed */
   error: z.string().optional(),
+  /** what a solver reported while the job ran (e.g. a λ that stopped short of its tolerance), the first 20 */
+  warnings: z.array(z.string()).optional(),
 });
 
 /** One computation's progress as the page sees it. */

@@ -72,13 +72,20 @@ export class JobRunner extends EventEmitter<{ change: [JobStatus]; finished: [] 
         t.firstDone = -1;
         this.update(t, { state: 'running', status: 'starting', error: undefined });
         try {
-          await t.job.run(this.store, (done, total, status) => {
-            if (t.firstDone < 0) {
-              t.firstDone = done;
-              t.startedAt = Date.now();
-            }
-            this.update(t, { done, total, status, etaSeconds: eta(t, done, total) });
-          });
+          await t.job.run(
+            this.store,
+            (done, total, status) => {
+              if (t.firstDone < 0) {
+                t.firstDone = done;
+                t.startedAt = Date.now();
+              }
+              this.update(t, { done, total, status, etaSeconds: eta(t, done, total) });
+            },
+            (warning) => {
+              const warnings = t.status.warnings ?? [];
+              if (warnings.length < MAX_WARNINGS) this.update(t, { warnings: [...warnings, warning] });
+            },
+          );
           this.update(t, { state: 'done', status: 'done', done: t.status.total, etaSeconds: undefined });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
@@ -99,6 +106,9 @@ export class JobRunner extends EventEmitter<{ change: [JobStatus]; finished: [] 
     this.emit('change', { ...next });
   }
 }
+
+/** Warnings kept per job (the status document stays small). */
+const MAX_WARNINGS = 20;
 
 /** Seconds left at the rate since the first progress report (none before two reports). */
 function eta(t: Tracked, done: number, total: number): number | undefined {

@@ -133,9 +133,19 @@ export function renderPathCurves(
   const update = (state: ViewState) => {
     for (const mark of markers) mark(state.lambdaIndex);
     const best = path.models.reduce((a, m) => (m.errTest < a.errTest ? m : a), path.models[0]);
+    // a model that stopped short of its tolerance is shown, and said to be so
+    const short = path.models.filter((m) => !m.converged);
+    const shortNote =
+      short.length === 0
+        ? ''
+        : ` Not converged to that tolerance: ${short.length} λ (${short
+            .slice(0, 6)
+            .map((m) => formatLambda(lambdaOf(m.c)))
+            .join(', ')}${short.length > 6 ? ', …' : ''}); their numbers are approximate.`;
     note.textContent =
       `Lowest test error ${fixed(best.errTest, 2)} % at λ = ${formatLambda(lambdaOf(best.c))} ` +
-      `(${path.nTest} test images). Solver: ${path.solver.name}, stopping tolerance ${path.solver.tolerance}.`;
+      `(${path.nTest} test images). Solver: ${path.solver.name}, stopping tolerance ${path.solver.tolerance}.${shortNote}`;
+    note.classList.toggle('figure-warning', short.length > 0);
   };
   update(initial);
   return { update };

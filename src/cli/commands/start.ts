@@ -90,7 +90,13 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
 
   if (options.compute) {
     const bars = new Map<string, Progress>();
+    const warned = new Map<string, number>();
     runner.on('change', (status) => {
+      // solver warnings as they come, once each (they also reach the page's progress panel)
+      const warnings = status.warnings ?? [];
+      for (const warning of warnings.slice(warned.get(status.id) ?? 0))
+        process.stderr.write(`\nwarning: ${status.id}: ${warning}\n`);
+      warned.set(status.id, warnings.length);
       if (status.state === 'running' && status.total > 0) {
         let bar = bars.get(status.id);
         if (!bar) {

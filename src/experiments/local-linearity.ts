@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { loadDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
+import { InputError } from '../errors.js';
 import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { BINARY_DEFAULTS, binaryAttack } from '../nn/attack.js';
@@ -174,9 +175,17 @@ export async function runLocalLinearity(
   } catch {
     // no partial file, or one from other settings: start afresh
   }
-  const artifact = await localLinearityStudy(pair, dataset, kernels, o, progress, resumed, (models) =>
-    writeFileAtomic(partial, JSON.stringify({ key, models })),
-  );
+  const artifact = await localLinearityStudy(pair, dataset, kernels, o, progress, resumed, (models) => {
+    // validated like the artifact: a NaN would become null in JSON and the partial be thrown away later
+    const checked = partialSchema.safeParse({ key, models });
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new InputError(
+        `local-linearity sweep: model ${issue.path.join('.')} is not valid (${issue.message}); the finished models are kept in ${partial}`,
+      );
+    }
+    writeFileAtomic(partial, JSON.stringify(checked.data));
+  });
   writeFileAtomic(path, JSON.stringify(artifact));
   rmSync(partial, { force: true });
   return artifact;

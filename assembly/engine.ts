@@ -1020,29 +1020,29 @@ export function scratchBytes(): i32 {
 }
 
 // The context of one thread: i32 fields, written by the trainer.
-const CTX_N = 0; // images this thread processes now
-const CTX_TOTAL = 1; // images in the whole batch (the mean's denominator)
-const CTX_X = 2; // this thread's first input image (n × 784 f32, 0..255 minus the mean image)
-const CTX_LABELS = 3; // its labels (n × i32)
-const CTX_LOGITS = 4; // where its logits go (n × 10)
-const CTX_PARAMS = 5; // the shared flat parameters
-const CTX_GRADS = 6; // this thread's flat gradient
-const CTX_PACKED = 7; // this thread's Winograd-transformed conv2 filters
-const CTX_ARENA = 8; // activations
-const CTX_CAPACITY = 9; // images the arena holds
-const CTX_WORK = 10; // GEMM panels
-const CTX_SCRATCH = 11;
-const CTX_RESULT = 12; // f64 loss sum, then i32 errors
-const CTX_VELOCITY = 13; // shared flat velocities
-const CTX_GRAD0 = 14; // thread 0's gradient; thread t's is at + t · stride
-const CTX_GRAD_STRIDE = 15;
-const CTX_THREADS = 16;
-const CTX_FROM = 17; // the slice of the flat parameters this thread updates (floats, multiples of 8)
-const CTX_TO = 18;
-const CTX_ETA = 19; // f32
-const CTX_MU = 20; // f32
-const CTX_DECAY = 21; // f32: λ of the weights
-const CTX_BIAS_DECAY = 22; // f32: λ of the biases (MatConvNet decays them too, PyTorch-style training does not)
+export const CTX_N: i32 = 0; // images this thread processes now
+export const CTX_TOTAL: i32 = 1; // images in the whole batch (the mean's denominator)
+export const CTX_X: i32 = 2; // this thread's first input image (n × 784 f32, 0..255 minus the mean image)
+export const CTX_LABELS: i32 = 3; // its labels (n × i32)
+export const CTX_LOGITS: i32 = 4; // where its logits go (n × 10)
+export const CTX_PARAMS: i32 = 5; // the shared flat parameters
+export const CTX_GRADS: i32 = 6; // this thread's flat gradient
+export const CTX_PACKED: i32 = 7; // this thread's Winograd-transformed conv2 filters
+export const CTX_ARENA: i32 = 8; // activations
+export const CTX_CAPACITY: i32 = 9; // images the arena holds
+export const CTX_WORK: i32 = 10; // GEMM panels
+export const CTX_SCRATCH: i32 = 11;
+export const CTX_RESULT: i32 = 12; // f64 loss sum, then i32 errors
+export const CTX_VELOCITY: i32 = 13; // shared flat velocities
+export const CTX_GRAD0: i32 = 14; // thread 0's gradient; thread t's is at + t · stride
+export const CTX_GRAD_STRIDE: i32 = 15;
+export const CTX_THREADS: i32 = 16;
+export const CTX_FROM: i32 = 17; // the slice of the flat parameters this thread updates (floats, multiples of 8)
+export const CTX_TO: i32 = 18;
+export const CTX_ETA: i32 = 19; // f32
+export const CTX_MU: i32 = 20; // f32
+export const CTX_DECAY: i32 = 21; // f32: λ of the weights
+export const CTX_BIAS_DECAY: i32 = 22; // f32: λ of the biases (MatConvNet decays them too, PyTorch-style training does not)
 /** Bytes of a thread context. */
 export function contextBytes(): i32 {
   return 128;

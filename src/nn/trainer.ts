@@ -50,30 +50,59 @@ export interface StepResult {
 const IMAGE = 784;
 const CLASSES = 10;
 
-// fields of a thread context (i32 words), as assembly/engine.ts reads them
-const N = 0;
-const TOTAL = 1;
-const X = 2;
-const LABELS = 3;
-const LOGITS = 4;
-const PARAMS = 5;
-const GRADS = 6;
-const PACKED = 7;
-const ARENA = 8;
-const CAPACITY = 9;
-const WORK = 10;
-const SCRATCH = 11;
-const RESULT = 12;
-const VELOCITY = 13;
-const GRAD0 = 14;
-const GRAD_STRIDE = 15;
-const THREADS = 16;
-const FROM = 17;
-const TO = 18;
-const ETA = 19;
-const MU = 20;
-const DECAY = 21;
-const BIAS_DECAY = 22;
+// fields of a thread context (i32 words): their offsets come from the engine itself (assembly/engine.ts
+// exports each as a global CTX_<name>), so the two sides cannot disagree
+const CONTEXT_FIELDS = [
+  'N',
+  'TOTAL',
+  'X',
+  'LABELS',
+  'LOGITS',
+  'PARAMS',
+  'GRADS',
+  'PACKED',
+  'ARENA',
+  'CAPACITY',
+  'WORK',
+  'SCRATCH',
+  'RESULT',
+  'VELOCITY',
+  'GRAD0',
+  'GRAD_STRIDE',
+  'THREADS',
+  'FROM',
+  'TO',
+  'ETA',
+  'MU',
+  'DECAY',
+  'BIAS_DECAY',
+] as const;
+
+/** A thread context's field offsets (in i32 words). */
+export type ContextLayout = Record<(typeof CONTEXT_FIELDS)[number], number>;
+
+/**
+ * The context layout the engine exports, checked: every field present, distinct and inside contextBytes();
+ * an engine built from other sources than this trainer fails here, not with corrupt training.
+ */
+export function contextLayout(engine: EngineExports): ContextLayout {
+  const exports = engine as unknown as Record<string, unknown>;
+  const words = engine.contextBytes() / 4;
+  const layout = {} as ContextLayout;
+  const seen = new Set<number>();
+  for (const name of CONTEXT_FIELDS) {
+    const global = exports[`CTX_${name}`];
+    const value = global instanceof WebAssembly.Global ? Number(global.value) : Number.NaN;
+    if (!Number.isInteger(value) || value < 0 || value >= words || seen.has(value)) {
+      throw new Error(
+        `the wasm engine's context field CTX_${name} is ${global === undefined ? 'missing' : value}: rebuild it (npm run build)`,
+      );
+    }
+    seen.add(value);
+    layout[name] = value;
+  }
+  return layout;
+}
 
 /** Where everything lives in the shared memory. */
 interface Layout {
@@ -167,6 +196,7 @@ export class LenetTrainer {
     readonly threads: number,
     /** largest batch a step takes */
     readonly batchSize: number,
+    private readonly ctx: ContextLayout,
   ) {
     this.f32 = new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
@@ -209,38 +239,39 @@ export class LenetTrainer {
     const map = layout(probe, threads, capacity);
     const memory = sharedMemory(map.bytes);
     const engine = instantiateEngine(memory, module);
+    const ctx = contextLayout(engine);
     const i32 = new Int32Array(memory.buffer);
     const f32 = new Float32Array(memory.buffer);
     const floats = map.floats;
     for (let t = 0; t < threads; t++) {
       const c = map.contexts[t] >> 2;
       const own = map.perThread[t];
-      i32[c + PARAMS] = map.params;
-      i32[c + GRADS] = map.grads[t];
-      i32[c + PACKED] = own.packed;
-      i32[c + ARENA] = own.arena;
-      i32[c + CAPACITY] = capacity;
-      i32[c + WORK] = own.work;
-      i32[c + SCRATCH] = own.scratch;
-      i32[c + RESULT] = map.results[t];
-      i32[c + VELOCITY] = map.velocity;
-      i32[c + GRAD0] = map.grads[0];
-      i32[c + GRAD_STRIDE] = threads > 1 ? map.grads[1] - map.grads[0] : 0;
-      i32[c + THREADS] = threads;
+      i32[c + ctx.PARAMS] = map.params;
+      i32[c + ctx.GRADS] = map.grads[t];
+      i32[c + ctx.PACKED] = own.packed;
+      i32[c + ctx.ARENA] = own.arena;
+      i32[c + ctx.CAPACITY] = capacity;
+      i32[c + ctx.WORK] = own.work;
+      i32[c + ctx.SCRATCH] = own.scratch;
+      i32[c + ctx.RESULT] = map.results[t];
+      i32[c + ctx.VELOCITY] = map.velocity;
+      i32[c + ctx.GRAD0] = map.grads[0];
+      i32[c + ctx.GRAD_STRIDE] = threads > 1 ? map.grads[1] - map.grads[0] : 0;
+      i32[c + ctx.THREADS] = threads;
       // the slice of the flat parameters this thread updates, in whole blocks of 8 floats
-      i32[c + FROM] = Math.round((t * floats) / threads / 8) * 8;
-      i32[c + TO] = Math.round(((t + 1) * floats) / threads / 8) * 8;
-      f32[c + ETA] = eta;
-      f32[c + MU] = mu;
-      f32[c + DECAY] = decay;
-      f32[c + BIAS_DECAY] = settings.decayBiases ? decay : 0;
+      i32[c + ctx.FROM] = Math.round((t * floats) / threads / 8) * 8;
+      i32[c + ctx.TO] = Math.round(((t + 1) * floats) / threads / 8) * 8;
+      f32[c + ctx.ETA] = eta;
+      f32[c + ctx.MU] = mu;
+      f32[c + ctx.DECAY] = decay;
+      f32[c + ctx.BIAS_DECAY] = settings.decayBiases ? decay : 0;
     }
     const initial = lenet(seed)
       .parameters()
       .map((p) => p.w);
     let workers: EngineThreads | undefined;
     if (threads > 1) workers = await EngineThreads.start(module, memory, map.control, map.contexts.slice(1));
-    const trainer = new LenetTrainer(engine, memory, map, workers, threads, batchSize);
+    const trainer = new LenetTrainer(engine, memory, map, workers, threads, batchSize, ctx);
     trainer.writeTensors(map.params, initial);
     return trainer;
   }
@@ -376,16 +407,16 @@ export class LenetTrainer {
 
   /** Splits n images over the threads (fixed, contiguous slices) and points each context at its slice. */
   private assign(n: number, wantLogits: boolean): void {
-    const i32 = this.i32;
+    const { i32, ctx } = this;
     for (let t = 0; t < this.threads; t++) {
       const start = Math.floor((t * n) / this.threads);
       const end = Math.floor(((t + 1) * n) / this.threads);
       const c = this.map.contexts[t] >> 2;
-      i32[c + N] = end - start;
-      i32[c + TOTAL] = n;
-      i32[c + X] = this.map.x + start * IMAGE * 4;
-      i32[c + LABELS] = this.map.labels + start * 4;
-      i32[c + LOGITS] = wantLogits ? this.map.logits + start * CLASSES * 4 : 0;
+      i32[c + ctx.N] = end - start;
+      i32[c + ctx.TOTAL] = n;
+      i32[c + ctx.X] = this.map.x + start * IMAGE * 4;
+      i32[c + ctx.LABELS] = this.map.labels + start * 4;
+      i32[c + ctx.LOGITS] = wantLogits ? this.map.logits + start * CLASSES * 4 : 0;
     }
   }
 

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { gaussian, seededRandom } from '../../src/math/random.js';
+import { engineModule, instantiateEngine, sharedMemory } from '../../src/nn/engine/module.js';
 import { lenet, softmaxCrossEntropy, tensor } from '../../src/nn/layers.js';
 import { MomentumSgd } from '../../src/nn/sgd.js';
-import { LenetTrainer, type TrainerState } from '../../src/nn/trainer.js';
+import { contextLayout, LenetTrainer, type TrainerState } from '../../src/nn/trainer.js';
 
 /** Images shaped like the network's input (0..255 minus a mean: centred, spread of tens). */
 function batch(n: number, seed: number): { x: Float32Array; labels: Int32Array } {
@@ -38,6 +39,19 @@ afterAll(async () => {
 });
 
 describe('LenetTrainer', () => {
+  it('takes its thread-context layout from the engine, and refuses an engine that lacks or repeats a field', () => {
+    const engine = instantiateEngine(sharedMemory(65536), engineModule());
+    const layout = contextLayout(engine);
+    const offsets = Object.values(layout);
+    expect(new Set(offsets).size).toBe(offsets.length);
+    expect(Math.max(...offsets)).toBeLessThan(engine.contextBytes() / 4);
+    const exports = { ...(engine as unknown as Record<string, unknown>) };
+    delete exports.CTX_BIAS_DECAY;
+    expect(() => contextLayout(exports as unknown as typeof engine)).toThrow(/CTX_BIAS_DECAY is missing/);
+    const twice = { ...(engine as unknown as Record<string, unknown>), CTX_MU: exports.CTX_ETA };
+    expect(() => contextLayout(twice as unknown as typeof engine)).toThrow(/CTX_MU is \d+: rebuild/);
+  });
+
   it('starts from the weights of lenet(seed) with zero velocities', async () => {
     const state = (await trainer(1)).state();
     const reference = lenet(4).parameters();

@@ -91,6 +91,21 @@ function sameSettings(a: TrainingSettings, b: TrainingSettings): boolean {
   return (Object.keys(b) as Array<keyof TrainingSettings>).every((key) => a[key] === b[key]);
 }
 
+/** The finished record of an article network's run with `seed`, trained with the current settings. */
+function currentRun(
+  store: ResultsStore,
+  which: ArticleLenet,
+  epochs: number,
+  seed = 0,
+): TrainingMetrics | undefined {
+  return finishedRun(store, lenetRunFolder(which.key, seed), epochs, articleSettings(which, seed));
+}
+
+/** Where the adversarial study of an article network's run with `seed` lives. */
+function adversarialArtifact(which: ArticleLenet, seed: number): string {
+  return seed === 0 ? adversarialFile(which.name) : seedAdversarialFile(which.key, seed);
+}
+
 /**
  * A run folder of the main job that holds a run of an older artifact version or of other settings (e.g.
  * trained under the PyTorch convention before MatConvNet's became the default) cannot be resumed: it is
@@ -143,7 +158,7 @@ export function lenetTrainingJob(which: ArticleLenet, epochs: number = LENET_DEF
     id: seed === 0 ? `nn:lenet-${which.key}` : `nn:lenet-${which.key}-seed${seed}`,
     title: `${which.name}: LeNet, weight decay ${which.weightDecay}, ${epochs} epochs${seed === 0 ? '' : `, seed ${seed}`}`,
     artifact: `${folder}/${METRICS_FILE}`,
-    isDone: (store) => finishedRun(store, folder, epochs, settings) !== undefined,
+    isDone: (store) => currentRun(store, which, epochs, seed) !== undefined,
     async run(store, progress) {
       const moved = setAsideStaleRun(store, folder, settings);
       if (moved) progress(0, 1, `kept the earlier run (other settings or format) in ${moved}`);
@@ -226,13 +241,11 @@ export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
     title: 'LeNet_low against LeNet_high: curves, weight RMS, filters',
     artifact,
     isDone: (store) => {
-      if (!store.has('l2angle/lenet-study', artifact)) return false;
-      const study = store.read('l2angle/lenet-study', artifact);
+      const study = store.readIfValid('l2angle/lenet-study', artifact);
       // out of date when a network was trained again after it
-      return ARTICLE_LENETS.every((which) => {
-        const metrics = finishedRun(store, lenetRunFolder(which.key), epochs, articleSettings(which));
-        return metrics !== undefined && study !== undefined && study.createdAt >= metrics.updatedAt;
-      });
+      return (
+        study !== undefined && ARTICLE_LENETS.every((which) => newer(study, currentRun(store, which, epochs)))
+      );
     },
     async run(store, progress) {
       progress(0, 1, 'reading the checkpoints');
@@ -242,12 +255,15 @@ export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
   };
 }
 
+/** Whether an artifact was made after the run it reads was last trained (a retrained run outdates it). */
+function newer(artifact: { createdAt: string }, run: TrainingMetrics | undefined): boolean {
+  return run !== undefined && artifact.createdAt >= run.updatedAt;
+}
+
 /** The adversarial study's artifact of a run: newer than its training record, or missing. */
 function adversarialOf(store: ResultsStore, artifact: string, metrics: TrainingMetrics | undefined) {
-  if (!metrics || !store.has('l2angle/adversarial', artifact)) return undefined;
-  const value = store.read('l2angle/adversarial', artifact);
-  // a study of an earlier network in the same folder is out of date
-  return value && value.createdAt >= metrics.updatedAt ? value : undefined;
+  const value = store.readIfValid('l2angle/adversarial', artifact);
+  return value !== undefined && newer(value, metrics) ? value : undefined;
 }
 
 /**
@@ -259,15 +275,13 @@ export function lenetAdversarialJob(
   epochs: number = LENET_DEFAULTS.epochs,
   seed = 0,
 ): Job {
-  const artifact = seed === 0 ? adversarialFile(which.name) : seedAdversarialFile(which.key, seed);
+  const artifact = adversarialArtifact(which, seed);
   const folder = lenetRunFolder(which.key, seed);
   return {
     id: seed === 0 ? `nn:adversarial-${which.key}` : `nn:adversarial-${which.key}-seed${seed}`,
     title: `targeted adversarial examples against ${which.name}${seed === 0 ? '' : ` (seed ${seed})`}`,
     artifact,
-    isDone: (store) =>
-      adversarialOf(store, artifact, finishedRun(store, folder, epochs, articleSettings(which, seed))) !==
-      undefined,
+    isDone: (store) => adversarialOf(store, artifact, currentRun(store, which, epochs, seed)) !== undefined,
     async run(store, progress) {
       trainedRun(store, which, epochs, seed);
       const job: AdversarialJob = {
@@ -303,10 +317,8 @@ function seedRun(metrics: TrainingMetrics, adversarial: Adversarial): SeedRun {
         norms,
         success.map((s) => !s),
       ),
-      medianSuccessfulNorm: censoredMedian(
-        ok,
-        ok.map(() => false),
-      ),
+      // with no failures the censored median is the plain one
+      medianSuccessfulNorm: censoredMedian(ok, []),
     },
   };
 }
@@ -324,7 +336,7 @@ export function lenetSeeds(store: ResultsStore, epochs: number = LENET_DEFAULTS.
       convention: DEFAULT_LENET_CONVENTION,
       runs: LENET_SEEDS.map((seed) => {
         const metrics = trainedRun(store, which, epochs, seed);
-        const artifact = seed === 0 ? adversarialFile(which.name) : seedAdversarialFile(which.key, seed);
+        const artifact = adversarialArtifact(which, seed);
         const adversarial = adversarialOf(store, artifact, metrics);
         if (!adversarial) {
           throw new InputError(
@@ -346,18 +358,12 @@ export function lenetSeedJobs(epochs: number = LENET_DEFAULTS.epochs): Job[] {
     title: `LeNet_low and LeNet_high over seeds ${LENET_SEEDS.join(', ')}: the spread of errors and attack norms`,
     artifact,
     isDone: (store) => {
-      if (!store.has('l2angle/lenet-seeds', artifact)) return false;
-      const value = store.read('l2angle/lenet-seeds', artifact);
-      return ARTICLE_LENETS.every((which) =>
-        LENET_SEEDS.every((seed) => {
-          const metrics = finishedRun(
-            store,
-            lenetRunFolder(which.key, seed),
-            epochs,
-            articleSettings(which, seed),
-          );
-          return metrics !== undefined && value !== undefined && value.createdAt >= metrics.updatedAt;
-        }),
+      const value = store.readIfValid('l2angle/lenet-seeds', artifact);
+      return (
+        value !== undefined &&
+        ARTICLE_LENETS.every((which) =>
+          LENET_SEEDS.every((seed) => newer(value, currentRun(store, which, epochs, seed))),
+        )
       );
     },
     async run(store, progress) {

@@ -9,7 +9,7 @@ import { permutation, seededRandom } from '../math/random.js';
 import { argmax } from '../math/vector.js';
 import { LENET_CONVENTIONS } from '../nn/conventions.js';
 import { gatherBatch, meanImage } from '../nn/input.js';
-import { LenetTrainer } from '../nn/trainer.js';
+import { LenetTrainer, NonFiniteLossError } from '../nn/trainer.js';
 import {
   CheckpointError,
   type CheckpointHeader,
@@ -215,18 +215,13 @@ export async function trainLenet(options: LenetTrainingOptions): Promise<Trainin
         const start = batch * settings.batchSize;
         const n = gatherBatch(train.images, size, order, start, settings.batchSize, mean, x);
         for (let b = 0; b < n; b++) labels[b] = train.labels[order[start + b]];
-        // the trainer refuses a step whose loss is not finite (weights unchanged): report it as a divergence
-        const step = await trainer
-          .step(x.subarray(0, n * size), labels.subarray(0, n), n)
-          .catch((error: Error) => {
-            if (/loss is/.test(error.message)) return { loss: Number.NaN, errors: 0 };
-            throw error;
-          });
-        if (!Number.isFinite(step.loss)) {
+        // the trainer refuses a step whose loss is not finite (weights unchanged): that is a divergence
+        const step = await trainer.step(x.subarray(0, n * size), labels.subarray(0, n), n).catch((error) => {
+          if (!(error instanceof NonFiniteLossError)) throw error;
           throw new InputError(
             `training diverged at epoch ${epoch}, batch ${batch + 1} (the loss is not finite; try a smaller learning rate or weight decay); the last checkpoint is kept`,
           );
-        }
+        });
         lossSum += step.loss * n;
         errors += step.errors;
         done++;

@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { processAlive } from './store.js';
 
 /** The lock file's name inside the folder. */
 export const LOCK_FILE = '.l2angle.lock';
@@ -20,15 +21,6 @@ export interface LockHolder {
 export interface Lock {
   path: string;
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function holderOf(path: string): LockHolder | undefined {
@@ -54,7 +46,7 @@ export function lockFolder(dir: string, command: string, flag = '--results'): Lo
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = holderOf(path);
-      if (holder && holder.pid !== process.pid && alive(holder.pid)) {
+      if (holder && holder.pid !== process.pid && processAlive(holder.pid)) {
         throw new UsageError(
           `${flag} ${dir} is in use by process ${holder.pid} (${holder.command}, since ${holder.since}): ` +
             'wait for it to finish or stop it, or use another folder',

@@ -29,12 +29,15 @@ function syncFolder(dir: string): void {
   }
 }
 
-/** Removes the temp files of writers that are no longer running from a folder (not its sub-folders). */
-export function removeStaleTempsIn(dir: string): number {
+/**
+ * Removes the temp files of writers that are no longer running from a folder: its own entries, or with
+ * `recursive` those of its sub-folders too. Returns how many went.
+ */
+export function removeStaleTempsIn(dir: string, recursive = false): number {
   let removed = 0;
   let entries: string[];
   try {
-    entries = readdirSync(dir);
+    entries = readdirSync(dir, { recursive }) as string[];
   } catch {
     return 0;
   }
@@ -125,34 +128,29 @@ export class ResultsStore {
    * a live writer's temp file is left alone. Returns how many were removed.
    */
   removeStaleTemps(): number {
-    let removed = 0;
-    let entries: string[];
+    return removeStaleTempsIn(this.root, true);
+  }
+
+  /** The artifact when a valid one of the current version exists; undefined when missing, invalid or stale. */
+  readIfValid<K extends ArtifactKind>(
+    kind: K,
+    relative: string,
+  ): z.infer<(typeof artifactSchemas)[K]> | undefined {
     try {
-      entries = readdirSync(this.root, { recursive: true }) as string[];
+      return this.read(kind, relative);
     } catch {
-      return 0;
+      return undefined;
     }
-    for (const entry of entries) {
-      const match = /\.tmp-(\d+)-[0-9a-f]{8}$/.exec(entry);
-      if (match && !processAlive(Number(match[1]))) {
-        rmSync(join(this.root, entry), { force: true });
-        removed++;
-      }
-    }
-    return removed;
   }
 
   /** True when a valid artifact of the current version exists (an invalid or stale one counts as missing). */
   has(kind: ArtifactKind, relative: string): boolean {
-    try {
-      return this.read(kind, relative) !== undefined;
-    } catch {
-      return false;
-    }
+    return this.readIfValid(kind, relative) !== undefined;
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this id is running (EPERM: it is, but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -46,6 +46,11 @@ export interface StepResult {
   errors: number;
 }
 
+/** A step whose loss is not finite (non-finite input or diverged training); the weights are left unchanged. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+}
+
 /** Values per input image (1×28×28, 0..255 minus the mean image). */
 const IMAGE = 784;
 const CLASSES = 10;
@@ -304,7 +309,7 @@ export class LenetTrainer {
       }
       const loss = sum / n;
       if (!Number.isFinite(loss)) {
-        throw new Error(
+        throw new NonFiniteLossError(
           `LenetTrainer.step: the loss is ${loss} (non-finite input or diverged training); weights left unchanged`,
         );
       }

@@ -217,10 +217,14 @@ export function createArticleServer(options: ServerOptions): Server {
         request.on('close', () => clients.delete(response));
         return;
       }
-      const file = path.startsWith('/results/')
-        ? artifactFile(store.root, path.slice('/results/'.length), results())
-        : inside(webRoot, path === '/' ? 'index.html' : path.slice(1));
-      if (file && existsSync(file) && statSync(file).isFile() && !hidden(file)) {
+      const relativePath = path === '/' ? 'index.html' : path.slice(1);
+      // dotfiles and temp files are never served (judged inside the served folder, wherever that lives)
+      const file = hidden(relativePath)
+        ? undefined
+        : path.startsWith('/results/')
+          ? artifactFile(store.root, path.slice('/results/'.length), results())
+          : inside(webRoot, relativePath);
+      if (file && existsSync(file) && statSync(file).isFile()) {
         sendFile(request, response, file);
         return;
       }
@@ -247,9 +251,9 @@ export function createArticleServer(options: ServerOptions): Server {
   return server;
 }
 
-/** Dotfiles and temp files are never served. */
-function hidden(file: string): boolean {
-  return file.includes('.tmp-') || /(^|[\\/])\./.test(file);
+/** Whether a path below a served folder names a dotfile, a dot-folder or a temp file. */
+function hidden(relativePath: string): boolean {
+  return relativePath.includes('.tmp-') || /(^|[\\/])\./.test(relativePath);
 }
 
 /**
@@ -263,8 +267,7 @@ function artifactFile(root: string, relativePath: string, known: readonly string
   try {
     const realRoot = realpathSync(root);
     const real = realpathSync(file);
-    const rel = relative(realRoot, real);
-    return rel === '' || rel.startsWith('..') || resolve(realRoot, rel) !== real ? undefined : real;
+    return inside(realRoot, relative(realRoot, real)) === real ? real : undefined;
   } catch {
     return undefined;
   }

@@ -85,6 +85,19 @@ describe('train lenet into a folder', () => {
     expect(existsSync(leftover)).toBe(false);
   });
 
+  it('reports a diverged training as one line of bad input, keeping the last checkpoint', async () => {
+    const run = join(dir, 'diverges');
+    const wild = { ...settings, learningRate: 1e6 };
+    const failure = await trainLenet({ data, settings: wild, epochs: 1, threads: 2, dir: run }).catch(
+      (e) => e,
+    );
+    expect(failure).toBeInstanceOf(InputError);
+    expect(String(failure.message)).toMatch(
+      /^training diverged at epoch 1, batch \d+ \(the loss is not finite/,
+    );
+    expect(existsSync(join(run, METRICS_FILE))).toBe(false);
+  });
+
   it('refuses changed flags, and a corrupt or missing checkpoint, without overwriting anything', async () => {
     const run = join(dir, 'resumed');
     const before = readFileSync(join(run, CHECKPOINT_FILE));

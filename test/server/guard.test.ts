@@ -84,6 +84,22 @@ describe('article server guards', () => {
     expect(status.results).toEqual(['nn/lenet-low/metrics.json']);
   });
 
+  it('serves a page whose own folder lies under a dot-folder (e.g. npx’s cache), refusing only dotfiles below it', async () => {
+    const hiddenWeb = join(dir, '.npm', '_npx', 'web');
+    mkdirSync(hiddenWeb, { recursive: true });
+    writeFileSync(join(hiddenWeb, 'index.html'), '<!doctype html><title>cached</title>');
+    writeFileSync(join(hiddenWeb, '.env'), 'SECRET=1');
+    const other = createArticleServer({ store, webRoot: hiddenWeb });
+    try {
+      await listen(other, 0, '127.0.0.1');
+      const otherPort = (other.address() as AddressInfo).port;
+      expect((await ask(otherPort, '/')).status).toBe(200);
+      expect((await ask(otherPort, '/.env')).status).toBe(404);
+    } finally {
+      other.close();
+    }
+  });
+
   it('lists a folder with a link loop, and a vanished folder, without throwing', () => {
     expect(listArtifacts(results)).toEqual(['nn/lenet-low/metrics.json']);
     expect(listArtifacts(join(dir, 'gone'))).toEqual([]);

@@ -1,7 +1,7 @@
 // `l2angle data`: checks a dataset's files and prints how many images each class has.
 import type { Command } from 'commander';
-import type { ImageSet } from '../../data/dataset.js';
-import { addDataOptions, type DataOptions, loadFromOptions, resolveDataFiles } from '../data-options.js';
+import { type ImageSet, loadDataset } from '../../data/dataset.js';
+import { addDataOptions, type DataOptions, resolveDataFiles } from '../data-options.js';
 
 function classCounts(set: ImageSet): number[] {
   const counts = new Array<number>(10).fill(0);
@@ -20,8 +20,8 @@ export function registerData(program: Command): void {
           'dimensions and lengths, and prints the files and the number of images of each class.',
       ),
   ).action((options: DataOptions) => {
-    const { files } = resolveDataFiles(options);
-    const data = loadFromOptions(options);
+    const { name, files } = resolveDataFiles(options);
+    const data = loadDataset(files, name);
     const out = process.stdout;
     out.write(`dataset ${data.name}\n`);
     for (const [role, file] of Object.entries(files)) out.write(`  ${role.padEnd(12)} ${file}\n`);

@@ -67,7 +67,7 @@ export function registerNn(program: Command, hooks: NnHooks): void {
           'd_adv and θ(x) against the nearest-centroid direction, then attacks test images across the boundary. ' +
           'Finished models are kept, so an interrupted run resumes. --study lenet trains the article’s two LeNets; ' +
           '--study adversarial computes their targeted adversarial examples; --study seeds trains both again with ' +
-          'seeds 1 and 2 and attacks them (the spread a difference between the two must beat, about 35 min on 2 ' +
+          'seeds 1 and 2 and attacks them (the spread a difference between the two must beat, about an hour on 2 ' +
           'cores); --study all runs the four.',
       )
       .requiredOption('--study <name>', `the study: ${NN_STUDIES.join(', ')}`)

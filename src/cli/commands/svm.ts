@@ -1,5 +1,6 @@
 // `l2angle svm`: the exact λ path of one pair (with --csv) or of all 45 pairs into the results folder.
 import type { Command } from 'commander';
+import { loadDataset } from '../../data/dataset.js';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
 import { allPairs } from '../../experiments/geometry.js';
@@ -108,7 +109,7 @@ async function solveAllPairs(
 ): Promise<void> {
   const { name, files } = resolveDataFiles(options);
   // load once here too: a bad file fails now with one clear line, before any thread starts
-  loadFromOptions(options);
+  loadDataset(files, name);
   lockFolder(store.root, 'l2angle svm --all');
   store.removeStaleTemps();
   const jobs: PathJob[] = [];

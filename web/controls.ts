@@ -1,5 +1,6 @@
 // Native, keyboard-operable controls: a labelled range slider with its value shown, and a group of buttons
 // of which one is pressed (aria-pressed).
+import { LOSSES, TRAINING_LOSSES, type TrainingLoss } from '../src/math/losses.js';
 
 /** A labelled slider. */
 export interface Slider {
@@ -115,4 +116,9 @@ export function controlBar(...controls: Array<{ element: HTMLElement }>): HTMLEl
   bar.className = 'controls';
   bar.append(...controls.map((c) => c.element));
   return bar;
+}
+
+/** The training losses as toggle choices, in the registry's order (`src/math/losses.ts`). */
+export function lossChoices(): Array<{ value: TrainingLoss; label: string }> {
+  return TRAINING_LOSSES.map((loss) => ({ value: loss, label: LOSSES[loss].toggleLabel }));
 }

@@ -2,8 +2,9 @@
 // as a link and restored exactly (the idea of TensorFlow Playground's state.ts). Figures read it and ask for
 // changes through the store; nothing else keeps view state.
 
-/** A loss a linear model was trained with. */
-export type TrainingLoss = 'hinge' | 'softplus';
+import { TRAINING_LOSSES, type TrainingLoss } from '../src/math/losses.js';
+
+export type { TrainingLoss };
 
 /** One of the article's two LeNets. */
 export type NetworkKey = 'low' | 'high';
@@ -93,11 +94,11 @@ const FIELDS: { [K in keyof ViewState]: Field<K> } = {
       return i < j ? [i, j] : undefined;
     },
   },
-  loss: { key: 'loss', write: String, read: oneOf('hinge', 'softplus') },
+  loss: { key: 'loss', write: String, read: oneOf(...TRAINING_LOSSES) },
   lambdaIndex: { key: 'c', write: String, read: number(0, LAMBDA_COUNT - 1, true) },
   theta: { key: 'theta', write: short, read: number(0, Math.PI / 2) },
   toyA: { key: 'a', write: short, read: number(-1, -0.2) },
-  toyLoss: { key: 'toyloss', write: String, read: oneOf('hinge', 'softplus') },
+  toyLoss: { key: 'toyloss', write: String, read: oneOf(...TRAINING_LOSSES) },
   toyLogLambda: { key: 'toylambda', write: short, read: number(-6, -1) },
   logNorm: { key: 'norm', write: short, read: number(-2, 2) },
   logTemperature: { key: 't', write: short, read: number(-1, 1) },

@@ -17,22 +17,7 @@ import type { LabelledSet } from '../math/types.js';
 import { distance, dot, dotRow, norm } from '../math/vector.js';
 import { ARTIFACT_VERSION, SVM_CSV_COLUMNS, type SvmModel, type SvmPath } from '../schema/artifacts.js';
 import { bytesToBase64, encodeFloat32, quantise } from '../schema/encoding.js';
-
-/** A solved model of a λ path, as any of our solvers reports it. */
-export interface SolvedModel {
-  lambda: number;
-  w: Float64Array;
-  b: number;
-  /** L(w, b) at the solution */
-  objective: number;
-  /** duality gap (hinge) or 0 (softplus, whose optimality is the gradient norm) */
-  gap: number;
-  /** max KKT violation (hinge) or gradient norm (softplus) */
-  optimality: number;
-  iterations: number;
-  converged: boolean;
-  warning?: string;
-}
+import type { PathModel } from '../solvers/registry.js';
 
 /** Histogram bins of the article: y·d(x) in units of (0..255-scale distance)/100, width 0.5 from −20 to 20. */
 export const HISTOGRAM = {
@@ -135,7 +120,7 @@ export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometr
 function mirrorRecord(
   train: LabelledSet,
   r: number,
-  model: SolvedModel,
+  model: PathModel,
   basis: TiltingPlaneBasis,
   origin: Float64Array,
 ): SvmModel['mirrors']['I'] {
@@ -147,12 +132,7 @@ function mirrorRecord(
 }
 
 /** The per-model record of SPEC §3 for one solved model. */
-export function modelRecord(
-  pair: BinaryPair,
-  geometry: PathGeometry,
-  c: number,
-  model: SolvedModel,
-): SvmModel {
+export function modelRecord(pair: BinaryPair, geometry: PathGeometry, c: number, model: PathModel): SvmModel {
   const { train, test } = pair;
   const normW = norm(model.w);
   if (!(normW > 0) || !Number.isFinite(normW)) {
@@ -201,7 +181,8 @@ export function modelRecord(
     errTrain: errorPercent(train, sTrain),
     errTest: errorPercent(test, sTest),
     objective: model.objective,
-    gap: model.gap,
+    // solvers without a dual report no gap: the artifact's field is then 0 (see its schema)
+    gap: model.gap ?? 0,
     optimality: model.optimality,
     iterations: model.iterations,
     converged: model.converged,

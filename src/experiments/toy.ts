@@ -1,7 +1,7 @@
 // The toy problem's λ sweep (SPEC §2, figure 4), written as an artifact: the first and cheapest job of the
 // main command. The page refits the current λ live with the same solvers; this file keeps the whole sweep,
 // with each fit's certificate, for the static site and for anyone reading the numbers outside the page.
-import type { TrainingLoss } from '../math/losses.js';
+import { TRAINING_LOSSES } from '../math/losses.js';
 import { toyTrainingSet } from '../math/toy.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import { type ToyFitArtifact, toyFitFile } from '../schema/toy.js';
@@ -17,7 +17,6 @@ export function toyLambdas(steps = 100): number[] {
 /** Fits both losses at every λ of the sweep. */
 export function toySweep(lambdas: number[] = toyLambdas()): ToyFitArtifact {
   const set = toyTrainingSet();
-  const losses: TrainingLoss[] = ['hinge', 'softplus'];
   return {
     schema: 'l2angle/toy-fit',
     version: ARTIFACT_VERSION,
@@ -25,7 +24,7 @@ export function toySweep(lambdas: number[] = toyLambdas()): ToyFitArtifact {
     points: Array.from({ length: set.n }, (_, k) => [set.x[2 * k], set.x[2 * k + 1]] as [number, number]),
     labels: Array.from(set.y, (y) => (y > 0 ? 1 : -1)),
     lambdas,
-    fits: losses.flatMap((loss) =>
+    fits: TRAINING_LOSSES.flatMap((loss) =>
       lambdas.map((lambda) => {
         const fit = fitToy(loss, lambda);
         return {

@@ -2,6 +2,7 @@
 // boundary (zod), browser-safe. Experiments import it to write, the server and the page import it to read.
 import { z } from 'zod';
 
+import { TRAINING_LOSSES } from '../math/losses.js';
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
 import { toyFitSchema } from './toy.js';
 import { lenetSeedsSchema, lenetStudySchema, trainingMetricsSchema } from './training.js';
@@ -16,7 +17,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const quantised = z.object({ scale: z.number().positive(), data: base64 });
 
 /** The losses a linear model can be trained with. */
-export const trainingLossSchema = z.enum(['hinge', 'softplus']);
+export const trainingLossSchema = z.enum(TRAINING_LOSSES);
 
 /** The λ grid of the article: λ_c = 10^(2 − 0.1 c), c = 0 … 80 (from 100 down to 1e-6). */
 export function lambdaGrid(): number[] {

@@ -1,13 +1,14 @@
 // The toy problem's artifact (SPEC §2, figure 4): the 2-D training set with its noisy point and the exact
 // hinge-SVM and logistic-regression fits across λ, with each fit's certificate of optimality. Browser-safe.
 import { z } from 'zod';
+import { TRAINING_LOSSES } from '../math/losses.js';
 import { ARTIFACT_VERSION } from './version.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 /** One fit on the λ sweep. */
 export const toyFitRecordSchema = z.object({
-  loss: z.enum(['hinge', 'softplus']),
+  loss: z.enum(TRAINING_LOSSES),
   lambda: z.number().positive(),
   /** the classifier s(x) = w·x + b in the (a, b) plane */
   w: z.tuple([finite, finite]),

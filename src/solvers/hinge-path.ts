@@ -31,6 +31,7 @@ import { runPdas } from './hinge/pdas.js';
 import { createHingeProfile, type HingeProfile } from './hinge/profile.js';
 import { runSmo } from './hinge/smo.js';
 import { HingeState } from './hinge/state.js';
+import type { FitReport } from './report.js';
 
 export { createHingeProfile, type HingeProfile } from './hinge/profile.js';
 
@@ -70,7 +71,7 @@ export interface HingeSolveOptions extends HingeOptions {
 }
 
 /** One solved model. */
-export interface HingePathModel {
+export interface HingePathModel extends FitReport {
   lambda: number;
   /** C = 1/(2λn) */
   C: number;
@@ -82,8 +83,6 @@ export interface HingePathModel {
   b: number;
   /** dual variables, 0 ≤ α ≤ C, yᵀα = 0, w = Σ α y x */
   alpha: Float64Array;
-  /** L(w, b) */
-  objective: number;
   /** primal − dual in L's scaling (see the file comment) */
   gap: number;
   /** libsvm's m(α) − M(α) from gradients recomputed from scratch */
@@ -318,6 +317,9 @@ export class HingeSolver {
       objective: gap.objective,
       gap: gap.gap,
       kktViolation: violation,
+      measure: 'kkt-violation',
+      optimality: violation,
+      tolerance: this.opts.tolerance,
       equalityResidual: Math.abs(st.equalityResidual()),
       refusedPivots: run.refused,
       iterations: run.newton + run.activeSet + run.smo,
@@ -343,7 +345,7 @@ export class HingeSolver {
  */
 export function solveHingePath(
   set: LabelledSet,
-  lambdas: number[],
+  lambdas: readonly number[],
   options: HingePathOptions = {},
 ): HingePathModel[] {
   const solver = new HingeSolver(set, options);

@@ -16,6 +16,7 @@ import {
 } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { choleskyInPlace, choleskySolve } from './dense-cholesky.js';
+import type { FitReport } from './report.js';
 
 /** Settings of the logistic-regression solver. */
 export interface LogisticOptions {
@@ -28,23 +29,16 @@ export interface LogisticOptions {
 }
 
 /** One solved model of the path, with how the solver stopped. */
-export interface LogisticModel {
+export interface LogisticModel extends FitReport {
   lambda: number;
   w: Float64Array;
   b: number;
-  /** F(w, b) at the solution */
-  objective: number;
-  /** ‖∇F(w, b)‖₂ at the solution */
+  /** ‖∇F(w, b)‖₂ at the solution (the same as `optimality`) */
   gradientNorm: number;
-  /** Newton iterations */
-  iterations: number;
   /** conjugate-gradient iterations, summed over the Newton steps */
   cgIterations: number;
   /** Hessian factorisations made for preconditioning while solving this λ */
   factorisations: number;
-  converged: boolean;
-  /** why it stopped early, when it did */
-  warning?: string;
 }
 
 /** Work arrays shared by every λ of a path (no allocation inside the iterations). */
@@ -384,6 +378,9 @@ export function solveLogistic(
     // from the final margins, once: the line search works on objective differences
     objective: objectiveOf(ws.z, theta, dim, lambda),
     gradientNorm: gnorm,
+    measure: 'gradient-norm',
+    optimality: gnorm,
+    tolerance,
     iterations,
     cgIterations,
     factorisations: ws.factorisations - factorisationsBefore,

@@ -11,6 +11,7 @@ import { softplusDerivative, softplusLoss } from '../math/losses.js';
 import type { LabelledSet } from '../math/types.js';
 import { dotRow } from '../math/vector.js';
 import { choleskyInPlace, choleskySolve } from './dense-cholesky.js';
+import type { FitReport } from './report.js';
 
 /** Options of the small exact logistic regression. */
 export interface SmallLogisticOptions {
@@ -18,7 +19,7 @@ export interface SmallLogisticOptions {
    * Relative stopping tolerance: stop when ‖∇L(w, b)‖ ≤ tol · ‖∇L(0, 0)‖, the gradient at the zero model
    * (not at a warm start, so the criterion depends on the data only). Default 1e-12.
    */
-  tol?: number;
+  tolerance?: number;
   /** cap on Newton iterations; reaching it returns converged = false (default 200) */
   maxIterations?: number;
   /** starting point (default w = 0, b = 0) */
@@ -26,17 +27,11 @@ export interface SmallLogisticOptions {
 }
 
 /** An L2 logistic regression fitted by Newton's method, with how close to stationary it ended. */
-export interface SmallLogisticFit {
+export interface SmallLogisticFit extends FitReport {
   w: Float64Array;
   b: number;
-  /** Newton iterations performed */
-  iterations: number;
-  /** ‖∇L(w, b)‖ over (w, b) at the returned point */
+  /** ‖∇L(w, b)‖ over (w, b) at the returned point (the same as `optimality`) */
   gradientNorm: number;
-  /** L(w, b) = (1/n) Σ softplus(y(w·x + b)) + λ‖w‖² at the returned point */
-  objective: number;
-  /** true when the relative gradient tolerance was met and an optimum exists (see the file note on λ = 0) */
-  converged: boolean;
 }
 
 // Armijo's sufficient-decrease fraction
@@ -57,8 +52,8 @@ export function fitLogisticRegression(
   if (!(lambda >= 0) || !Number.isFinite(lambda)) {
     throw new RangeError(`fitLogisticRegression(): λ must be ≥ 0 and finite, got ${lambda}`);
   }
-  const tol = options.tol ?? 1e-12;
-  if (!(tol >= 0)) throw new RangeError(`fitLogisticRegression(): tol must be ≥ 0, got ${tol}`);
+  const tol = options.tolerance ?? 1e-12;
+  if (!(tol >= 0)) throw new RangeError(`fitLogisticRegression(): the tolerance must be ≥ 0, got ${tol}`);
   const maxIterations = options.maxIterations ?? 200;
   let nPos = 0;
   for (let i = 0; i < n; i++) {
@@ -188,7 +183,18 @@ export function fitLogisticRegression(
     for (let i = 0; i < n; i++) if (!(z[i] > 0)) separated = false;
     if (separated) converged = false;
   }
-  return { w: p.slice(0, dim), b: p[dim], iterations, gradientNorm, objective, converged };
+  return {
+    w: p.slice(0, dim),
+    b: p[dim],
+    iterations,
+    gradientNorm,
+    objective,
+    converged,
+    measure: 'gradient-norm',
+    optimality: gradientNorm,
+    // the absolute threshold the relative tolerance set
+    tolerance: threshold,
+  };
 }
 
 /**

@@ -10,17 +10,18 @@
 import { hingeLoss } from '../math/losses.js';
 import type { LabelledSet } from '../math/types.js';
 import { dotRow } from '../math/vector.js';
+import type { FitReport } from './report.js';
 
 /** Options of the small exact SVM. */
 export interface SmallSvmOptions {
   /** stop when libsvm's maximal KKT violation m(α) − M(α) is at most this (libsvm's default is 1e-3) */
-  tol?: number;
+  tolerance?: number;
   /** cap on SMO pair updates; reaching it returns converged = false (default max(1e6, 100 n)) */
   maxIterations?: number;
 }
 
 /** A hinge SVM fitted to KKT tolerance, with the certificate of its exactness (duality gap). */
-export interface SmallSvmFit {
+export interface SmallSvmFit extends FitReport {
   /** weight vector w = Σ α y x */
   w: Float64Array;
   /** free bias, by libsvm's rule (mean over free α, else the midpoint of the feasible interval) */
@@ -33,14 +34,10 @@ export interface SmallSvmFit {
   iterations: number;
   /** libsvm's maximal KKT violation m(α) − M(α) at the end (≤ tol when converged) */
   kktViolation: number;
-  /** L(w, b) = (1/n) Σ hinge + λ‖w‖² at the returned (w, b) */
-  primal: number;
   /** the dual objective in the same scaling: 2λ (Σ α − ½ αᵀQα) */
   dual: number;
-  /** primal − dual: non-negative up to rounding, zero at the exact optimum */
+  /** objective − dual: non-negative up to rounding, zero at the exact optimum */
   gap: number;
-  /** false when the iteration cap stopped SMO before the KKT tolerance was met */
-  converged: boolean;
 }
 
 // libsvm's floor for a non-positive curvature of the pair subproblem
@@ -57,8 +54,8 @@ export function fitHingeSvm(set: LabelledSet, lambda: number, options: SmallSvmO
   }
   const C = 1 / (2 * lambda * n);
   if (!Number.isFinite(C)) throw new RangeError(`fitHingeSvm(): λ = ${lambda} is too small (C overflows)`);
-  const tol = options.tol ?? 1e-10;
-  if (!(tol >= 0)) throw new RangeError(`fitHingeSvm(): tol must be ≥ 0, got ${tol}`);
+  const tol = options.tolerance ?? 1e-10;
+  if (!(tol >= 0)) throw new RangeError(`fitHingeSvm(): the tolerance must be ≥ 0, got ${tol}`);
   const maxIterations = options.maxIterations ?? Math.max(1_000_000, 100 * n);
   let nPos = 0;
   for (let i = 0; i < n; i++) {
@@ -255,10 +252,13 @@ export function fitHingeSvm(set: LabelledSet, lambda: number, options: SmallSvmO
     C,
     iterations,
     kktViolation: violation,
-    primal,
+    objective: primal,
     dual,
     gap: primal - dual,
     converged,
+    measure: 'kkt-violation',
+    optimality: violation,
+    tolerance: tol,
   };
 }
 

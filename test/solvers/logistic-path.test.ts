@@ -42,7 +42,7 @@ describe('the logistic-regression path', () => {
 
   it('agrees with a dense Newton solver (an independent implementation) at several λ', () => {
     for (const c of [0, 40, 80]) {
-      const reference = fitLogisticRegression(set, lambdas[c], { tol: 1e-13 });
+      const reference = fitLogisticRegression(set, lambdas[c], { tolerance: 1e-13 });
       const ours = models[c];
       expect(Math.abs(ours.objective - reference.objective)).toBeLessThanOrEqual(1e-12 * reference.objective);
       const scale = Math.hypot(...reference.w);

@@ -69,10 +69,10 @@ function expectExact(set: LabelledSet, lambda: number, fit: SmallSvmFit): void {
   expect(fit.converged).toBe(true);
   expect(fit.kktViolation).toBeLessThanOrEqual(1e-10);
   expect(fit.C).toBeCloseTo(1 / (2 * lambda * set.n), 12);
-  expect(fit.primal).toBeCloseTo(objective(set, lambda, fit.w, fit.b), 12);
-  expect(fit.gap).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(fit.primal)));
-  expect(fit.gap).toBeGreaterThanOrEqual(-1e-12 * Math.max(1, Math.abs(fit.primal)));
-  expect(fit.primal - fit.dual).toBe(fit.gap);
+  expect(fit.objective).toBeCloseTo(objective(set, lambda, fit.w, fit.b), 12);
+  expect(fit.gap).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(fit.objective)));
+  expect(fit.gap).toBeGreaterThanOrEqual(-1e-12 * Math.max(1, Math.abs(fit.objective)));
+  expect(fit.objective - fit.dual).toBe(fit.gap);
 }
 
 describe('fitHingeSvm: exact soft-margin SVM with a free bias', () => {
@@ -134,10 +134,10 @@ describe('fitHingeSvm: exact soft-margin SVM with a free bias', () => {
     expect(Math.abs(fit.w[0] - c1)).toBeLessThan(3e-3);
     expect(Math.abs(fit.w[1] - c2)).toBeLessThan(3e-3);
     // the exact solver can only be better than the grid, and not by more than the grid's resolution
-    expect(fit.primal).toBeLessThanOrEqual(best + 1e-12);
-    expect(best - fit.primal).toBeLessThan(1e-6);
+    expect(fit.objective).toBeLessThanOrEqual(best + 1e-12);
+    expect(best - fit.objective).toBeLessThan(1e-6);
     // and its bias is optimal for its own w, up to the KKT tolerance
-    const risk = fit.primal - lambda * (fit.w[0] ** 2 + fit.w[1] ** 2);
+    const risk = fit.objective - lambda * (fit.w[0] ** 2 + fit.w[1] ** 2);
     expect(Math.abs(risk - bestBias(set, fit.w).risk)).toBeLessThan(1e-9);
   });
 
@@ -173,7 +173,7 @@ describe('fitHingeSvm: exact soft-margin SVM with a free bias', () => {
   it('honours a looser tolerance with fewer iterations', () => {
     const set = randomSet(11, 60, 5, 0.7);
     const tight = fitHingeSvm(set, 1e-3);
-    const loose = fitHingeSvm(set, 1e-3, { tol: 1e-3 });
+    const loose = fitHingeSvm(set, 1e-3, { tolerance: 1e-3 });
     expect(loose.converged).toBe(true);
     expect(loose.kktViolation).toBeLessThanOrEqual(1e-3);
     expect(loose.iterations).toBeLessThanOrEqual(tight.iterations);

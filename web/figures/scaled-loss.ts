@@ -3,17 +3,23 @@
 // training set with the boundary L_θ of the view state.
 import { axisBottom, axisLeft, line, range, scaleLinear, scaleLog } from 'd3';
 import { adversarialDistance, errorDistance, labelledDistances } from '../../src/math/geometry.js';
-import { type LossName, lossFunction, smallNormConstants } from '../../src/math/losses.js';
+import {
+  LOSSES,
+  type LossName,
+  lossFunction,
+  smallNormConstants,
+  TRAINING_LOSSES,
+} from '../../src/math/losses.js';
 import { toyBoundary, toyTrainingSet } from '../../src/math/toy.js';
 import { fixed, panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
 import { controlBar, slider } from '../controls.js';
 import type { FigureHandle } from '../slot.js';
 import type { StateStore, ViewState } from '../state.js';
 
-const LOSSES: ReadonlyArray<{ name: LossName; label: string }> = [
+// the 0-1 loss, then every training loss of the registry
+const CURVES: ReadonlyArray<{ name: LossName; label: string }> = [
   { name: 'zero-one', label: '0-1' },
-  { name: 'hinge', label: 'hinge' },
-  { name: 'softplus', label: 'softplus' },
+  ...TRAINING_LOSSES.map((name) => ({ name, label: LOSSES[name].label })),
 ];
 const Z = 3;
 const LOG_NORM = [-2, 2] as const;
@@ -42,7 +48,7 @@ export function renderScaledLoss(container: HTMLElement, store: StateStore): Fig
   const ay = scaleLinear().domain([0, 4]).range([a.height, 0]);
   xAxis(a, axisBottom(ax).ticks(6), 'z = y·s(x)');
   yAxis(a, axisLeft(ay).ticks(4));
-  for (const l of LOSSES) {
+  for (const l of CURVES) {
     a.plot
       .append('path')
       .attr('class', `curve loss-${l.name}`)
@@ -58,7 +64,7 @@ export function renderScaledLoss(container: HTMLElement, store: StateStore): Fig
     .append('g')
     .attr('class', 'legend')
     .attr('transform', `translate(${a.width - 80},6)`);
-  for (const [k, l] of LOSSES.entries()) {
+  for (const [k, l] of CURVES.entries()) {
     const g = legend.append('g').attr('transform', `translate(0,${k * 16})`);
     g.append('line').attr('class', `curve loss-${l.name}`).attr('x2', 18).attr('y1', 5).attr('y2', 5);
     g.append('text').attr('x', 24).attr('y', 9).text(l.label);
@@ -75,7 +81,7 @@ export function renderScaledLoss(container: HTMLElement, store: StateStore): Fig
   const by = scaleLinear().domain([0, 4]).range([b.height, 0]);
   xAxis(b, axisBottom(bx).ticks(6), 'z = y·d(x)');
   yAxis(b, axisLeft(by).ticks(4));
-  const scaled = LOSSES.map((l) => b.plot.append('path').attr('class', `curve loss-${l.name}`));
+  const scaled = CURVES.map((l) => b.plot.append('path').attr('class', `curve loss-${l.name}`));
   const rug = b.plot.append('g').attr('class', 'rug');
 
   // 3. the empirical risk against ‖w‖ and its two limits
@@ -166,7 +172,7 @@ export function renderScaledLoss(container: HTMLElement, store: StateStore): Fig
             (v) => cy(Math.max(1e-3, v)),
           )(values),
         );
-    for (const name of ['hinge', 'softplus'] as const) {
+    for (const name of TRAINING_LOSSES) {
       const { alpha, beta } = smallNormConstants(name);
       path(
         norms.map((n) => risk(name, n)),
@@ -207,7 +213,7 @@ export function renderScaledLoss(container: HTMLElement, store: StateStore): Fig
       drawnTheta = state.theta;
     }
     const normW = 10 ** state.logNorm;
-    for (const [k, l] of LOSSES.entries()) {
+    for (const [k, l] of CURVES.entries()) {
       scaled[k].attr(
         'd',
         line<number>(

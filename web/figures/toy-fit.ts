@@ -2,13 +2,14 @@
 // the page at every move of the λ slider: weak regularisation tilts the boundary to fit p, strong
 // regularisation keeps it upright.
 import { axisBottom, axisLeft, line, range, scaleLinear } from 'd3';
+import { LOSSES, TRAINING_LOSSES, type TrainingLoss } from '../../src/math/losses.js';
 import { TOY_NOISY_POINT, toyTrainingSet } from '../../src/math/toy.js';
 import { fitToy, TOY_LAMBDA_RANGE, type ToyFit } from '../../src/solvers/toy-fit.js';
 import { fixed, panel, percent, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
-import { controlBar, slider, toggle } from '../controls.js';
+import { controlBar, lossChoices, slider, toggle } from '../controls.js';
 import { clipLine, halfPlane, planePanel } from '../plane.js';
 import type { FigureHandle } from '../slot.js';
-import type { StateStore, TrainingLoss, ViewState } from '../state.js';
+import type { StateStore, ViewState } from '../state.js';
 
 const X_DOMAIN = [-1.1, 1.1] as const;
 const Y_DOMAIN = [-0.55, 0.55] as const;
@@ -17,7 +18,7 @@ const LOG_MAX = Math.log10(TOY_LAMBDA_RANGE[1]);
 
 /** The loss's name in the figure. */
 export function lossLabel(loss: TrainingLoss): string {
-  return loss === 'hinge' ? 'hinge (SVM)' : 'softplus (logistic regression)';
+  return LOSSES[loss].longLabel;
 }
 
 /** Draws the toy training set, the fitted boundary and θ against λ for both losses. */
@@ -63,10 +64,9 @@ export function renderToyFit(container: HTMLElement, store: StateStore): FigureH
 
   // θ against λ for both losses, computed once (each fit takes well under a millisecond)
   const logs = range(0, 101).map((k) => LOG_MIN + ((LOG_MAX - LOG_MIN) * k) / 100);
-  const sweep = {
-    hinge: logs.map((l) => fitToy('hinge', 10 ** l).theta),
-    softplus: logs.map((l) => fitToy('softplus', 10 ** l).theta),
-  };
+  const sweep = Object.fromEntries(
+    TRAINING_LOSSES.map((loss) => [loss, logs.map((l) => fitToy(loss, 10 ** l).theta)]),
+  ) as Record<TrainingLoss, number[]>;
   const c = panel(right, {
     label: 'The tilting angle θ of the fitted boundary against λ, for the hinge and the softplus loss.',
     width: 420,
@@ -85,7 +85,7 @@ export function renderToyFit(container: HTMLElement, store: StateStore): FigureH
     'λ',
   );
   yAxis(c, axisLeft(y).ticks(5), 'θ (rad)');
-  for (const loss of ['hinge', 'softplus'] as const) {
+  for (const loss of TRAINING_LOSSES) {
     c.plot
       .append('path')
       .attr('class', `curve loss-${loss}`)
@@ -103,7 +103,7 @@ export function renderToyFit(container: HTMLElement, store: StateStore): FigureH
     .append('g')
     .attr('class', 'legend')
     .attr('transform', `translate(${c.width - 150},8)`);
-  for (const [k, loss] of (['hinge', 'softplus'] as const).entries()) {
+  for (const [k, loss] of TRAINING_LOSSES.entries()) {
     const g = legend.append('g').attr('transform', `translate(0,${k * 16})`);
     g.append('line').attr('class', `curve loss-${loss}`).attr('x2', 18).attr('y1', 5).attr('y2', 5);
     g.append('text').attr('x', 24).attr('y', 9).text(loss);
@@ -115,10 +115,7 @@ export function renderToyFit(container: HTMLElement, store: StateStore): FigureH
   const lossToggle = toggle<TrainingLoss>({
     name: 'toy-loss',
     label: 'loss',
-    choices: [
-      { value: 'hinge', label: 'hinge (SVM)' },
-      { value: 'softplus', label: 'softplus (logistic)' },
-    ],
+    choices: lossChoices(),
     value: store.state.toyLoss,
     onChange: (v) => store.set({ toyLoss: v }),
   });
@@ -152,7 +149,7 @@ export function renderToyFit(container: HTMLElement, store: StateStore): FigureH
       `${line()(halfPlane(w[0], w[1], b, X_DOMAIN, Y_DOMAIN).map(([u, v]) => [p.x(u), p.y(v)] as [number, number]))}Z`,
     );
     // the margin lines s(x) = ±1, where the hinge loss starts to count a point
-    const lines = state.toyLoss === 'hinge' ? [-1, 1] : [];
+    const lines = LOSSES[state.toyLoss].kinks;
     margins
       .selectAll('line')
       .data(lines)

@@ -1,9 +1,10 @@
 // The MNIST section: its controls (pair, loss, λ) and the figures fed by the chosen pair's λ path — the
 // histogram of y·d(x), the curves along λ, the tilting plane, the mirror pictures — plus the 45-pair overview.
 // The opening figure is the same tilting plane, with its own λ slider on the same state.
+import { LOSSES } from '../../src/math/losses.js';
 import { datasetGeometryFile, type SvmPath, svmPathFile } from '../../src/schema/artifacts.js';
 import { formatLambda } from '../chart.js';
-import { controlBar, type Slider, slider, toggle } from '../controls.js';
+import { controlBar, lossChoices, type Slider, slider, toggle } from '../controls.js';
 import { type ResultsClient, registered } from '../data.js';
 import { renderDistanceHistogram } from '../figures/distance-histogram.js';
 import { renderMirrorPictures } from '../figures/mirror-pictures.js';
@@ -14,7 +15,7 @@ import { renderTiltingPlane } from '../figures/tilting-plane.js';
 import { dataSlot, type FigureHandle, type Slot } from '../slot.js';
 import { LAMBDA_COUNT, lambdaOf, type StateStore, type TrainingLoss, type ViewState } from '../state.js';
 
-const lossName = (loss: TrainingLoss) => (loss === 'hinge' ? 'hinge-SVM' : 'logistic-regression');
+const lossName = (loss: TrainingLoss) => LOSSES[loss].model;
 
 /** The λ path the state asks for. */
 export function statePath(state: ViewState): string {
@@ -77,10 +78,7 @@ export function mountMnist(
   const loss = toggle<TrainingLoss>({
     name: 'mnist-loss',
     label: 'loss',
-    choices: [
-      { value: 'hinge', label: 'hinge (SVM)' },
-      { value: 'softplus', label: 'softplus (logistic)' },
-    ],
+    choices: lossChoices(),
     value: store.state.loss,
     onChange: (v) => store.set({ loss: v }),
   });

@@ -1,5 +1,6 @@
 // The numbers the prose quotes, computed from the artifacts (and, for the toy problem, from the toy solver)
 // the figures use. Each function fills the keys of one source; see numbers.ts for the mechanism.
+import { TRAINING_LOSSES } from '../../src/math/losses.js';
 import type { SvmPath } from '../../src/schema/artifacts.js';
 import type { Adversarial, LocalLinearity } from '../../src/schema/nn-artifacts.js';
 import { fitToy } from '../../src/solvers/toy-fit.js';
@@ -10,7 +11,7 @@ import { lambdaOf } from '../state.js';
 
 /** θ of the toy fits at the ends of the slider's range. */
 export function fillToyNumbers(): void {
-  for (const loss of ['hinge', 'softplus'] as const) {
+  for (const loss of TRAINING_LOSSES) {
     setNumber(`toy-theta-weak-${loss}`, fixed(fitToy(loss, 1e-6).theta));
     setNumber(`toy-theta-strong-${loss}`, fixed(fitToy(loss, 0.1).theta));
   }

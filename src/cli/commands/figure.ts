@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { mirrorFigureSvg } from '../../experiments/mirror-figure.js';
 import { ResultsStore, writeFileAtomic } from '../../experiments/store.js';
+import { TRAINING_LOSSES } from '../../math/losses.js';
 import { svmPathFile } from '../../schema/artifacts.js';
 import { parseChoice, parsePair } from '../options.js';
 
@@ -25,12 +26,12 @@ export function registerFigure(program: Command): void {
         'Needs the pair’s path in the results folder (`l2angle svm --pair I,J`).',
     )
     .option('--pair <I,J>', 'the pair', '7,9')
-    .option('--loss <loss>', 'hinge or softplus', 'hinge')
+    .option('--loss <loss>', TRAINING_LOSSES.join(' or '), TRAINING_LOSSES[0])
     .option('--dataset <name>', 'dataset name of the results', 'mnist')
     .requiredOption('--out <file>', 'the SVG file to write')
     .action((options: FigureOptions, command: Command) => {
       const [i, j] = parsePair(options.pair);
-      const loss = parseChoice('--loss', options.loss, ['hinge', 'softplus'] as const);
+      const loss = parseChoice('--loss', options.loss, TRAINING_LOSSES);
       const store = new ResultsStore(command.optsWithGlobals().results);
       const file = svmPathFile(options.dataset, i, j, loss);
       const path = store.read('l2angle/svm-path', file);

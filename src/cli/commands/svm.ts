@@ -10,7 +10,7 @@ import { svmPathCsv } from '../../experiments/svm-path.js';
 import { defaultWorkers, runPool } from '../../experiments/svm-pool.js';
 import { computeSvmPath, isPathDone } from '../../experiments/svm-run.js';
 import type { PathJob } from '../../experiments/svm-worker.js';
-import type { TrainingLoss } from '../../math/losses.js';
+import { TRAINING_LOSSES, type TrainingLoss } from '../../math/losses.js';
 import { svmPathFile } from '../../schema/artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions, resolveDataFiles } from '../data-options.js';
 import { MOST_THREADS, parseChoice, parsePair, parsePositiveInt } from '../options.js';
@@ -25,7 +25,6 @@ interface SvmOptions extends DataOptions {
   workers?: string;
 }
 
-const LOSSES = ['hinge', 'softplus'] as const;
 const MODELS_PER_PATH = 81;
 
 /** Registers the `svm` command. */
@@ -43,12 +42,12 @@ export function registerSvm(program: Command): void {
       )
       .option('--pair <I,J>', 'the two classes, smaller first (class I has y = −1), e.g. 7,9')
       .option('--all', 'all 45 pairs into the results folder (resumable)')
-      .option('--loss <loss>', `training loss: ${LOSSES.join(' or ')}`, 'hinge')
+      .option('--loss <loss>', `training loss: ${TRAINING_LOSSES.join(' or ')}`, 'hinge')
       .option('--csv <file>', 'with --pair: write the 81 models as CSV to this file')
       .option('--per-class <n>', 'training images per class (the first ones in file order)', '3000')
       .option('--workers <n>', 'with --all: worker threads (default: every core)'),
   ).action(async (options: SvmOptions, command: Command) => {
-    const loss: TrainingLoss = parseChoice('--loss', options.loss, LOSSES);
+    const loss: TrainingLoss = parseChoice('--loss', options.loss, TRAINING_LOSSES);
     const perClass = parsePositiveInt('--per-class', options.perClass);
     if (Boolean(options.all) === (options.pair !== undefined))
       throw new UsageError('svm: give either --pair I,J or --all');

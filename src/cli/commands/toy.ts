@@ -1,7 +1,7 @@
 // `l2angle toy`: the toy problem of the article (SPEC §2) in the terminal: mirror images as L_θ tilts, and
 // exact SVM / logistic-regression fits on the training set with one noisy point, across λ.
 import type { Command } from 'commander';
-import type { TrainingLoss } from '../../math/losses.js';
+import { TRAINING_LOSSES, type TrainingLoss } from '../../math/losses.js';
 import { TOY_NOISY_POINT, toyPoint, toyPointImages } from '../../math/toy.js';
 import { distance } from '../../math/vector.js';
 import { fitToy, TOY_LAMBDA_RANGE } from '../../solvers/toy-fit.js';
@@ -60,11 +60,11 @@ export function registerToy(program: Command): void {
         'set with one noisy point p: small λ tilts the boundary to classify p (θ near π/2), large λ keeps θ ' +
         'near 0.',
     )
-    .option('--loss <loss>', 'hinge, softplus or both', 'both')
+    .option('--loss <loss>', `${TRAINING_LOSSES.join(', ')} or both`, 'both')
     .option('--lambda <λ>', 'one λ instead of the sweep over 1e-6 … 1e-1')
     .action((options: ToyOptions) => {
-      const choice = parseChoice('--loss', options.loss, ['hinge', 'softplus', 'both'] as const);
-      const losses: TrainingLoss[] = choice === 'both' ? ['hinge', 'softplus'] : [choice];
+      const choice = parseChoice('--loss', options.loss, [...TRAINING_LOSSES, 'both'] as const);
+      const losses: TrainingLoss[] = choice === 'both' ? [...TRAINING_LOSSES] : [choice];
       const [low, high] = TOY_LAMBDA_RANGE;
       const steps = 10;
       const lambdas =

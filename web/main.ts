@@ -2,6 +2,7 @@
 // or none), mounts every figure in its container, and routes state and status changes to them.
 import 'katex/dist/katex.min.css';
 import './style.css';
+import { QUOTED_PAIRS } from '../src/article.js';
 import { svmPathFile } from '../src/schema/artifacts.js';
 import { adversarialSchema } from '../src/schema/nn-artifacts.js';
 import { ResultsClient, registered, withSchema } from './data.js';
@@ -34,6 +35,9 @@ function body(name: string, selector = '.figure-body'): HTMLElement {
   if (!figure) throw new Error(`the page has no figure "${name}"`);
   return figure.querySelector<HTMLElement>(selector) ?? figure;
 }
+
+// the prose quotes the hinge paths of the quoted pairs
+const QUOTED_LOSS = 'hinge';
 
 function main(): void {
   // the formulas were typeset at build time (vite.config.ts)
@@ -81,7 +85,7 @@ function main(): void {
       const s = store.state;
       if (path.classI === s.pair[0] && path.classJ === s.pair[1] && path.loss === s.loss)
         centroidFigure.setPath(path);
-      if (path.loss === 'hinge' && ['7-9', '0-1'].includes(`${path.classI}-${path.classJ}`))
+      if (path.loss === QUOTED_LOSS && QUOTED_PAIRS.some(([i, j]) => i === path.classI && j === path.classJ))
         fillPathNumbers(path);
     },
   );
@@ -108,11 +112,8 @@ function main(): void {
   // the prose quotes 7 vs 9 and 0 vs 1 (hinge) and the adversarial norms: read them when the text comes near
   const quoted = new Set<string>();
   const readQuoted = () => {
-    for (const [i, j] of [
-      [7, 9],
-      [0, 1],
-    ]) {
-      const file = svmPathFile('mnist', i, j, 'hinge');
+    for (const [i, j] of QUOTED_PAIRS) {
+      const file = svmPathFile('mnist', i, j, QUOTED_LOSS);
       if (quoted.has(file) || !client.ready || client.availability(file).state === 'pending') continue;
       quoted.add(file);
       client.load(file, registered('l2angle/svm-path')).then(fillPathNumbers, () => quoted.delete(file));

@@ -2,12 +2,10 @@
 // as a link and restored exactly (the idea of TensorFlow Playground's state.ts). Figures read it and ask for
 // changes through the store; nothing else keeps view state.
 
+import { LAMBDA_COUNT, lambdaOf, NETWORK_KEYS, type NetworkKey } from '../src/article.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../src/math/losses.js';
 
-export type { TrainingLoss };
-
-/** One of the article's two LeNets. */
-export type NetworkKey = 'low' | 'high';
+export type { NetworkKey, TrainingLoss };
 
 /** Everything a reader can change. */
 export interface ViewState {
@@ -53,13 +51,7 @@ export const DEFAULT_STATE: ViewState = Object.freeze({
   section: '',
 });
 
-/** The number of λ values on an MNIST path. */
-export const LAMBDA_COUNT = 81;
-
-/** λ_c = 10^(2 − 0.1 c): c = 0 is the strongest regularisation (100), c = 80 the weakest (1e-6). */
-export function lambdaOf(c: number): number {
-  return 10 ** (2 - 0.1 * c);
-}
+export { LAMBDA_COUNT, lambdaOf };
 
 /** Serialisation of one field: its key in the URL, how to write it and how to read it back (or reject it). */
 interface Field<K extends keyof ViewState> {
@@ -103,7 +95,7 @@ const FIELDS: { [K in keyof ViewState]: Field<K> } = {
   logNorm: { key: 'norm', write: short, read: number(-2, 2) },
   logTemperature: { key: 't', write: short, read: number(-1, 1) },
   decayIndex: { key: 'decay', write: String, read: number(0, 99, true) },
-  network: { key: 'net', write: String, read: oneOf('low', 'high') },
+  network: { key: 'net', write: String, read: oneOf(...NETWORK_KEYS) },
   section: { key: 'section', write: String, read: (text) => (/^[a-z0-9-]*$/.test(text) ? text : undefined) },
 };
 

@@ -7,6 +7,7 @@ import { loadDataset } from '../data/dataset.js';
 import { MAX_IDX_BYTES } from '../data/idx.js';
 import { type DatasetFiles, datasetFiles } from '../data/sources.js';
 import { UsageError } from '../errors.js';
+import { CUSTOM_DATASET_PREFIX, DATASET_NAMES } from '../schema/datasets.js';
 import { parseChoice } from './options.js';
 
 /** The values of the data-source flags. */
@@ -18,12 +19,10 @@ export interface DataOptions {
   testLabels?: string;
 }
 
-const DATASETS = ['mnist', 'fashion-mnist'] as const;
-
 /** Adds --dataset and the four idx-file flags to a command. */
 export function addDataOptions(command: Command): Command {
   return command
-    .option('--dataset <name>', `named dataset: ${DATASETS.join(' or ')}`, 'mnist')
+    .option('--dataset <name>', `named dataset: ${DATASET_NAMES.join(' or ')}`, 'mnist')
     .option('--train-images <file>', 'your own training images (idx3, raw or .gz); needs all four files')
     .option('--train-labels <file>', 'your own training labels (idx1, raw or .gz)')
     .option('--test-images <file>', 'your own test images (idx3, raw or .gz)')
@@ -47,7 +46,7 @@ export function customName(files: DatasetFiles): string {
     }
     hash.update('\0');
   }
-  return `custom-${hash.digest('hex').slice(0, 12)}`;
+  return `${CUSTOM_DATASET_PREFIX}${hash.digest('hex').slice(0, 12)}`;
 }
 
 /** The files and the display name that the flags select. */
@@ -68,7 +67,7 @@ export function resolveDataFiles(options: DataOptions): { name: string; files: D
     };
     return { name: customName(files), files };
   }
-  const name = parseChoice('--dataset', options.dataset, DATASETS);
+  const name = parseChoice('--dataset', options.dataset, DATASET_NAMES);
   return { name, files: datasetFiles(name) };
 }
 

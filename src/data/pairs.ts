@@ -1,4 +1,5 @@
 // The binary problems of the article (SPEC §3): class I against class J, balanced training set, full test set.
+import { PER_CLASS } from '../article.js';
 import { InputError, UsageError } from '../errors.js';
 import type { LabelledSet } from '../math/types.js';
 import type { Dataset, ImageSet } from './dataset.js';
@@ -86,7 +87,7 @@ function gather(set: ImageSet, index: Int32Array, classJ: number): ByteLabelledS
 }
 
 /** Builds the pair problem: the first `perClass` training images of each class and every test image of both. */
-export function selectPair(data: Dataset, classI: number, classJ: number, perClass = 3000): BinaryPair {
+export function selectPair(data: Dataset, classI: number, classJ: number, perClass = PER_CLASS): BinaryPair {
   checkClasses(classI, classJ, perClass);
   const counts = (set: ImageSet) => [countLabel(set.labels, classI), countLabel(set.labels, classJ)];
   const [trainI, trainJ] = counts(data.train);

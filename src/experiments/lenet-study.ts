@@ -4,6 +4,7 @@
 // spread between seeds.
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ARTICLE_LENETS, type ArticleLenet, LENET_SEEDS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { mnistFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
@@ -32,17 +33,7 @@ import { CHECKPOINT_FILE, LENET_DEFAULTS, METRICS_FILE, trainLenet } from './len
 import type { Job } from './pipeline.js';
 import type { ResultsStore } from './store.js';
 
-/** The article's two networks: name, results sub-folder and weight decay. */
-export const ARTICLE_LENETS = [
-  { name: 'LeNet_low', key: 'low', weightDecay: 1e-4 },
-  { name: 'LeNet_high', key: 'high', weightDecay: 1e-1 },
-] as const;
-
-/** The article's network: one of ARTICLE_LENETS. */
-export type ArticleLenet = (typeof ARTICLE_LENETS)[number];
-
-/** Seeds of the seed-spread study; seed 0 is the article's run. */
-export const LENET_SEEDS = [0, 1, 2] as const;
+export { ARTICLE_LENETS, type ArticleLenet, LENET_SEEDS };
 
 /** The training settings of one of the article's LeNets with a seed, under a convention. */
 export function articleSettings(

@@ -3,6 +3,7 @@
 // the checkpoint; epoch e's shuffle depends only on (seed, e), so a resumed run equals an uninterrupted one.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LENET_TRAINING } from '../article.js';
 import type { Dataset, ImageSet } from '../data/dataset.js';
 import { InputError, UsageError } from '../errors.js';
 import { permutation, seededRandom } from '../math/random.js';
@@ -31,7 +32,7 @@ export const CHECKPOINT_FILE = 'checkpoint.l2net';
 export const METRICS_FILE = 'metrics.json';
 
 /** SPEC §4's optimiser settings (the weight decay and seed are the run's own). */
-export const LENET_DEFAULTS = { learningRate: 0.0005, momentum: 0.9, batchSize: 300, epochs: 50 } as const;
+export const LENET_DEFAULTS = LENET_TRAINING;
 
 /** Where a run is, for progress displays. */
 export interface TrainingProgress {

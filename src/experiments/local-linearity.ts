@@ -7,6 +7,7 @@
 // an interrupted sweep resumes where it stopped.
 import { readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
+import { LOCAL_LINEARITY_DECAYS, LOCAL_LINEARITY_PAIR, PER_CLASS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
@@ -39,7 +40,7 @@ import type { Job } from './pipeline.js';
 import { writeFileAtomic } from './store.js';
 
 /** Weight decays of the default sweep: from no decay, through no visible effect, to underfitting (7 vs 9: 8 % train error). */
-export const DEFAULT_WEIGHT_DECAYS = [0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.2, 0.4, 0.7] as const;
+export const DEFAULT_WEIGHT_DECAYS = LOCAL_LINEARITY_DECAYS;
 
 /** Settings of the sweep; every field has a default. */
 export interface LocalLinearityOptions {
@@ -480,9 +481,13 @@ function mean(values: Float64Array): number {
 }
 
 /** The article's sweep (7 vs 9, 3000 training images per class, default settings) as a job of the main pipeline. */
-export function localLinearityJob(classI = 7, classJ = 9, options: LocalLinearityOptions = {}): Job {
+export function localLinearityJob(
+  classI: number = LOCAL_LINEARITY_PAIR[0],
+  classJ: number = LOCAL_LINEARITY_PAIR[1],
+  options: LocalLinearityOptions = {},
+): Job {
   const artifact = localLinearityFile('mnist', classI, classJ);
-  const id = { dataset: 'mnist', classI, classJ, perClass: 3000 };
+  const id = { dataset: 'mnist', classI, classJ, perClass: PER_CLASS };
   return {
     id: `nn:local-linearity-${classI}-${classJ}`,
     title: `2-layer ReLU networks of ${classI} vs ${classJ} against weight decay: local scales, d(x), θ, attacks`,

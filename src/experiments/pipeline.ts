@@ -1,5 +1,6 @@
 // The main job: every computation the article needs, cheapest first, each skipped when its artifact exists.
 // `l2angle start` runs the list in the background while the server shows the page and the progress.
+import { LAMBDA_COUNT, PER_CLASS, QUOTED_PAIRS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
@@ -20,9 +21,6 @@ import { defaultWorkers, runPool } from './svm-pool.js';
 import { isPathDone } from './svm-run.js';
 import type { PathJob } from './svm-worker.js';
 import { toyJob } from './toy.js';
-
-/** Training images per class of the article's experiments (SPEC §3). */
-const PER_CLASS = 3000;
 
 /** Reports how far a job is: `done` of `total` steps and a short status. */
 export type ProgressCallback = (done: number, total: number, status: string) => void;
@@ -101,7 +99,7 @@ export function mnistPathsJob(
         perClass: PER_CLASS,
         results: store.root,
       }));
-      const total = jobs.length * 81;
+      const total = jobs.length * LAMBDA_COUNT;
       let models = 0;
       let finished = 0;
       await runPool(jobs, defaultWorkers(), {
@@ -117,10 +115,7 @@ export function mnistPathsJob(
 
 /** Every job of the main command, cheapest first. */
 export function mainJobs(): Job[] {
-  const first: Array<[number, number]> = [
-    [7, 9],
-    [0, 1],
-  ];
+  const first = QUOTED_PAIRS.map(([i, j]): [number, number] => [i, j]);
   const rest = allPairs().filter(([i, j]) => !first.some(([a, b]) => a === i && b === j));
   return [
     toyJob(),

@@ -4,6 +4,7 @@
 //
 // The step direction uses ∇ log p instead of ∇p: they differ by the factor p > 0 only, so g/‖g‖ is the same,
 // and ∇ log p = Σ_k (δ_kτ − p_k)/t · ∇s_k does not underflow where p is tiny (far from the target).
+import { BINARY_ATTACK, TARGETED_ATTACK } from '../article.js';
 import type { DenseEngine, TwoLayerNet } from './dense.js';
 import type { Sequential, Shape4 } from './layers.js';
 
@@ -46,7 +47,7 @@ export interface TargetedAttackOptions {
 }
 
 /** Defaults of the targeted attack: SPEC §4's step 1.0 (0..255 scale), p ≥ 0.95, at most 2000 steps. */
-export const TARGETED_DEFAULTS = { stepSize: 1, maxSteps: 2000, confidence: 0.95, batchSize: 100 } as const;
+export const TARGETED_DEFAULTS = TARGETED_ATTACK;
 
 /**
  * Targeted attack on a multiclass network whose input is 0..255 pixels minus `mean`: for each image (n × size
@@ -157,13 +158,7 @@ export interface BinaryAttackOptions {
 }
 
 /** Defaults of the binary attack: one grey level per step on the 0..1 scale, p ≥ 0.95, at most 2000 steps. */
-export const BINARY_DEFAULTS = {
-  stepSize: 1 / 255,
-  maxSteps: 2000,
-  confidence: 0.95,
-  lower: 0,
-  upper: 1,
-} as const;
+export const BINARY_DEFAULTS = BINARY_ATTACK;
 
 /**
  * Pushes each image (n × inputs, labels y = ±1) across the 2-layer network's boundary: x' ← clip(x' + step ·

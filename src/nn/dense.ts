@@ -5,6 +5,7 @@
 //
 // Two implementations: per-image reference loops (Float64, browser-safe, easy to check line by line) and a
 // batched engine whose matrix products run on the wasm SIMD GEMM (training and the sweep's statistics).
+import { DENSE_TRAINING } from '../article.js';
 import { InputError } from '../errors.js';
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
 import { gaussian, permutation, seededRandom } from '../math/random.js';
@@ -279,12 +280,7 @@ export interface DenseTrainingSettings {
 }
 
 /** Defaults chosen so a 784→100→1 network fits a pair of digits in a few seconds (documented in the artifact). */
-export const DENSE_DEFAULTS = {
-  learningRate: 0.01,
-  momentum: 0.9,
-  batchSize: 100,
-  epochs: 30,
-} as const;
+export const DENSE_DEFAULTS = DENSE_TRAINING;
 
 /** A binary training set on the 0..1 pixel scale: n rows of `dim` values, labels ±1. */
 export interface DenseData {

@@ -19,10 +19,8 @@ const quantised = z.object({ scale: z.number().positive(), data: base64 });
 /** The losses a linear model can be trained with. */
 export const trainingLossSchema = z.enum(TRAINING_LOSSES);
 
-/** The λ grid of the article: λ_c = 10^(2 − 0.1 c), c = 0 … 80 (from 100 down to 1e-6). */
-export function lambdaGrid(): number[] {
-  return Array.from({ length: 81 }, (_, c) => 10 ** (2 - 0.1 * c));
-}
+// the λ grid is one of the article's settings; re-exported here, where the paths' artifacts are defined
+export { lambdaGrid } from '../article.js';
 
 /** A representative image's mirror image through one model's boundary. */
 const mirrorSchema = z.object({

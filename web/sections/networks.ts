@@ -1,5 +1,6 @@
 // The neural-network figures: the 2-layer network's local scales, the LeNet study (live while it trains) and
 // the targeted adversarial examples, each waiting for its artifact with the progress of the job that writes it.
+import { ARTICLE_LENETS } from '../../src/article.js';
 import {
   adversarialSchema,
   type LocalLinearity,
@@ -18,10 +19,7 @@ import type { NetworkKey, StateStore, ViewState } from '../state.js';
 
 const ADVERSARIAL = /^nn\/adversarial-(.+)\.json$/;
 const LOCAL_LINEARITY = /^nn\/local-linearity-(.+)\.json$/;
-const LENET_RUNS = [
-  { key: 'low', name: 'LeNet_low' },
-  { key: 'high', name: 'LeNet_high' },
-] as const;
+const LENET_RUNS = ARTICLE_LENETS;
 
 /** The adversarial artifacts present, LeNet_low's first. */
 function adversarialPaths(client: ResultsClient): string[] {
@@ -38,10 +36,7 @@ export function mountTeaser(root: HTMLElement, store: StateStore, client: Result
   const choice = toggle<NetworkKey>({
     name: 'teaser-network',
     label: 'network',
-    choices: [
-      { value: 'low', label: 'LeNet_low' },
-      { value: 'high', label: 'LeNet_high' },
-    ],
+    choices: ARTICLE_LENETS.map((n) => ({ value: n.key, label: n.name })),
     value: store.state.network,
     onChange: (network) => store.set({ network }),
   });

@@ -1,5 +1,7 @@
 // `l2angle geometry`: the nearest-centroid geometry of one pair, or of all 45 pairs into the results folder.
+
 import type { Command } from 'commander';
+import { PER_CLASS } from '../../article.js';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
 import { allPairs, pairGeometry } from '../../experiments/geometry.js';
@@ -44,7 +46,11 @@ export function registerGeometry(program: Command): void {
       )
       .option('--pair <I,J>', 'the two classes, smaller first (class I has y = −1), e.g. 7,9')
       .option('--all', 'all 45 pairs, written to <results>/geometry/<dataset>.json')
-      .option('--per-class <n>', 'training images per class (the first ones in file order)', '3000'),
+      .option(
+        '--per-class <n>',
+        'training images per class (the first ones in file order)',
+        String(PER_CLASS),
+      ),
   ).action((options: GeometryOptions, command: Command) => {
     const perClass = parsePositiveInt('--per-class', options.perClass);
     if (Boolean(options.all) === (options.pair !== undefined)) {

@@ -1,7 +1,9 @@
 // `l2angle nn`: the neural-network studies of SPEC §4. `--study local-linearity` trains 2-layer ReLU networks
 // of a digit pair against weight decay and measures their local geometry; `lenet` and `adversarial` run
 // functions given by whoever registers the command (the LeNet training and checkpoints live elsewhere).
+
 import type { Command } from 'commander';
+import { ATTACK_IMAGES, PER_CLASS } from '../../article.js';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
 import {
@@ -81,14 +83,18 @@ export function registerNn(program: Command, hooks: NnHooks): void {
       .option(
         '--per-class <n>',
         'local-linearity: training images per class (the first in file order)',
-        '3000',
+        String(PER_CLASS),
       )
       .option('--epochs <n>', 'local-linearity: epochs per network', String(DENSE_DEFAULTS.epochs))
       .option(
         '--weight-decays <list>',
         `local-linearity: λ values (default ${DEFAULT_WEIGHT_DECAYS.join(',')})`,
       )
-      .option('--attack-images <n>', 'local-linearity: test images attacked per network', '200')
+      .option(
+        '--attack-images <n>',
+        'local-linearity: test images attacked per network',
+        String(ATTACK_IMAGES),
+      )
       .option('--force', 'recompute even when the results folder already has the study'),
   ).action(async (options: NnOptions, command: Command) => {
     const study = parseChoice('--study', options.study, NN_STUDIES);

@@ -1,5 +1,7 @@
 // `l2angle svm`: the exact λ path of one pair (with --csv) or of all 45 pairs into the results folder.
+
 import type { Command } from 'commander';
+import { LAMBDA_COUNT, PER_CLASS } from '../../article.js';
 import { loadDataset } from '../../data/dataset.js';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
@@ -25,7 +27,7 @@ interface SvmOptions extends DataOptions {
   workers?: string;
 }
 
-const MODELS_PER_PATH = 81;
+const MODELS_PER_PATH = LAMBDA_COUNT;
 
 /** Registers the `svm` command. */
 export function registerSvm(program: Command): void {
@@ -44,7 +46,11 @@ export function registerSvm(program: Command): void {
       .option('--all', 'all 45 pairs into the results folder (resumable)')
       .option('--loss <loss>', `training loss: ${TRAINING_LOSSES.join(' or ')}`, 'hinge')
       .option('--csv <file>', 'with --pair: write the 81 models as CSV to this file')
-      .option('--per-class <n>', 'training images per class (the first ones in file order)', '3000')
+      .option(
+        '--per-class <n>',
+        'training images per class (the first ones in file order)',
+        String(PER_CLASS),
+      )
       .option('--workers <n>', 'with --all: worker threads (default: every core)'),
   ).action(async (options: SvmOptions, command: Command) => {
     const loss: TrainingLoss = parseChoice('--loss', options.loss, TRAINING_LOSSES);

@@ -76,3 +76,13 @@ export const LOCAL_LINEARITY_DECAYS = [0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.
 
 /** The pair of the local-linearity sweep. */
 export const LOCAL_LINEARITY_PAIR = [7, 9] as const;
+
+/** The classes of every dataset the studies know (MNIST's digits, Fashion-MNIST's ten kinds of clothing). */
+export const CLASS_COUNT = 10;
+
+/** The 45 class pairs (I, J) with I < J, in order 0-1, 0-2, …, 8-9. */
+export function allPairs(): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < CLASS_COUNT; i++) for (let j = i + 1; j < CLASS_COUNT; j++) pairs.push([i, j]);
+  return pairs;
+}

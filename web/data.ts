@@ -41,13 +41,6 @@ export function withSchema<S extends z.ZodType>(schema: S, kind: string): Artifa
   };
 }
 
-/** The artifact path pattern of a job ("svm/mnist-*-hinge.json (43 pairs)") as a regular expression. */
-function jobPattern(artifact: string): RegExp {
-  const glob = artifact.replace(/\s*\(.*\)\s*$/, '').trim();
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
-  return new RegExp(`^${escaped}$`);
-}
-
 /** Big artifacts kept in memory at once (an SVM path is ~2.4 MB of JSON). */
 const CACHE_LIMIT = 8;
 
@@ -95,6 +88,11 @@ export class ResultsClient {
     return () => this.listeners.delete(listener);
   }
 
+  /** The jobs of a study (an id of the studies' registry), in the order they run. */
+  jobsOf(study: string): JobStatus[] {
+    return (this.current?.jobs ?? []).filter((job) => job.study === study);
+  }
+
   /** Whether an artifact exists, and if not, which job will write it. */
   availability(path: string): Availability {
     if (!this.current) return { state: 'unknown' };
@@ -102,18 +100,9 @@ export class ResultsClient {
     return { state: 'pending', job: this.jobFor(path) };
   }
 
-  /** The results present whose path matches a pattern (for artifacts named by their content). */
-  resultsMatching(pattern: RegExp): string[] {
-    return (this.current?.results ?? []).filter((p) => pattern.test(p));
-  }
-
   /** The job of the status that writes `path`, if the status names one. */
   jobFor(path: string): JobStatus | undefined {
-    // patterns can overlap ("svm/mnist-*-hinge.json" names two jobs): a missing artifact awaits an unfinished one
-    const matches = (this.current?.jobs ?? []).filter(
-      (job) => job.artifact === path || jobPattern(job.artifact).test(path),
-    );
-    return matches.find((job) => job.state !== 'done') ?? matches[0];
+    return this.current?.jobs.find((job) => job.artifacts.includes(path));
   }
 
   /** Fetches, parses and validates an artifact once (later calls share the result). */

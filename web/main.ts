@@ -2,9 +2,10 @@
 // or none), mounts every figure in its container, and routes state and status changes to them.
 import 'katex/dist/katex.min.css';
 import './style.css';
-import { QUOTED_PAIRS } from '../src/article.js';
+import { ARTICLE_LENETS, QUOTED_PAIRS } from '../src/article.js';
 import { svmPathFile } from '../src/schema/artifacts.js';
 import { adversarialSchema } from '../src/schema/nn-artifacts.js';
+import { lenetAdversarialFile } from '../src/schema/training.js';
 import { ResultsClient, registered, withSchema } from './data.js';
 import { renderAdversarialDistance } from './figures/adversarial-distance.js';
 import { renderScaledLoss } from './figures/scaled-loss.js';
@@ -129,8 +130,8 @@ function main(): void {
   });
   let adversarialRead = false;
   statusListeners.push(() => {
-    const files = client.resultsMatching(/^nn\/adversarial-.+\.json$/);
-    if (adversarialRead || files.length < 2) return;
+    const files = ARTICLE_LENETS.map((n) => lenetAdversarialFile(n));
+    if (adversarialRead || files.some((f) => client.availability(f).state !== 'ready')) return;
     adversarialRead = true;
     Promise.all(files.map((f) => client.load(f, withSchema(adversarialSchema, 'l2angle/adversarial')))).then(
       fillAdversarialNumbers,

@@ -3,13 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors.js';
-import {
-  ARTICLE_LENETS,
-  lenetAdversarialJob,
-  lenetSeedJobs,
-  lenetStudyJob,
-  lenetTrainingJob,
-} from '../experiments/lenet-study.js';
 import { ArtifactError } from '../schema/artifacts.js';
 import { registerData } from './commands/data.js';
 import { registerFigure } from './commands/figure.js';
@@ -21,7 +14,6 @@ import { registerSvm } from './commands/svm.js';
 import { registerToy } from './commands/toy.js';
 import { registerTrain } from './commands/train.js';
 import { checkResultsFolder } from './options.js';
-import { runJobs } from './run-jobs.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -51,16 +43,7 @@ export function buildProgram(): Command {
   registerSite(program);
   registerTrain(program);
   // the LeNet studies use the article's settings (seed 0), the same runs `npm start` computes
-  registerNn(program, {
-    lenet: (store) =>
-      runJobs([...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)), lenetStudyJob()], store),
-    adversarial: (store) =>
-      runJobs(
-        ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
-        store,
-      ),
-    seeds: (store) => runJobs(lenetSeedJobs(), store),
-  });
+  registerNn(program);
   return program;
 }
 

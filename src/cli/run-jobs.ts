@@ -1,5 +1,5 @@
 // Runs some of the main job's computations in the foreground, each with a progress bar, skipping finished ones.
-import type { Job } from '../experiments/pipeline.js';
+import { artifactSummary, type Job } from '../experiments/job.js';
 import type { ResultsStore } from '../experiments/store.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -7,7 +7,9 @@ import { createProgress, type Progress } from './progress.js';
 export async function runJobs(jobs: readonly Job[], store: ResultsStore): Promise<void> {
   for (const job of jobs) {
     if (job.isDone(store)) {
-      process.stdout.write(`  done already: ${job.title} (${store.pathOf(job.artifact)})\n`);
+      process.stdout.write(
+        `  done already: ${job.title} (${artifactSummary(job.artifacts.map((a) => store.pathOf(a)))})\n`,
+      );
       continue;
     }
     let bar: Progress | undefined;
@@ -24,6 +26,8 @@ export async function runJobs(jobs: readonly Job[], store: ResultsStore): Promis
       // a running bar's timer would keep a failed command alive after its error line
       bar?.stop();
     }
-    process.stdout.write(`  computed: ${job.title} → ${store.pathOf(job.artifact)}\n`);
+    process.stdout.write(
+      `  computed: ${job.title} → ${artifactSummary(job.artifacts.map((a) => store.pathOf(a)))}\n`,
+    );
   }
 }

@@ -1,11 +1,12 @@
 // Loading a dataset's four idx files into labelled byte images, with the cross-file checks idx cannot make.
 import { basename } from 'node:path';
+import { CLASS_COUNT } from '../article.js';
 import { InputError } from '../errors.js';
 import { readIdxFile } from './idx.js';
 import type { DatasetFiles } from './sources.js';
 
 /** Classes every study here knows (MNIST's digits, Fashion-MNIST's ten kinds of clothing). */
-export const CLASSES = 10;
+export const CLASSES = CLASS_COUNT;
 
 /** A set of grey-level images with their class labels, as stored in the idx files. */
 export interface ImageSet {

@@ -21,9 +21,4 @@ export function pairGeometry(pair: BinaryPair): PairGeometry {
   };
 }
 
-/** The 45 pairs (I, J) with I < J, in the order the article lists them. */
-export function allPairs(): Array<[number, number]> {
-  const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < 10; i++) for (let j = i + 1; j < 10; j++) pairs.push([i, j]);
-  return pairs;
-}
+export { allPairs } from '../article.js';

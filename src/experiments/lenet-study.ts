@@ -12,25 +12,25 @@ import { censoredMedian } from '../math/median.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { DEFAULT_LENET_CONVENTION, type LenetConventionName } from '../nn/conventions.js';
 import { encodeFloat32 } from '../schema/encoding.js';
-import { type Adversarial, adversarialFile } from '../schema/nn-artifacts.js';
+import type { Adversarial } from '../schema/nn-artifacts.js';
 import {
   type LenetSeeds,
   type LenetStudy,
+  lenetAdversarialFile,
   lenetRunFolder,
   lenetSeedsFile,
   lenetStudyFile,
   peekCheckpointHeader,
   type SeedRun,
-  seedAdversarialFile,
   type TrainingMetrics,
   type TrainingSettings,
   trainingMetricsSchema,
 } from '../schema/training.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
 import { type AdversarialJob, inWorker } from './adversarial-worker.js';
+import type { Job } from './job.js';
 import { loadLenet } from './lenet-network.js';
 import { CHECKPOINT_FILE, LENET_DEFAULTS, METRICS_FILE, trainLenet } from './lenet-training.js';
-import type { Job } from './pipeline.js';
 import type { ResultsStore } from './store.js';
 
 export { ARTICLE_LENETS, type ArticleLenet, LENET_SEEDS };
@@ -94,7 +94,7 @@ function currentRun(
 
 /** Where the adversarial study of an article network's run with `seed` lives. */
 function adversarialArtifact(which: ArticleLenet, seed: number): string {
-  return seed === 0 ? adversarialFile(which.name) : seedAdversarialFile(which.key, seed);
+  return lenetAdversarialFile(which, seed);
 }
 
 /**
@@ -147,8 +147,9 @@ export function lenetTrainingJob(which: ArticleLenet, epochs: number = LENET_DEF
   const settings = articleSettings(which, seed);
   return {
     id: seed === 0 ? `nn:lenet-${which.key}` : `nn:lenet-${which.key}-seed${seed}`,
+    study: seed === 0 ? 'lenet' : 'seeds',
     title: `${which.name}: LeNet, weight decay ${which.weightDecay}, ${epochs} epochs${seed === 0 ? '' : `, seed ${seed}`}`,
-    artifact: `${folder}/${METRICS_FILE}`,
+    artifacts: [`${folder}/${METRICS_FILE}`],
     isDone: (store) => currentRun(store, which, epochs, seed) !== undefined,
     async run(store, progress) {
       const moved = setAsideStaleRun(store, folder, settings);
@@ -229,8 +230,9 @@ export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
   const artifact = lenetStudyFile();
   return {
     id: 'nn:lenet-study',
+    study: 'lenet',
     title: 'LeNet_low against LeNet_high: curves, weight RMS, filters',
-    artifact,
+    artifacts: [artifact],
     isDone: (store) => {
       const study = store.readIfValid('l2angle/lenet-study', artifact);
       // out of date when a network was trained again after it
@@ -270,8 +272,9 @@ export function lenetAdversarialJob(
   const folder = lenetRunFolder(which.key, seed);
   return {
     id: seed === 0 ? `nn:adversarial-${which.key}` : `nn:adversarial-${which.key}-seed${seed}`,
+    study: seed === 0 ? 'adversarial' : 'seeds',
     title: `targeted adversarial examples against ${which.name}${seed === 0 ? '' : ` (seed ${seed})`}`,
-    artifact,
+    artifacts: [artifact],
     isDone: (store) => adversarialOf(store, artifact, currentRun(store, which, epochs, seed)) !== undefined,
     async run(store, progress) {
       trainedRun(store, which, epochs, seed);
@@ -346,8 +349,9 @@ export function lenetSeedJobs(epochs: number = LENET_DEFAULTS.epochs): Job[] {
   const artifact = lenetSeedsFile();
   const summary: Job = {
     id: 'nn:lenet-seeds',
+    study: 'seeds',
     title: `LeNet_low and LeNet_high over seeds ${LENET_SEEDS.join(', ')}: the spread of errors and attack norms`,
-    artifact,
+    artifacts: [artifact],
     isDone: (store) => {
       const value = store.readIfValid('l2angle/lenet-seeds', artifact);
       return (

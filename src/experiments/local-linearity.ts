@@ -36,7 +36,7 @@ import {
   localLinearitySchema,
 } from '../schema/nn-artifacts.js';
 import { attackStudy, budgetGrid, histogram, QUANTILE_LEVELS, quantiles } from './adversarial.js';
-import type { Job } from './pipeline.js';
+import type { Job } from './job.js';
 import { writeFileAtomic } from './store.js';
 
 /** Weight decays of the default sweep: from no decay, through no visible effect, to underfitting (7 vs 9: 8 % train error). */
@@ -490,8 +490,9 @@ export function localLinearityJob(
   const id = { dataset: 'mnist', classI, classJ, perClass: PER_CLASS };
   return {
     id: `nn:local-linearity-${classI}-${classJ}`,
+    study: 'local-linearity',
     title: `2-layer ReLU networks of ${classI} vs ${classJ} against weight decay: local scales, d(x), θ, attacks`,
-    artifact,
+    artifacts: [artifact],
     isDone: (store) => isSweepDone(store.pathOf(artifact), id, options),
     async run(store, progress) {
       const pair = selectPair(loadDataset(mnistFiles(), 'mnist'), classI, classJ, id.perClass);

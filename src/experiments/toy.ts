@@ -6,7 +6,7 @@ import { toyTrainingSet } from '../math/toy.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import { type ToyFitArtifact, toyFitFile } from '../schema/toy.js';
 import { fitToy, TOY_LAMBDA_RANGE } from '../solvers/toy-fit.js';
-import type { Job } from './pipeline.js';
+import type { Job } from './job.js';
 
 /** λ values of the sweep: `steps + 1` log-spaced over the slider's range, largest first. */
 export function toyLambdas(steps = 100): number[] {
@@ -49,8 +49,9 @@ export function toyJob(): Job {
   const artifact = toyFitFile();
   return {
     id: 'toy',
+    study: 'toy',
     title: 'the toy problem: SVM and logistic fits across λ',
-    artifact,
+    artifacts: [artifact],
     isDone: (store) => store.has('l2angle/toy-fit', artifact),
     async run(store, progress) {
       progress(0, 1, 'fitting');

@@ -8,10 +8,14 @@ import { ARTIFACT_VERSION } from './version.js';
 export const jobStatusSchema = z.object({
   /** stable identifier, e.g. "svm:hinge:7-9,0-1" */
   id: z.string(),
+  /** the study it belongs to (an id of the studies' registry) */
+  study: z.string(),
   /** what it computes, in a few words */
   title: z.string(),
-  /** the artifact(s) it writes, relative to the results folder */
-  artifact: z.string(),
+  /** every artifact it writes, relative to the results folder */
+  artifacts: z.array(z.string()),
+  /** the command that computes its study alone */
+  command: z.string(),
   state: z.enum(['waiting', 'running', 'done', 'failed']),
   /** steps done of `total` (0 of 0 while waiting) */
   done: z.number().int().nonnegative(),

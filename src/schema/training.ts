@@ -2,6 +2,7 @@
 // checkpoint (one binary file: a JSON header, then the Float32 tensors). Browser-safe: no Node APIs.
 import { z } from 'zod';
 import { LENET_CONVENTION_NAMES } from '../nn/conventions.js';
+import { adversarialFile } from './nn-artifacts.js';
 import { ARTIFACT_VERSION } from './version.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -254,6 +255,16 @@ export function lenetRunFolder(name: 'low' | 'high', seed = 0): string {
 /** Where the adversarial study of a seed-spread run lives (seed 0's is adversarialFile of the network). */
 export function seedAdversarialFile(name: 'low' | 'high', seed: number): string {
   return `nn/seeds/adversarial-lenet-${name}-seed${seed}.json`;
+}
+
+/** Where a run's training record lives (METRICS_FILE of its run folder). */
+export function lenetMetricsFile(name: 'low' | 'high', seed = 0): string {
+  return `${lenetRunFolder(name, seed)}/metrics.json`;
+}
+
+/** Where the adversarial study of one of the article's LeNets lives, for a seed. */
+export function lenetAdversarialFile(network: { name: string; key: 'low' | 'high' }, seed = 0): string {
+  return seed === 0 ? adversarialFile(network.name) : seedAdversarialFile(network.key, seed);
 }
 
 /** Where the seed-spread summary lives. */

@@ -1,8 +1,9 @@
 // Runs the main job's computations one after another in the background and keeps their progress as the
 // status document the page reads; listeners hear every change (the server streams them, the CLI draws bars).
 import { EventEmitter } from 'node:events';
-import type { Job } from '../experiments/pipeline.js';
+import type { Job } from '../experiments/job.js';
 import type { ResultsStore } from '../experiments/store.js';
+import { waitingStatus } from '../experiments/studies.js';
 import type { JobStatus } from '../schema/status.js';
 
 /** A job's progress plus when it started counting, for the ETA. */
@@ -25,15 +26,7 @@ export class JobRunner extends EventEmitter<{ change: [JobStatus]; finished: [] 
     super();
     this.tracked = jobs.map((job) => ({
       job,
-      status: {
-        id: job.id,
-        title: job.title,
-        artifact: job.artifact,
-        state: 'waiting',
-        done: 0,
-        total: 0,
-        status: '',
-      },
+      status: waitingStatus(job),
       startedAt: 0,
       firstDone: 0,
     }));

@@ -3,8 +3,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import type { Job } from '../experiments/pipeline.js';
+import type { Job } from '../experiments/job.js';
 import type { ResultsStore } from '../experiments/store.js';
+import { waitingStatus } from '../experiments/studies.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import type { ServerStatus } from '../schema/status.js';
 import { listResults } from './server.js';
@@ -46,12 +47,8 @@ export function writeSite(
     jobs: jobs.map((job) => {
       const done = job.isDone(store);
       return {
-        id: job.id,
-        title: job.title,
-        artifact: job.artifact,
+        ...waitingStatus(job),
         state: done ? 'done' : 'waiting',
-        done: 0,
-        total: 0,
         status: done ? 'done' : 'not computed (run `npm start` and write the site again)',
       };
     }),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJobs } from '../../src/cli/run-jobs.js';
-import type { Job } from '../../src/experiments/pipeline.js';
+import type { Job } from '../../src/experiments/job.js';
 import { ResultsStore } from '../../src/experiments/store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'l2angle-run-jobs-'));
@@ -16,7 +16,8 @@ describe('runJobs', () => {
     const failing: Job = {
       id: 'fails',
       title: 'fails half way',
-      artifact: 'x.json',
+      study: 'test',
+      artifacts: ['x.json'],
       isDone: () => false,
       async run(_store, progress) {
         progress(1, 10, 'step 1');

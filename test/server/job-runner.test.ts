@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../src/experiments/pipeline.js';
+import type { Job } from '../../src/experiments/job.js';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 
@@ -14,7 +14,8 @@ describe('JobRunner', () => {
     const job: Job = {
       id: 'svm:test',
       title: 'paths that stop short',
-      artifact: 'x.json',
+      study: 'test',
+      artifacts: ['x.json'],
       isDone: () => false,
       async run(_store, progress, warn) {
         progress(0, 1, 'solving');

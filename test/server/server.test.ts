@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import type { Job } from '../../src/experiments/pipeline.js';
+import type { Job } from '../../src/experiments/job.js';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { serverStatusSchema } from '../../src/schema/status.js';
 import { JobRunner } from '../../src/server/job-runner.js';
@@ -20,8 +20,9 @@ function countingJob(id: string, steps: number, gate: Promise<void>): Job {
   const artifact = `test/${id}.json`;
   return {
     id,
+    study: 'test',
     title: `counting to ${steps}`,
-    artifact,
+    artifacts: [artifact],
     isDone: (store) => existsSync(store.pathOf(artifact)),
     async run(store, progress) {
       await gate;

@@ -13,11 +13,11 @@ import { loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { adversarialStudy } from '../../src/experiments/adversarial.js';
+import type { Job } from '../../src/experiments/job.js';
 import { loadLenet } from '../../src/experiments/lenet-network.js';
 import { ARTICLE_LENETS, lenetStudy } from '../../src/experiments/lenet-study.js';
 import { LENET_DEFAULTS, trainLenet } from '../../src/experiments/lenet-training.js';
 import { runLocalLinearity } from '../../src/experiments/local-linearity.js';
-import type { Job } from '../../src/experiments/pipeline.js';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { computeSvmPath } from '../../src/experiments/svm-run.js';
 import { toySweep } from '../../src/experiments/toy.js';
@@ -109,7 +109,8 @@ function slowJob(gate: Promise<void>): Job {
   return {
     id: 'test:slow',
     title: 'a slow test computation',
-    artifact: 'test/slow.json',
+    study: 'test',
+    artifacts: ['test/slow.json'],
     isDone: () => false,
     async run(_store, progress) {
       progress(3, 10, 'step 3 of 10');

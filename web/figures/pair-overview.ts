@@ -2,7 +2,8 @@
 // button reads the others that exist, one by one). Below the diagonal: ½‖j − i‖, the d_adv of the
 // nearest-centroid classifier (λ → ∞), from the dataset-geometry artifact.
 import { interpolateBlues, interpolateOranges, scaleSequential } from 'd3';
-import type { DatasetGeometry, SvmPath } from '../../src/schema/artifacts.js';
+import { allPairs } from '../../src/article.js';
+import { type DatasetGeometry, type SvmPath, svmPathFile } from '../../src/schema/artifacts.js';
 import { fixed, panel } from '../chart.js';
 import { type ResultsClient, registered } from '../data.js';
 import type { TrainingLoss, ViewState } from '../state.js';
@@ -126,12 +127,10 @@ export function renderPairOverview(
         : `${a} vs ${b}: ½‖j − i‖ = ${fixed(v)}`;
     });
 
-    const ready = client
-      .resultsMatching(new RegExp(`^svm/mnist-\\d-\\d-${state.loss}\\.json$`))
-      .filter((f) => {
-        const m = /mnist-(\d)-(\d)-/.exec(f);
-        return m && !mine.has(`${m[1]}-${m[2]}`);
-      });
+    const ready = allPairs()
+      .filter(([i, j]) => !mine.has(`${i}-${j}`))
+      .map(([i, j]) => svmPathFile('mnist', i, j, state.loss))
+      .filter((f) => client.availability(f).state === 'ready');
     loadButton.hidden = ready.length === 0;
     loadButton.textContent = `Read the ${ready.length} other computed ${state.loss} paths (about ${(ready.length * 2.4).toFixed(0)} MB)`;
     loadButton.onclick = async () => {

@@ -1,12 +1,19 @@
 // The neural-network figures: the 2-layer network's local scales, the LeNet study (live while it trains) and
 // the targeted adversarial examples, each waiting for its artifact with the progress of the job that writes it.
-import { ARTICLE_LENETS } from '../../src/article.js';
+import { ARTICLE_LENETS, LOCAL_LINEARITY_PAIR } from '../../src/article.js';
 import {
   adversarialSchema,
   type LocalLinearity,
+  localLinearityFile,
   localLinearitySchema,
 } from '../../src/schema/nn-artifacts.js';
-import { type LenetStudy, lenetStudyFile, type TrainingMetrics } from '../../src/schema/training.js';
+import {
+  type LenetStudy,
+  lenetAdversarialFile,
+  lenetMetricsFile,
+  lenetStudyFile,
+  type TrainingMetrics,
+} from '../../src/schema/training.js';
 import { controlBar, toggle } from '../controls.js';
 import { type ResultsClient, registered, withSchema } from '../data.js';
 import { renderAdversarialExamples } from '../figures/adversarial-examples.js';
@@ -17,19 +24,20 @@ import { renderError, renderLoading, renderPlaceholder } from '../progress.js';
 import { dataSlot, multiSlot, type Slot, whenNear } from '../slot.js';
 import type { NetworkKey, StateStore, ViewState } from '../state.js';
 
-const ADVERSARIAL = /^nn\/adversarial-(.+)\.json$/;
-const LOCAL_LINEARITY = /^nn\/local-linearity-(.+)\.json$/;
 const LENET_RUNS = ARTICLE_LENETS;
 
-/** The adversarial artifacts present, LeNet_low's first. */
+/** The adversarial artifacts of the article's LeNets that are present, in the article's order. */
 function adversarialPaths(client: ResultsClient): string[] {
-  return client
-    .resultsMatching(ADVERSARIAL)
-    .sort((a, b) => Number(/high/i.test(a)) - Number(/high/i.test(b)));
+  return ARTICLE_LENETS.map((n) => lenetAdversarialFile(n)).filter(
+    (file) => client.availability(file).state === 'ready',
+  );
 }
 
-const jobLike = (client: ResultsClient, pattern: RegExp) =>
-  client.status?.jobs.find((j) => pattern.test(j.id));
+/** The first unfinished job of a study (the studies' registry's id), running first. */
+const pendingOf = (client: ResultsClient, study: string) => {
+  const jobs = client.jobsOf(study);
+  return jobs.find((j) => j.state === 'running') ?? jobs.find((j) => j.state !== 'done');
+};
 
 /** Wires the opening's adversarial example, with a choice of network under it. */
 export function mountTeaser(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
@@ -45,10 +53,14 @@ export function mountTeaser(root: HTMLElement, store: StateStore, client: Result
     client,
     {
       container: root,
-      path: (s) => adversarialPaths(client).find((p) => (s.network === 'high' ? /high/i : /low/i).test(p)),
+      path: (s) => {
+        const network = ARTICLE_LENETS.find((n) => n.key === s.network) ?? ARTICLE_LENETS[0];
+        const file = lenetAdversarialFile(network);
+        return client.availability(file).state === 'ready' ? file : undefined;
+      },
       parse: withSchema(adversarialSchema, 'l2angle/adversarial'),
       describe: (s) => `targeted adversarial examples for LeNet_${s.network}`,
-      pendingJob: (c) => jobLike(c, /adversarial/) ?? jobLike(c, new RegExp(`lenet-${store.state.network}`)),
+      pendingJob: (c) => pendingOf(c, 'adversarial') ?? pendingOf(c, 'lenet'),
       render: renderAdversarialTeaser,
     },
     store.state,
@@ -74,12 +86,12 @@ export function mountLocalLinearity(
     {
       container: root,
       path: () => {
-        const found = client.resultsMatching(LOCAL_LINEARITY);
-        return found.find((p) => p.endsWith('-7-9.json')) ?? found[0];
+        const file = localLinearityFile('mnist', ...LOCAL_LINEARITY_PAIR);
+        return client.availability(file).state === 'ready' ? file : undefined;
       },
       parse: withSchema(localLinearitySchema, 'l2angle/local-linearity'),
       describe: () => 'the weight-decay sweep of 2-layer ReLU networks',
-      pendingJob: (c) => jobLike(c, /local-linearity/),
+      pendingJob: (c) => pendingOf(c, 'local-linearity'),
       render: (container, data) => renderLocalLinearity(container, data, store),
       onData,
     },
@@ -99,7 +111,7 @@ export function mountAdversarial(root: HTMLElement, store: StateStore, client: R
       },
       parse: withSchema(adversarialSchema, 'l2angle/adversarial'),
       describe: () => 'targeted adversarial examples for LeNet_low and LeNet_high',
-      pendingJob: (c) => jobLike(c, /adversarial/) ?? jobLike(c, /lenet/),
+      pendingJob: (c) => pendingOf(c, 'adversarial') ?? pendingOf(c, 'lenet'),
       render: renderAdversarialExamples,
     },
     store.state,
@@ -119,7 +131,7 @@ export function mountLenet(
   let shown = '';
   let busy = false;
   const studyFile = lenetStudyFile();
-  const metricsFile = (key: string) => `nn/lenet-${key}/metrics.json`;
+  const metricsFile = (key: NetworkKey) => lenetMetricsFile(key);
 
   const refresh = async () => {
     if (!near || busy || !client.ready) return;
@@ -147,9 +159,7 @@ export function mountLenet(
     if (present.length === 0) {
       renderPlaceholder(root, 'LeNet_low and LeNet_high (50 epochs each)', {
         state: 'pending',
-        job:
-          client.status?.jobs.find((j) => /lenet/.test(j.id) && j.state === 'running') ??
-          client.status?.jobs.find((j) => /lenet/.test(j.id) && j.state !== 'done'),
+        job: pendingOf(client, 'lenet'),
       });
       shown = '';
       return;
@@ -157,7 +167,7 @@ export function mountLenet(
     // the training records grow by one epoch at a time: re-read them when their job moves
     const version = present
       .map((r) => {
-        const job = client.status?.jobs.find((j) => j.id === `nn:lenet-${r.key}`);
+        const job = client.jobFor(metricsFile(r.key));
         return `${r.key}:${job?.done ?? ''}:${job?.state ?? ''}`;
       })
       .join('|');
@@ -182,7 +192,7 @@ export function mountLenet(
       renderLenet(root, runs);
       const note = document.createElement('p');
       note.className = 'figure-note';
-      const running = client.status?.jobs.find((j) => /lenet/.test(j.id) && j.state === 'running');
+      const running = client.jobsOf('lenet').find((j) => j.state === 'running');
       note.textContent = `Training in progress${running ? ` (${running.title}: ${running.done} / ${running.total})` : ''}: the curves grow epoch by epoch; the filters appear when both networks are done.`;
       root.append(note);
       shown = version;

@@ -1,6 +1,6 @@
 // `l2angle nn`: the neural-network studies of SPEC §4. `--study local-linearity` trains 2-layer ReLU networks
-// of a digit pair against weight decay and measures their local geometry; `lenet` and `adversarial` run
-// functions given by whoever registers the command (the LeNet training and checkpoints live elsewhere).
+// of a digit pair against weight decay and measures their local geometry (with its own flags); the other
+// choices are the studies' registry's entries marked `nn`, run with the article's settings.
 
 import type { Command } from 'commander';
 import { ATTACK_IMAGES, PER_CLASS } from '../../article.js';
@@ -14,6 +14,7 @@ import {
 } from '../../experiments/local-linearity.js';
 import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore } from '../../experiments/store.js';
+import { STUDIES } from '../../experiments/studies.js';
 import { DENSE_DEFAULTS } from '../../nn/dense.js';
 import { loadKernels } from '../../nn/kernels.js';
 import type { LocalLinearity } from '../../schema/nn-artifacts.js';
@@ -21,16 +22,10 @@ import { localLinearityFile } from '../../schema/nn-artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
 import { isDecimal, MOST_EPOCHS, parseChoice, parsePair, parsePositiveInt, parseSeed } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
+import { runJobs } from '../run-jobs.js';
 
-/** The studies `nn --study` runs; `all` runs them in this order. */
-export const NN_STUDIES = ['local-linearity', 'lenet', 'adversarial', 'seeds', 'all'] as const;
-
-/** The studies implemented outside this command (LeNet training and its adversarial study), given the results. */
-export interface NnHooks {
-  lenet: (store: ResultsStore) => Promise<void>;
-  adversarial: (store: ResultsStore) => Promise<void>;
-  seeds: (store: ResultsStore) => Promise<void>;
-}
+/** The studies `nn --study` runs (the registry's, in its order); `all` runs them in this order. */
+export const NN_STUDIES = [...STUDIES.filter((s) => s.nn).map((s) => s.id), 'all'];
 
 interface NnOptions extends DataOptions {
   study: string;
@@ -56,8 +51,8 @@ function parseWeightDecays(text: string): number[] {
   return numbers;
 }
 
-/** Registers `nn`; `hooks` supply the LeNet and adversarial studies. */
-export function registerNn(program: Command, hooks: NnHooks): void {
+/** Registers `nn`. */
+export function registerNn(program: Command): void {
   addDataOptions(
     program
       .command('nn')
@@ -112,9 +107,9 @@ export function registerNn(program: Command, hooks: NnHooks): void {
       study === 'local-linearity' || study === 'all' ? localLinearityOptions(options, seed) : undefined;
     lockFolder(store.root, `l2angle nn --study ${study}`);
     if (sweep) await localLinearity(options, sweep, store, Boolean(options.force));
-    for (const name of ['lenet', 'adversarial', 'seeds'] as const) {
-      if (study !== name && study !== 'all') continue;
-      await hooks[name](store);
+    for (const entry of STUDIES) {
+      if (!entry.nn || entry.id === 'local-linearity' || (study !== entry.id && study !== 'all')) continue;
+      await runJobs(entry.jobs(), store);
     }
   });
 }

@@ -1,7 +1,7 @@
 // `l2angle site --out DIR`: a static build of the article with the computed data, hostable anywhere.
 import type { Command } from 'commander';
-import { mainJobs } from '../../experiments/pipeline.js';
 import { ResultsStore } from '../../experiments/store.js';
+import { mainJobs } from '../../experiments/studies.js';
 import { defaultWebRoot } from '../../server/server.js';
 import { writeSite } from '../../server/site.js';
 

@@ -3,9 +3,10 @@
 // `l2angle serve` serves what exists and computes nothing.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { artifactSummary } from '../../experiments/job.js';
 import { lockFolder } from '../../experiments/lock.js';
-import { mainJobs } from '../../experiments/pipeline.js';
 import { ResultsStore } from '../../experiments/store.js';
+import { mainJobs } from '../../experiments/studies.js';
 import { isWildcardHost } from '../../server/guard.js';
 import { JobRunner } from '../../server/job-runner.js';
 import { createArticleServer, DEFAULT_HOST, DEFAULT_PORT, listen } from '../../server/server.js';
@@ -112,7 +113,7 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
             ? `  failed: ${status.title}: ${status.error}`
             : status.status === 'done already'
               ? `  done already: ${status.title}`
-              : `  computed: ${status.title} → ${status.artifact}`;
+              : `  computed: ${status.title} → ${artifactSummary(status.artifacts)}`;
         process.stdout.write(`${line}\n`);
       }
     });

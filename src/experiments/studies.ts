@@ -1,0 +1,132 @@
+// The studies, one entry each: what `npm start` computes, what `nn --study` runs, and what the server's status
+// and the page report (each job carries its study's id). A new study is one entry here plus its own code.
+import { QUOTED_PAIRS } from '../article.js';
+import { LOSSES, TRAINING_LOSSES } from '../math/losses.js';
+import type { JobStatus } from '../schema/status.js';
+import { allPairs } from './geometry.js';
+import type { Job } from './job.js';
+import {
+  ARTICLE_LENETS,
+  lenetAdversarialJob,
+  lenetSeedJobs,
+  lenetStudyJob,
+  lenetTrainingJob,
+} from './lenet-study.js';
+import { geometryJob, pathsJob } from './linear-jobs.js';
+import { localLinearityJob } from './local-linearity.js';
+import { toyJob } from './toy.js';
+
+/** One study of the registry. */
+export interface Study {
+  readonly id: string;
+  readonly title: string;
+  /** the command that computes it alone (what the page and the README quote) */
+  readonly command: string;
+  /** whether `npm start` computes it (in the table's order: cheapest first) */
+  readonly main: boolean;
+  /** whether `l2angle nn --study <id>` runs it */
+  readonly nn: boolean;
+  /** its jobs with the article's settings, each knowing its artifacts and when it is done */
+  jobs(): Job[];
+}
+
+const [firstPairs, otherPairs] = ((): [Array<[number, number]>, Array<[number, number]>] => {
+  const quoted = (i: number, j: number) => QUOTED_PAIRS.some(([a, b]) => a === i && b === j);
+  return [allPairs().filter(([i, j]) => quoted(i, j)), allPairs().filter(([i, j]) => !quoted(i, j))];
+})();
+
+/** The studies, in the order `npm start` runs them. */
+export const STUDIES: readonly Study[] = Object.freeze([
+  {
+    id: 'toy',
+    title: 'the toy problem: SVM and logistic fits across λ',
+    command: 'npm start (in well under a second; `npx l2angle toy` prints the same fits)',
+    main: true,
+    nn: false,
+    jobs: () => [toyJob()],
+  },
+  {
+    id: 'geometry',
+    title: 'nearest-centroid geometry of the 45 pairs',
+    command: 'npx l2angle geometry --all',
+    main: true,
+    nn: false,
+    jobs: () => [geometryJob('mnist')],
+  },
+  {
+    id: 'svm',
+    title: 'hinge-SVM and logistic-regression λ paths of the 45 pairs',
+    command: 'npx l2angle svm --all --loss hinge && npx l2angle svm --all --loss softplus',
+    main: true,
+    nn: false,
+    jobs: () =>
+      TRAINING_LOSSES.flatMap((loss) => {
+        const model = LOSSES[loss].model;
+        // the hinge paths the prose quotes come first, so the page fills its numbers early
+        return loss === 'hinge'
+          ? [
+              pathsJob(`svm:${loss}:7-9,0-1`, `${model} paths of 7 vs 9 and 0 vs 1`, loss, firstPairs),
+              pathsJob(`svm:${loss}:rest`, `${model} paths of the other 43 pairs`, loss, otherPairs),
+            ]
+          : [pathsJob(`svm:${loss}:all`, `${model} paths of the 45 pairs`, loss, allPairs())];
+      }),
+  },
+  {
+    id: 'local-linearity',
+    title: '2-layer ReLU networks of 7 vs 9 against weight decay',
+    command: 'npx l2angle nn --study local-linearity',
+    main: true,
+    nn: true,
+    jobs: () => [localLinearityJob()],
+  },
+  {
+    id: 'lenet',
+    title: 'the two LeNets of the article, and their comparison',
+    command: 'npx l2angle nn --study lenet',
+    main: true,
+    nn: true,
+    jobs: () => [...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)), lenetStudyJob()],
+  },
+  {
+    id: 'adversarial',
+    title: 'targeted adversarial examples against the two LeNets',
+    command: 'npx l2angle nn --study adversarial',
+    main: true,
+    nn: true,
+    jobs: () => ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
+  },
+  {
+    // beyond the article's own results: the seed spread that the page's comparison of the two needs
+    id: 'seeds',
+    title: 'both LeNets with seeds 1 and 2: the spread a difference must beat',
+    command: 'npx l2angle nn --study seeds',
+    main: true,
+    nn: true,
+    jobs: () => lenetSeedJobs(),
+  },
+]);
+
+/** The study of an id, or undefined. */
+export function studyById(id: string): Study | undefined {
+  return STUDIES.find((s) => s.id === id);
+}
+
+/** A job's status before it runs: the fields the server and a static site fill in from the registry. */
+export function waitingStatus(job: Job): JobStatus {
+  return {
+    id: job.id,
+    study: job.study,
+    title: job.title,
+    artifacts: [...job.artifacts],
+    command: studyById(job.study)?.command ?? 'npm start',
+    state: 'waiting',
+    done: 0,
+    total: 0,
+    status: '',
+  };
+}
+
+/** Every job of the main command, cheapest first. */
+export function mainJobs(): Job[] {
+  return STUDIES.filter((s) => s.main).flatMap((s) => s.jobs());
+}

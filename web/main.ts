@@ -3,31 +3,17 @@
 import 'katex/dist/katex.min.css';
 import './style.css';
 import { ARTICLE_LENETS, QUOTED_PAIRS } from '../src/article.js';
-import { svmPathFile } from '../src/schema/artifacts.js';
+import { type SvmPath, svmPathFile } from '../src/schema/artifacts.js';
 import { adversarialSchema } from '../src/schema/nn-artifacts.js';
 import { lenetAdversarialFile } from '../src/schema/training.js';
 import { ResultsClient, registered, withSchema } from './data.js';
-import { renderAdversarialDistance } from './figures/adversarial-distance.js';
-import { renderScaledLoss } from './figures/scaled-loss.js';
-import { renderScoreToLoss } from './figures/score-to-loss.js';
-import { renderSoftmaxTemperature } from './figures/softmax-temperature.js';
-import { renderToyBoundary } from './figures/toy-boundary.js';
-import { renderToyFit } from './figures/toy-fit.js';
-import { renderToyImage } from './figures/toy-image.js';
-import { renderToyMirror } from './figures/toy-mirror.js';
+import { FIGURES } from './figure-list.js';
+import { MOUNTS, type MountContext } from './figure-mounts.js';
 import { markPendingNumbers } from './numbers.js';
 import { renderProgressPanel } from './progress.js';
 import { mountLenetProse } from './sections/lenet-prose.js';
-import { mountMnist, mountOpening } from './sections/mnist.js';
-import { mountAdversarial, mountLenet, mountLocalLinearity, mountTeaser } from './sections/networks.js';
-import {
-  fillAdversarialNumbers,
-  fillLenetNumbers,
-  fillLocalLinearityNumbers,
-  fillPathNumbers,
-  fillToyNumbers,
-} from './sections/text-numbers.js';
-import { type FigureHandle, lazyFigure, whenNear } from './slot.js';
+import { fillAdversarialNumbers, fillPathNumbers } from './sections/text-numbers.js';
+import { whenNear } from './slot.js';
 import { parseState, StateStore, type ViewState } from './state.js';
 
 /** The element of a figure's body (or the figure itself when it has none). */
@@ -51,64 +37,26 @@ function main(): void {
   void client.start();
   const updaters: Array<(state: ViewState) => void> = [];
   const statusListeners: Array<() => void> = [];
-  const add = (figure: FigureHandle) => updaters.push((s) => figure.update(s));
-
-  // toy figures: computed here, no data needed; each is built when it comes near the screen, so the first
-  // frame (the title and the opening figure's frame) is painted without waiting for the toy fits
-  add(lazyFigure(body('toy-image'), renderToyImage));
-  add(lazyFigure(body('toy-boundary'), (el) => renderToyBoundary(el, store)));
-  add(lazyFigure(body('toy-mirror'), (el) => renderToyMirror(el, store.state)));
-  add(lazyFigure(body('toy-fit'), (el) => renderToyFit(el, store)));
-  add(lazyFigure(body('score-to-loss'), (el) => renderScoreToLoss(el, store.state)));
-  add(lazyFigure(body('scaled-loss'), (el) => renderScaledLoss(el, store)));
-  const centroidFigure = renderAdversarialDistance(body('adversarial-distance'), store.state);
-  add(centroidFigure);
-  add(lazyFigure(body('softmax-temperature'), (el) => renderSoftmaxTemperature(el, store)));
-  whenNear(body('toy-fit'), fillToyNumbers);
-
-  // figures fed by artifacts
-  const opening = mountOpening(body('opening', '.opening-slot'), store, client);
-  updaters.push((s) => {
-    opening.update(s);
-    opening.sync(s);
-  });
-  statusListeners.push(() => opening.statusChanged(client.status));
-
-  const mnist = mountMnist(
-    {
-      controls: body('mnist-controls'),
-      figures: body('mnist'),
-      overview: body('pair-overview', '.overview-slot'),
-    },
+  const pathListeners: Array<(path: SvmPath) => void> = [];
+  const context: MountContext = {
     store,
     client,
-    (path) => {
-      const s = store.state;
-      if (path.classI === s.pair[0] && path.classJ === s.pair[1] && path.loss === s.loss)
-        centroidFigure.setPath(path);
-      if (path.loss === QUOTED_LOSS && QUOTED_PAIRS.some(([i, j]) => i === path.classI && j === path.classJ))
-        fillPathNumbers(path);
+    body,
+    onState: (update) => updaters.push(update),
+    onStatus: (listener) => statusListeners.push(listener),
+    pathRead: (path) => {
+      for (const listener of pathListeners) listener(path);
     },
-  );
-  updaters.push((s) => mnist.update(s));
-  statusListeners.push(() => mnist.statusChanged());
-
-  const teaser = mountTeaser(body('adversarial-teaser', '.teaser-slot'), store, client);
-  updaters.push((s) => teaser.update(s));
-  statusListeners.push(() => teaser.statusChanged(client.status));
-
-  const local = mountLocalLinearity(body('local-linearity'), store, client, fillLocalLinearityNumbers);
-  updaters.push((s) => local.update(s));
-  statusListeners.push(() => local.statusChanged(client.status));
-
-  const lenet = mountLenet(body('lenet'), client, fillLenetNumbers);
-  statusListeners.push(() => lenet.statusChanged());
-
+    onPath: (listener) => pathListeners.push(listener),
+    quoted: (path) =>
+      path.loss === QUOTED_LOSS && QUOTED_PAIRS.some(([i, j]) => i === path.classI && j === path.classJ),
+  };
+  // every figure of the registry, in page order; the toy figures are built when they come near the screen,
+  // so the first frame (the title and the opening figure's frame) is painted without waiting for them
+  for (const figure of FIGURES) {
+    if (!('parent' in figure)) MOUNTS[figure.name](context);
+  }
   statusListeners.push(mountLenetProse(client));
-
-  const adversarial = mountAdversarial(body('adversarial-examples'), store, client);
-  updaters.push((s) => adversarial.update(s));
-  statusListeners.push(() => adversarial.statusChanged(client.status));
 
   // the prose quotes 7 vs 9 and 0 vs 1 (hinge) and the adversarial norms: read them when the text comes near
   const quoted = new Set<string>();

@@ -4,6 +4,7 @@
 import { ATTACK_IMAGES, CALIBRATION_TARGET } from '../article.js';
 import type { ImageSet } from '../data/dataset.js';
 import { permutation, seededRandom } from '../math/random.js';
+import { budgetGrid, histogram, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
 import { argmax } from '../math/vector.js';
 import {
   type AttackProgress,
@@ -16,50 +17,7 @@ import type { Sequential, Shape4 } from '../nn/layers.js';
 import { calibrateTemperature } from '../nn/temperature.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import { encodeFloat32 } from '../schema/encoding.js';
-import {
-  type Adversarial,
-  type AttackStudy,
-  adversarialSchema,
-  type Bins,
-  type Histogram,
-} from '../schema/nn-artifacts.js';
-
-/** The probabilities at which the studies report quantiles. */
-export const QUANTILE_LEVELS = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1] as const;
-
-/** Quantiles by linear interpolation between order statistics (numpy's default); NaN values are ignored. */
-export function quantiles(values: ArrayLike<number>, levels: readonly number[] = QUANTILE_LEVELS): number[] {
-  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v));
-  if (sorted.length === 0) throw new RangeError('quantiles: no values');
-  sorted.sort();
-  return levels.map((q) => {
-    const h = (sorted.length - 1) * q;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-  });
-}
-
-/** Counts of `values` in the bins; values below min or at/above max go to `below` / `above`; NaN is skipped. */
-export function histogram(values: ArrayLike<number>, bins: Bins): Histogram {
-  const n = Math.round((bins.max - bins.min) / bins.width);
-  const counts = new Array<number>(n).fill(0);
-  let below = 0;
-  let above = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (Number.isNaN(v)) continue;
-    if (v < bins.min) below++;
-    else if (v >= bins.max) above++;
-    else counts[Math.min(n - 1, Math.floor((v - bins.min) / bins.width))]++;
-  }
-  return { counts, below, above };
-}
-
-/** `count` evenly spaced budgets from 0 to `max`. */
-export function budgetGrid(max: number, count = 101): number[] {
-  return Array.from({ length: count }, (_, k) => (max * k) / (count - 1));
-}
+import { type Adversarial, type AttackStudy, adversarialSchema, type Bins } from '../schema/nn-artifacts.js';
 
 /**
  * The statistics of an attack on many images: norms are given on the 0..255 scale; the success rate under a

@@ -6,152 +6,53 @@
 // binary attack pushes test images across the boundary. The finished models are kept in a partial file, so
 // an interrupted sweep resumes where it stopped.
 import { readFileSync, rmSync } from 'node:fs';
-import { z } from 'zod';
-import { LOCAL_LINEARITY_DECAYS, LOCAL_LINEARITY_PAIR, PER_CLASS } from '../article.js';
+import { LOCAL_LINEARITY_PAIR, PER_CLASS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { mnistFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
 import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
-import { BINARY_DEFAULTS, binaryAttack } from '../nn/attack.js';
-import {
-  DENSE_DEFAULTS,
-  DenseEngine,
-  type DenseTrainingSettings,
-  localGeometry,
-  type TwoLayerNet,
-  TwoLayerTrainer,
-} from '../nn/dense.js';
+import { budgetGrid, QUANTILE_LEVELS } from '../math/statistics.js';
+import { BINARY_DEFAULTS } from '../nn/attack.js';
+import { DenseEngine, type DenseTrainingSettings, localGeometry, TwoLayerTrainer } from '../nn/dense.js';
 import { type Kernels, loadKernels } from '../nn/kernels.js';
-import { calibrateTemperature } from '../nn/temperature.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
-import { encodeFloat32 } from '../schema/encoding.js';
 import {
   type Bins,
   type LocalLinearity,
   type LocalLinearityModel,
   localLinearityFile,
-  localLinearityModelSchema,
   localLinearitySchema,
 } from '../schema/nn-artifacts.js';
-import { attackStudy, budgetGrid, histogram, QUANTILE_LEVELS, quantiles } from './adversarial.js';
+import { attackModel, describeModel } from './local-linearity-model.js';
+
+export { binaryTemperature } from './local-linearity-model.js';
+
+import {
+  isSweepDone,
+  LOCAL_LINEARITY_BINS,
+  type LocalLinearityOptions,
+  PIXEL_SCALE,
+  partialPath,
+  partialSchema,
+  type SweepProgress,
+  sweepKey,
+  withDefaults,
+} from './local-linearity-settings.js';
+
+export {
+  DEFAULT_WEIGHT_DECAYS,
+  isSweepDone,
+  LOCAL_LINEARITY_BINS,
+  type LocalLinearityOptions,
+  partialPath,
+  type SweepIdentity,
+  type SweepProgress,
+} from './local-linearity-settings.js';
+
 import type { Job } from './job.js';
 import { writeFileAtomic } from './store.js';
-
-/** Weight decays of the default sweep: from no decay, through no visible effect, to underfitting (7 vs 9: 8 % train error). */
-export const DEFAULT_WEIGHT_DECAYS = LOCAL_LINEARITY_DECAYS;
-
-/** Settings of the sweep; every field has a default. */
-export interface LocalLinearityOptions {
-  hidden?: number;
-  weightDecays?: readonly number[];
-  learningRate?: number;
-  momentum?: number;
-  batchSize?: number;
-  epochs?: number;
-  seed?: number;
-  /** test images of the binary attack */
-  attackImages?: number;
-  attackMaxSteps?: number;
-  /** filters (hidden units) stored as pictures per model */
-  filters?: number;
-}
-
-/** Progress callback: units of work done, of all (epochs and attacks), with a short status. */
-export type SweepProgress = (done: number, total: number, status: string) => void;
-
-/** Bins of the histograms: log10 ‖∇ₓs‖, y·d(x) in the SVM artifact's units, θ in radians. */
-export const LOCAL_LINEARITY_BINS = {
-  localScale: {
-    min: -3,
-    max: 2,
-    width: 0.05,
-    unit: 'log10 ‖∇ₓs‖ (per unit distance on the 0..1 pixel scale)',
-  },
-  signedDistance: {
-    min: -20,
-    max: 20,
-    width: 0.5,
-    unit: 'y·d(x) on the 0..255 scale divided by 100 (= 2.55 d)',
-  },
-  theta: { min: 0, max: Math.PI, width: Math.PI / 90, unit: 'radians' },
-} as const satisfies Record<string, Bins>;
-
-const PIXEL_SCALE = 255;
-
-/** Everything that determines a sweep's models: a resumed or skipped run must have the same. */
-function sweepKey(pair: BinaryPair, dataset: string, o: Required<LocalLinearityOptions>): string {
-  return JSON.stringify({ dataset, classI: pair.classI, classJ: pair.classJ, perClass: pair.perClass, ...o });
-}
-
-/** The partial file's content: the sweep's key and the models finished so far. */
-const partialSchema = z.object({ key: z.string(), models: z.array(localLinearityModelSchema) });
-
-function withDefaults(options: LocalLinearityOptions): Required<LocalLinearityOptions> {
-  const o = {
-    hidden: options.hidden ?? 100,
-    weightDecays: [...(options.weightDecays ?? DEFAULT_WEIGHT_DECAYS)],
-    learningRate: options.learningRate ?? DENSE_DEFAULTS.learningRate,
-    momentum: options.momentum ?? DENSE_DEFAULTS.momentum,
-    batchSize: options.batchSize ?? DENSE_DEFAULTS.batchSize,
-    epochs: options.epochs ?? DENSE_DEFAULTS.epochs,
-    seed: options.seed ?? 0,
-    attackImages: options.attackImages ?? 200,
-    attackMaxSteps: options.attackMaxSteps ?? BINARY_DEFAULTS.maxSteps,
-    filters: options.filters ?? 8,
-  };
-  if (o.weightDecays.length === 0) throw new RangeError('local linearity: give at least one weight decay');
-  for (const wd of o.weightDecays) {
-    if (!(wd >= 0) || !Number.isFinite(wd))
-      throw new RangeError(`local linearity: weight decay ${wd} must be ≥ 0`);
-  }
-  for (const key of ['hidden', 'batchSize', 'epochs', 'attackImages', 'filters'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) {
-      throw new RangeError(`local linearity: ${key} ${o[key]} must be a positive integer`);
-    }
-  }
-  return o;
-}
-
-/** Where the sweep keeps its finished models until the artifact is written. */
-export function partialPath(artifactPath: string): string {
-  return artifactPath.replace(/\.json$/, '.partial.json');
-}
-
-/** Which sweep a finished artifact must be: the dataset, the pair and the training images per class. */
-export interface SweepIdentity {
-  dataset: string;
-  classI: number;
-  classJ: number;
-  perClass: number;
-}
-
-/** True when `path` holds a valid finished sweep made with these settings. */
-export function isSweepDone(path: string, id: SweepIdentity, options: LocalLinearityOptions = {}): boolean {
-  try {
-    const done = localLinearitySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    const o = withDefaults(options);
-    return (
-      done.dataset === id.dataset &&
-      done.classI === id.classI &&
-      done.classJ === id.classJ &&
-      done.perClass === id.perClass &&
-      done.hidden === o.hidden &&
-      done.training.epochs === o.epochs &&
-      done.training.seed === o.seed &&
-      done.training.learningRate === o.learningRate &&
-      done.training.momentum === o.momentum &&
-      done.training.batchSize === o.batchSize &&
-      done.attack.testIndex.length === Math.min(o.attackImages, done.nTest) &&
-      done.attack.maxSteps === o.attackMaxSteps &&
-      done.models.every((m) => m.filters.length === Math.min(o.filters, o.hidden)) &&
-      JSON.stringify(done.models.map((m) => m.weightDecay)) === JSON.stringify(o.weightDecays)
-    );
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs the sweep on a pair (x on the 0..1 scale) with the wasm kernels and writes the artifact atomically to
@@ -323,161 +224,6 @@ export async function localLinearityStudy(
     models,
   };
   return localLinearitySchema.parse(value);
-}
-
-/** The local geometry of one trained network over the pair's training set, and its errors. */
-function describeModel(
-  net: TwoLayerNet,
-  pair: BinaryPair,
-  engine: DenseEngine,
-  zHat: Float64Array,
-  testScores: Float64Array,
-  filterCount: number,
-): Omit<LocalLinearityModel, 'weightDecay' | 'epochLoss' | 'attack' | 'seconds'> {
-  const { train, test } = pair;
-  const geometry = localGeometry(net, train, engine, zHat);
-  const n = train.n;
-  const signed = new Float64Array(n).fill(Number.NaN);
-  const theta = new Float64Array(n).fill(Number.NaN);
-  const logScale = new Float64Array(n);
-  let wrong = 0;
-  let flat = 0;
-  let sumD = 0;
-  let sumErr = 0;
-  for (let r = 0; r < n; r++) {
-    const s = geometry.score[r];
-    if ((s > 0 ? 1 : -1) !== train.y[r]) wrong++;
-    const scale = geometry.scale[r];
-    logScale[r] = Math.log10(scale);
-    if (!(scale > 0)) {
-      flat++;
-      continue;
-    }
-    const yd = (train.y[r] * s) / scale;
-    signed[r] = yd;
-    sumD += yd;
-    if (yd <= 0) sumErr -= yd;
-    theta[r] = Math.acos(Math.min(1, Math.max(-1, geometry.cosine[r])));
-  }
-  const kept = n - flat;
-  let testWrong = 0;
-  for (let r = 0; r < test.n; r++) if ((testScores[r] > 0 ? 1 : -1) !== test.y[r]) testWrong++;
-  const distribution = (values: Float64Array, bins: Bins, scaleForHistogram = 1) => ({
-    quantiles: kept > 0 ? quantiles(values) : QUANTILE_LEVELS.map(() => 0),
-    mean: kept > 0 ? mean(values) : 0,
-    histogram: histogram(
-      values.map((v) => v * scaleForHistogram),
-      bins,
-    ),
-  });
-  const scaleValues = geometry.scale;
-  return {
-    errTrain: (100 * wrong) / n,
-    errTest: (100 * testWrong) / test.n,
-    normW1: frobenius(net.w1),
-    normW2: frobenius(net.w2),
-    flat,
-    localScale: {
-      quantiles: quantiles(scaleValues),
-      mean: mean(scaleValues),
-      histogram: histogram(
-        logScale.filter((v) => Number.isFinite(v)),
-        LOCAL_LINEARITY_BINS.localScale,
-      ),
-    },
-    signedDistance: distribution(signed, LOCAL_LINEARITY_BINS.signedDistance, PIXEL_SCALE / 100),
-    dAdv: kept > 0 ? sumD / kept : null,
-    dErr: kept > 0 ? sumErr / kept : null,
-    theta: distribution(theta, LOCAL_LINEARITY_BINS.theta),
-    filters: strongestFilters(net, filterCount),
-  };
-}
-
-/** The binary attack on the chosen test images at the temperature calibrated on the whole test set. */
-function attackModel(
-  net: TwoLayerNet,
-  pair: BinaryPair,
-  engine: DenseEngine,
-  testScores: Float64Array,
-  testIndex: number[],
-  pixels: Float32Array,
-  labels: Float64Array,
-  o: Required<LocalLinearityOptions>,
-  budgets: number[],
-  normBins: Bins,
-): LocalLinearityModel['attack'] {
-  const { test } = pair;
-  const temperature = binaryTemperature(testScores);
-  const result = binaryAttack(net, engine, pixels, labels, {
-    temperature: temperature.t,
-    maxSteps: o.attackMaxSteps,
-  });
-  const norms255 = Array.from(result.norm, (v) => v * PIXEL_SCALE);
-  const examples = [-1, 1].flatMap((y) => {
-    const r = Array.from(labels).indexOf(y);
-    if (r < 0) return [];
-    const dim = test.dim;
-    return [
-      {
-        index: testIndex[r],
-        label: y > 0 ? pair.classJ : pair.classI,
-        original: encodeFloat32(pixels.subarray(r * dim, (r + 1) * dim)),
-        adversarial: encodeFloat32(result.adversarial.subarray(r * dim, (r + 1) * dim)),
-        steps: result.steps[r],
-        norm: norms255[r],
-        success: result.success[r] === 1,
-      },
-    ];
-  });
-  return {
-    ...attackStudy(result, norms255, budgets, normBins),
-    temperature: temperature.t,
-    medianTopProbability: temperature.median,
-    examples,
-  };
-}
-
-/**
- * The temperature t of p = σ(s/t) at which the median over `scores` of the top-class probability
- * max(σ(s/t), σ(−s/t)) = σ(|s|/t) is 0.95: softmax over the logits (0, s) is σ(s), so the multiclass solver applies.
- */
-export function binaryTemperature(scores: ArrayLike<number>): { t: number; median: number } {
-  const logits = new Float64Array(2 * scores.length);
-  for (let r = 0; r < scores.length; r++) logits[2 * r + 1] = scores[r];
-  return calibrateTemperature(logits, { classes: 2, target: 0.95 });
-}
-
-/** The `count` hidden units with the largest |W2_k|·‖W1_k‖ (their contribution to ∇ₓs when active). */
-function strongestFilters(net: TwoLayerNet, count: number): LocalLinearityModel['filters'] {
-  const d = net.inputs;
-  const strength = Array.from({ length: net.hidden }, (_, k) => {
-    let s = 0;
-    for (let p = 0; p < d; p++) s += net.w1[k * d + p] ** 2;
-    return { unit: k, value: Math.abs(net.w2[k]) * Math.sqrt(s) };
-  });
-  strength.sort((a, b) => b.value - a.value || a.unit - b.unit);
-  return strength.slice(0, Math.min(count, net.hidden)).map(({ unit }) => ({
-    unit,
-    outputWeight: net.w2[unit],
-    picture: encodeFloat32(net.w1.subarray(unit * d, (unit + 1) * d)),
-  }));
-}
-
-function frobenius(w: Float32Array): number {
-  let s = 0;
-  for (let k = 0; k < w.length; k++) s += w[k] * w[k];
-  return Math.sqrt(s);
-}
-
-function mean(values: Float64Array): number {
-  let s = 0;
-  let n = 0;
-  for (const v of values) {
-    if (Number.isNaN(v)) continue;
-    s += v;
-    n++;
-  }
-  return n > 0 ? s / n : 0;
 }
 
 /** The article's sweep (7 vs 9, 3000 training images per class, default settings) as a job of the main pipeline. */

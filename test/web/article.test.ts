@@ -29,33 +29,14 @@ import { lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 import { createArticleServer, defaultWebRoot, listen } from '../../src/server/server.js';
 import { writeSite } from '../../src/server/site.js';
+import { FIGURES as FIGURE_LIST } from '../../web/figure-list.js';
 
 const CHROMIUM = process.env.L2ANGLE_CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = process.env.L2ANGLE_SKIP_BROWSER === '1';
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
-/** Figures that must draw (an svg or a canvas) from the small artifacts computed at test time. */
-const FIGURES = [
-  'opening',
-  'adversarial-teaser',
-  'toy-image',
-  'toy-boundary',
-  'toy-mirror',
-  'toy-fit',
-  'score-to-loss',
-  'scaled-loss',
-  'adversarial-distance',
-  'mnist',
-  'tilting-plane',
-  'distance-histogram',
-  'path-curves',
-  'mirror-pictures',
-  'pair-overview',
-  'local-linearity',
-  'softmax-temperature',
-  'lenet',
-  'adversarial-examples',
-];
+/** Figures that must draw (an svg or a canvas) from the small artifacts computed at test time: all of them. */
+const FIGURES = FIGURE_LIST.map((f) => f.name);
 
 /**
  * Small versions of the network studies, by the same code as the real ones: a 3-network local-linearity

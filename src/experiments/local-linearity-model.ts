@@ -1,0 +1,151 @@
+// What one trained 2-layer network of the local-linearity sweep is measured by: its local geometry over the
+// training images (‖∇ₓs‖, y·d(x), θ(x)), its errors, its strongest hidden units, and the binary attack on
+// test images at the calibrated temperature.
+import { CALIBRATION_TARGET } from '../article.js';
+import type { BinaryPair } from '../data/pairs.js';
+import { frobenius, histogram, meanOfNumbers, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
+import { binaryAttack } from '../nn/attack.js';
+import { type DenseEngine, localGeometry, type TwoLayerNet } from '../nn/dense.js';
+import { calibrateTemperature } from '../nn/temperature.js';
+import { encodeFloat32 } from '../schema/encoding.js';
+import type { Bins, LocalLinearityModel } from '../schema/nn-artifacts.js';
+import { attackStudy } from './adversarial.js';
+import { LOCAL_LINEARITY_BINS, type LocalLinearityOptions, PIXEL_SCALE } from './local-linearity-settings.js';
+
+/** The local geometry of one trained network over the pair's training set, and its errors. */
+export function describeModel(
+  net: TwoLayerNet,
+  pair: BinaryPair,
+  engine: DenseEngine,
+  zHat: Float64Array,
+  testScores: Float64Array,
+  filterCount: number,
+): Omit<LocalLinearityModel, 'weightDecay' | 'epochLoss' | 'attack' | 'seconds'> {
+  const { train, test } = pair;
+  const geometry = localGeometry(net, train, engine, zHat);
+  const n = train.n;
+  const signed = new Float64Array(n).fill(Number.NaN);
+  const theta = new Float64Array(n).fill(Number.NaN);
+  const logScale = new Float64Array(n);
+  let wrong = 0;
+  let flat = 0;
+  let sumD = 0;
+  let sumErr = 0;
+  for (let r = 0; r < n; r++) {
+    const s = geometry.score[r];
+    if ((s > 0 ? 1 : -1) !== train.y[r]) wrong++;
+    const scale = geometry.scale[r];
+    logScale[r] = Math.log10(scale);
+    if (!(scale > 0)) {
+      flat++;
+      continue;
+    }
+    const yd = (train.y[r] * s) / scale;
+    signed[r] = yd;
+    sumD += yd;
+    if (yd <= 0) sumErr -= yd;
+    theta[r] = Math.acos(Math.min(1, Math.max(-1, geometry.cosine[r])));
+  }
+  const kept = n - flat;
+  let testWrong = 0;
+  for (let r = 0; r < test.n; r++) if ((testScores[r] > 0 ? 1 : -1) !== test.y[r]) testWrong++;
+  const distribution = (values: Float64Array, bins: Bins, scaleForHistogram = 1) => ({
+    quantiles: kept > 0 ? quantiles(values) : QUANTILE_LEVELS.map(() => 0),
+    mean: kept > 0 ? meanOfNumbers(values) : 0,
+    histogram: histogram(
+      values.map((v) => v * scaleForHistogram),
+      bins,
+    ),
+  });
+  const scaleValues = geometry.scale;
+  return {
+    errTrain: (100 * wrong) / n,
+    errTest: (100 * testWrong) / test.n,
+    normW1: frobenius(net.w1),
+    normW2: frobenius(net.w2),
+    flat,
+    localScale: {
+      quantiles: quantiles(scaleValues),
+      mean: meanOfNumbers(scaleValues),
+      histogram: histogram(
+        logScale.filter((v) => Number.isFinite(v)),
+        LOCAL_LINEARITY_BINS.localScale,
+      ),
+    },
+    signedDistance: distribution(signed, LOCAL_LINEARITY_BINS.signedDistance, PIXEL_SCALE / 100),
+    dAdv: kept > 0 ? sumD / kept : null,
+    dErr: kept > 0 ? sumErr / kept : null,
+    theta: distribution(theta, LOCAL_LINEARITY_BINS.theta),
+    filters: strongestFilters(net, filterCount),
+  };
+}
+
+/** The binary attack on the chosen test images at the temperature calibrated on the whole test set. */
+export function attackModel(
+  net: TwoLayerNet,
+  pair: BinaryPair,
+  engine: DenseEngine,
+  testScores: Float64Array,
+  testIndex: number[],
+  pixels: Float32Array,
+  labels: Float64Array,
+  o: Required<LocalLinearityOptions>,
+  budgets: number[],
+  normBins: Bins,
+): LocalLinearityModel['attack'] {
+  const { test } = pair;
+  const temperature = binaryTemperature(testScores);
+  const result = binaryAttack(net, engine, pixels, labels, {
+    temperature: temperature.t,
+    maxSteps: o.attackMaxSteps,
+  });
+  const norms255 = Array.from(result.norm, (v) => v * PIXEL_SCALE);
+  const examples = [-1, 1].flatMap((y) => {
+    const r = Array.from(labels).indexOf(y);
+    if (r < 0) return [];
+    const dim = test.dim;
+    return [
+      {
+        index: testIndex[r],
+        label: y > 0 ? pair.classJ : pair.classI,
+        original: encodeFloat32(pixels.subarray(r * dim, (r + 1) * dim)),
+        adversarial: encodeFloat32(result.adversarial.subarray(r * dim, (r + 1) * dim)),
+        steps: result.steps[r],
+        norm: norms255[r],
+        success: result.success[r] === 1,
+      },
+    ];
+  });
+  return {
+    ...attackStudy(result, norms255, budgets, normBins),
+    temperature: temperature.t,
+    medianTopProbability: temperature.median,
+    examples,
+  };
+}
+
+/**
+ * The temperature t of p = σ(s/t) at which the median over `scores` of the top-class probability
+ * max(σ(s/t), σ(−s/t)) = σ(|s|/t) is 0.95: softmax over the logits (0, s) is σ(s), so the multiclass solver applies.
+ */
+export function binaryTemperature(scores: ArrayLike<number>): { t: number; median: number } {
+  const logits = new Float64Array(2 * scores.length);
+  for (let r = 0; r < scores.length; r++) logits[2 * r + 1] = scores[r];
+  return calibrateTemperature(logits, { classes: 2, target: CALIBRATION_TARGET });
+}
+
+/** The `count` hidden units with the largest |W2_k|·‖W1_k‖ (their contribution to ∇ₓs when active). */
+function strongestFilters(net: TwoLayerNet, count: number): LocalLinearityModel['filters'] {
+  const d = net.inputs;
+  const strength = Array.from({ length: net.hidden }, (_, k) => {
+    let s = 0;
+    for (let p = 0; p < d; p++) s += net.w1[k * d + p] ** 2;
+    return { unit: k, value: Math.abs(net.w2[k]) * Math.sqrt(s) };
+  });
+  strength.sort((a, b) => b.value - a.value || a.unit - b.unit);
+  return strength.slice(0, Math.min(count, net.hidden)).map(({ unit }) => ({
+    unit,
+    outputWeight: net.w2[unit],
+    picture: encodeFloat32(net.w1.subarray(unit * d, (unit + 1) * d)),
+  }));
+}

@@ -1,0 +1,127 @@
+// How each figure of `web/figure-list.ts` is mounted: one function per top-level entry (the type makes a
+// missing one a compile error). A mount gets the page's shared context: the state store, the results
+// client, its element, and where to register for state and status changes.
+import type { SvmPath } from '../src/schema/artifacts.js';
+import type { ResultsClient } from './data.js';
+import type { MountedFigureName } from './figure-list.js';
+import { renderAdversarialDistance } from './figures/adversarial-distance.js';
+import { renderScaledLoss } from './figures/scaled-loss.js';
+import { renderScoreToLoss } from './figures/score-to-loss.js';
+import { renderSoftmaxTemperature } from './figures/softmax-temperature.js';
+import { renderToyBoundary } from './figures/toy-boundary.js';
+import { renderToyFit } from './figures/toy-fit.js';
+import { renderToyImage } from './figures/toy-image.js';
+import { renderToyMirror } from './figures/toy-mirror.js';
+import { mountMnist, mountOpening } from './sections/mnist.js';
+import { mountAdversarial, mountLenet, mountLocalLinearity, mountTeaser } from './sections/networks.js';
+import {
+  fillLenetNumbers,
+  fillLocalLinearityNumbers,
+  fillPathNumbers,
+  fillToyNumbers,
+} from './sections/text-numbers.js';
+import { type FigureHandle, lazyFigure, whenNear } from './slot.js';
+import type { StateStore, ViewState } from './state.js';
+
+/** What every mount gets. */
+export interface MountContext {
+  readonly store: StateStore;
+  readonly client: ResultsClient;
+  /** the element of a figure's body (or the figure itself when it has none) */
+  body(name: string, selector?: string): HTMLElement;
+  /** calls `update` on every state change */
+  onState(update: (state: ViewState) => void): void;
+  /** calls `listener` on every status change */
+  onStatus(listener: () => void): void;
+  /** tells the figures that follow a path that one was read (the MNIST section reads them) */
+  pathRead(path: SvmPath): void;
+  /** calls `listener` with every path read */
+  onPath(listener: (path: SvmPath) => void): void;
+  /** whether a path is one the prose quotes */
+  quoted(path: SvmPath): boolean;
+}
+
+type Mount = (ctx: MountContext) => void;
+
+/** A figure the page computes itself, built when it comes near the screen. */
+function computed(name: string, render: (element: HTMLElement, ctx: MountContext) => FigureHandle): Mount {
+  return (ctx) => {
+    const figure = lazyFigure(ctx.body(name), (element) => render(element, ctx));
+    ctx.onState((s) => figure.update(s));
+  };
+}
+
+/** Every top-level figure's mount. */
+export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
+  opening: (ctx) => {
+    const opening = mountOpening(ctx.body('opening', '.opening-slot'), ctx.store, ctx.client);
+    ctx.onState((s) => {
+      opening.update(s);
+      opening.sync(s);
+    });
+    ctx.onStatus(() => opening.statusChanged(ctx.client.status));
+  },
+  'adversarial-teaser': (ctx) => {
+    const teaser = mountTeaser(ctx.body('adversarial-teaser', '.teaser-slot'), ctx.store, ctx.client);
+    ctx.onState((s) => teaser.update(s));
+    ctx.onStatus(() => teaser.statusChanged(ctx.client.status));
+  },
+  'toy-image': computed('toy-image', (el) => renderToyImage(el)),
+  'toy-boundary': computed('toy-boundary', (el, ctx) => renderToyBoundary(el, ctx.store)),
+  'toy-mirror': computed('toy-mirror', (el, ctx) => renderToyMirror(el, ctx.store.state)),
+  'toy-fit': (ctx) => {
+    computed('toy-fit', (el) => renderToyFit(el, ctx.store))(ctx);
+    whenNear(ctx.body('toy-fit'), fillToyNumbers);
+  },
+  'score-to-loss': computed('score-to-loss', (el, ctx) => renderScoreToLoss(el, ctx.store.state)),
+  'scaled-loss': computed('scaled-loss', (el, ctx) => renderScaledLoss(el, ctx.store)),
+  'adversarial-distance': (ctx) => {
+    // drawn at once: the centroid geometry is computed in the page, the models arrive with the path
+    const figure = renderAdversarialDistance(ctx.body('adversarial-distance'), ctx.store.state);
+    ctx.onState((s) => figure.update(s));
+    ctx.onPath((path) => {
+      const s = ctx.store.state;
+      if (path.classI === s.pair[0] && path.classJ === s.pair[1] && path.loss === s.loss)
+        figure.setPath(path);
+    });
+  },
+  mnist: (ctx) => {
+    const mnist = mountMnist(
+      {
+        controls: ctx.body('mnist-controls'),
+        figures: ctx.body('mnist'),
+        overview: ctx.body('pair-overview', '.overview-slot'),
+      },
+      ctx.store,
+      ctx.client,
+      (path) => {
+        ctx.pathRead(path);
+        if (ctx.quoted(path)) fillPathNumbers(path);
+      },
+    );
+    ctx.onState((s) => mnist.update(s));
+    ctx.onStatus(() => mnist.statusChanged());
+  },
+  'local-linearity': (ctx) => {
+    const local = mountLocalLinearity(
+      ctx.body('local-linearity'),
+      ctx.store,
+      ctx.client,
+      fillLocalLinearityNumbers,
+    );
+    ctx.onState((s) => local.update(s));
+    ctx.onStatus(() => local.statusChanged(ctx.client.status));
+  },
+  'softmax-temperature': computed('softmax-temperature', (el, ctx) =>
+    renderSoftmaxTemperature(el, ctx.store),
+  ),
+  lenet: (ctx) => {
+    const lenet = mountLenet(ctx.body('lenet'), ctx.client, fillLenetNumbers);
+    ctx.onStatus(() => lenet.statusChanged());
+  },
+  'adversarial-examples': (ctx) => {
+    const adversarial = mountAdversarial(ctx.body('adversarial-examples'), ctx.store, ctx.client);
+    ctx.onState((s) => adversarial.update(s));
+    ctx.onStatus(() => adversarial.statusChanged(ctx.client.status));
+  },
+};

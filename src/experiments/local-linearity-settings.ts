@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ATTACK_IMAGES, LOCAL_LINEARITY_DECAYS } from '../article.js';
 import type { BinaryPair } from '../data/pairs.js';
 import { BINARY_DEFAULTS } from '../nn/attack.js';
-import { DENSE_DEFAULTS } from '../nn/dense.js';
+import { DENSE_DEFAULTS } from '../nn/dense-training.js';
 import { type Bins, localLinearityModelSchema, localLinearitySchema } from '../schema/nn-artifacts.js';
 
 /** Weight decays of the default sweep: from no decay, through no visible effect, to underfitting (7 vs 9: 8 % train error). */

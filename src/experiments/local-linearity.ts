@@ -15,8 +15,10 @@ import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { budgetGrid, QUANTILE_LEVELS } from '../math/statistics.js';
 import { BINARY_DEFAULTS } from '../nn/attack.js';
-import { DenseEngine, type DenseTrainingSettings, localGeometry, TwoLayerTrainer } from '../nn/dense.js';
+import { DenseEngine } from '../nn/dense-engine.js';
+import { type DenseTrainingSettings, TwoLayerTrainer } from '../nn/dense-training.js';
 import { type Kernels, loadKernels } from '../nn/kernels.js';
+import { localGeometry } from '../nn/local-geometry.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import {
   type Bins,

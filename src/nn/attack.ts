@@ -5,7 +5,8 @@
 // The step direction uses ∇ log p instead of ∇p: they differ by the factor p > 0 only, so g/‖g‖ is the same,
 // and ∇ log p = Σ_k (δ_kτ − p_k)/t · ∇s_k does not underflow where p is tiny (far from the target).
 import { BINARY_ATTACK, TARGETED_ATTACK } from '../article.js';
-import type { DenseEngine, TwoLayerNet } from './dense.js';
+import type { TwoLayerNet } from './dense.js';
+import type { DenseEngine } from './dense-engine.js';
 import type { Sequential, Shape4 } from './layers.js';
 
 /** What every attack reports, per image. */

@@ -6,16 +6,16 @@
 //
 // Stopping rule: ‖∇F(w, b)‖₂ ≤ tolerance (absolute; F and its gradient are O(1) on 0..1 pixels).
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
-import {
-  type SparseColumns,
-  type SparseRows,
-  sparseRowDot,
-  sparseTransposeTimes,
-  toSparseColumns,
-  toSparseRows,
-} from '../math/sparse.js';
+import { sparseRowDot, sparseTransposeTimes } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
-import { choleskyInPlace, choleskySolve } from './dense-cholesky.js';
+import {
+  CHEAP_CG,
+  diagonalPreconditioner,
+  FACTOR_COST_IN_CG,
+  factorHessian,
+  precondition,
+} from './logistic/preconditioner.js';
+import { margins, type Problem, problemOf, Workspace } from './logistic/workspace.js';
 import type { FitReport } from './report.js';
 
 /** Settings of the logistic-regression solver. */
@@ -39,65 +39,6 @@ export interface LogisticModel extends FitReport {
   cgIterations: number;
   /** Hessian factorisations made for preconditioning while solving this λ */
   factorisations: number;
-}
-
-/** Work arrays shared by every λ of a path (no allocation inside the iterations). */
-class Workspace {
-  readonly z: Float64Array; // y (w·x + b)
-  readonly curvature: Float64Array; // f''(z) / n
-  readonly u: Float64Array;
-  readonly grad: Float64Array; // d + 1 entries, bias last
-  readonly direction: Float64Array;
-  readonly residual: Float64Array;
-  readonly precond: Float64Array;
-  readonly pz: Float64Array;
-  readonly search: Float64Array;
-  readonly hs: Float64Array;
-  readonly trial: Float64Array;
-  readonly trialZ: Float64Array;
-  /** Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good */
-  factor: Float64Array | undefined;
-  /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
-  lastCg = 0;
-  /** CG iterations since the factor was built: a new factor costs about as much as ~40 of them */
-  cgSinceFactor = 0;
-  factorisations = 0;
-
-  constructor(n: number, dim: number) {
-    this.z = new Float64Array(n);
-    this.curvature = new Float64Array(n);
-    this.u = new Float64Array(n);
-    this.trialZ = new Float64Array(n);
-    const p = dim + 1;
-    this.grad = new Float64Array(p);
-    this.direction = new Float64Array(p);
-    this.residual = new Float64Array(p);
-    this.precond = new Float64Array(p);
-    this.pz = new Float64Array(p);
-    this.search = new Float64Array(p);
-    this.hs = new Float64Array(p);
-    this.trial = new Float64Array(p);
-  }
-}
-
-/** z_i = y_i (w·x_i + b) for every image; `theta` holds w then b. */
-function margins(data: Problem, theta: Float64Array, out: Float64Array): void {
-  const { rows, y } = data;
-  const b = theta[rows.dim];
-  for (let i = 0; i < rows.n; i++) out[i] = y[i] * (sparseRowDot(rows, i, theta) + b);
-}
-
-/** The training data as the solver reads it: sparse rows and labels. */
-interface Problem {
-  readonly rows: SparseRows;
-  readonly columns: SparseColumns;
-  readonly y: Float64Array;
-}
-
-/** The solver's view of a training set. */
-function problemOf(set: LabelledSet): Problem {
-  const rows = toSparseRows(set.x, set.n, set.dim);
-  return { rows, columns: toSparseColumns(rows), y: set.y };
 }
 
 /** F from the margins z and the parameters. */
@@ -193,71 +134,6 @@ function hessianTimes(
   sparseTransposeTimes(data.columns, t, out);
   for (let k = 0; k < dim; k++) out[k] += 2 * lambda * v[k];
   out[dim] = ob;
-}
-
-/** Jacobi preconditioner: the diagonal of H (bias included). */
-function diagonalPreconditioner(data: Problem, lambda: number, ws: Workspace): void {
-  const { start, column, value, dim } = data.rows;
-  const m = ws.precond;
-  m.fill(0);
-  for (let i = 0; i < data.rows.n; i++) {
-    const c = ws.curvature[i];
-    if (c === 0) continue;
-    for (let p = start[i]; p < start[i + 1]; p++) m[column[p]] += c * value[p] * value[p];
-    m[dim] += c;
-  }
-  for (let k = 0; k < dim; k++) m[k] += 2 * lambda;
-  // the bias has no regulariser: guard its entry when every image has negligible curvature
-  if (!(m[dim] > 0)) m[dim] = 1;
-}
-
-/**
- * When to factorise the Hessian for preconditioning: once the CG iterations spent since the last factor
- * would have paid for a new one (a factorisation costs about as much as FACTOR_COST_IN_CG Hessian
- * products), and the last Newton step was not cheap anyway.
- */
-const FACTOR_COST_IN_CG = 40;
-const CHEAP_CG = 8;
-
-/**
- * Factorises the exact Hessian at the current point (sparse outer products, then a dense Cholesky of order
- * dim + 1). Along the path the Hessian changes slowly, so one factor preconditions many later Newton steps
- * at a cost of two triangular solves per CG iteration; it is rebuilt when CG slows down again.
- */
-function factorHessian(data: Problem, lambda: number, ws: Workspace): void {
-  const { start, column, value, dim } = data.rows;
-  const m = dim + 1;
-  const a = ws.factor ?? new Float64Array(m * m);
-  a.fill(0);
-  const biasRow = dim * m;
-  for (let i = 0; i < data.rows.n; i++) {
-    const c = ws.curvature[i];
-    if (c === 0) continue;
-    const end = start[i + 1];
-    for (let p = start[i]; p < end; p++) {
-      const cp = c * value[p];
-      const row = column[p] * m;
-      // columns are ascending within a row, so q ≤ p fills the lower triangle
-      for (let q = start[i]; q <= p; q++) a[row + column[q]] += cp * value[q];
-      a[biasRow + column[p]] += cp;
-    }
-    a[biasRow + dim] += c;
-  }
-  for (let k = 0; k < dim; k++) a[k * m + k] += 2 * lambda;
-  if (!(a[biasRow + dim] > 0)) a[biasRow + dim] = 1;
-  ws.factor = choleskyInPlace(a, m) ? a : undefined;
-  ws.factorisations++;
-  ws.cgSinceFactor = 0;
-}
-
-/** z = M⁻¹ r with the Cholesky preconditioner when there is one, else Jacobi. */
-function precondition(ws: Workspace, p: number, r: Float64Array, z: Float64Array): void {
-  if (ws.factor) {
-    z.set(r);
-    choleskySolve(ws.factor, p, z);
-  } else {
-    for (let k = 0; k < p; k++) z[k] = r[k] / ws.precond[k];
-  }
 }
 
 /**

@@ -5,8 +5,11 @@ import { loadDataset } from '../../src/data/dataset.js';
 import { type BinaryPair, selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { gaussian, seededRandom } from '../../src/math/random.js';
-import { DenseEngine, localGeometry, TwoLayerNet, trainTwoLayer } from '../../src/nn/dense.js';
+import { TwoLayerNet } from '../../src/nn/dense.js';
+import { DenseEngine } from '../../src/nn/dense-engine.js';
+import { trainTwoLayer } from '../../src/nn/dense-training.js';
 import { type Kernels, loadKernels } from '../../src/nn/kernels.js';
+import { localGeometry } from '../../src/nn/local-geometry.js';
 
 let kernels: Kernels;
 let pair: BinaryPair;

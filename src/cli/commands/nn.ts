@@ -15,7 +15,7 @@ import {
 import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore } from '../../experiments/store.js';
 import { STUDIES } from '../../experiments/studies.js';
-import { DENSE_DEFAULTS } from '../../nn/dense.js';
+import { DENSE_DEFAULTS } from '../../nn/dense-training.js';
 import { loadKernels } from '../../nn/kernels.js';
 import type { LocalLinearity } from '../../schema/nn-artifacts.js';
 import { localLinearityFile } from '../../schema/nn-artifacts.js';

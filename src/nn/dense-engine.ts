@@ -1,0 +1,112 @@
+// The 2-layer network (`dense.ts`) on batches of a fixed size, its matrix products on the wasm SIMD GEMM.
+import type { TwoLayerNet } from './dense.js';
+import type { Kernels, WasmMatrix } from './kernels.js';
+
+/**
+ * The network on batches of a fixed size B, on the wasm GEMM: forward H = X·W1ᵀ, backward dW1 += Gᵀ·X and
+ * ∇ₓ = G·W1 (G = ∂/∂ pre-activations). Buffers are allocated once: wasm memory only grows, so one engine
+ * serves every model of a sweep (the weights are copied in before each product).
+ */
+export class DenseEngine {
+  private readonly x: WasmMatrix;
+  private readonly pre: WasmMatrix;
+  private readonly weights: WasmMatrix;
+  private readonly g: WasmMatrix;
+  private readonly dweights: WasmMatrix;
+  private readonly dx: WasmMatrix;
+  /** rows of the last forward batch actually used (≤ batch) */
+  private count = 0;
+  private net: TwoLayerNet | undefined;
+
+  constructor(
+    private readonly kernels: Kernels,
+    readonly inputs: number,
+    readonly hidden: number,
+    readonly batch: number,
+  ) {
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new RangeError(`DenseEngine: batch ${batch} must be ≥ 1`);
+    this.x = kernels.matrix(batch, inputs);
+    this.pre = kernels.matrix(batch, hidden);
+    this.weights = kernels.matrix(hidden, inputs);
+    this.g = kernels.matrix(batch, hidden);
+    this.dweights = kernels.matrix(hidden, inputs);
+    this.dx = kernels.matrix(batch, inputs);
+  }
+
+  /** The batch's input rows (B × inputs, wasm memory): write images here, then call `forward`. */
+  input(): Float32Array {
+    return this.x.view();
+  }
+
+  /** Scores of the first `count` rows of `input()` into `out`; remembers the pre-activations for backward. */
+  forward(net: TwoLayerNet, count: number, out: Float32Array): void {
+    this.check(net, count);
+    this.weights.view().set(net.w1);
+    this.pre.view().fill(0);
+    this.kernels.gemmPacked(this.x, false, this.weights, true, this.pre);
+    // views only after the product: its first call allocates work space, which may grow (and detach) memory
+    const pre = this.pre.view();
+    const h = this.hidden;
+    for (let i = 0; i < count; i++) {
+      let s = net.b2[0];
+      const row = i * h;
+      for (let k = 0; k < h; k++) {
+        const a = pre[row + k] + net.b1[k];
+        pre[row + k] = a;
+        if (a > 0) s += net.w2[k] * a;
+      }
+      out[i] = s;
+    }
+    this.count = count;
+    this.net = net;
+  }
+
+  /**
+   * Backward from ∂(objective)/∂s of each row of the last batch: accumulates the parameter gradients, and
+   * when `inputGradient` is true returns ∂(objective)/∂x (count × inputs, a view valid until the next call).
+   */
+  backward(dScores: Float32Array, parameters: boolean, inputGradient: boolean): Float32Array | undefined {
+    const net = this.net;
+    if (net === undefined) throw new Error('DenseEngine: backward before forward');
+    const h = this.hidden;
+    const pre = this.pre.view();
+    const g = this.g.view();
+    g.fill(0);
+    for (let i = 0; i < this.count; i++) {
+      const ds = dScores[i];
+      const row = i * h;
+      if (parameters) net.db2[0] += ds;
+      for (let k = 0; k < h; k++) {
+        const a = pre[row + k];
+        if (a <= 0) continue;
+        if (parameters) net.dw2[k] += ds * a;
+        g[row + k] = ds * net.w2[k];
+      }
+    }
+    if (parameters) {
+      for (let i = 0; i < this.count; i++) {
+        for (let k = 0; k < h; k++) net.db1[k] += g[i * h + k];
+      }
+      this.dweights.view().fill(0);
+      this.kernels.gemmPacked(this.g, true, this.x, false, this.dweights);
+      const dw = this.dweights.view();
+      for (let t = 0; t < dw.length; t++) net.dw1[t] += dw[t];
+    }
+    if (!inputGradient) return undefined;
+    this.dx.view().fill(0);
+    this.kernels.gemmPacked(this.g, false, this.weights, false, this.dx);
+    return this.dx.view().subarray(0, this.count * this.inputs);
+  }
+
+  private check(net: TwoLayerNet, count: number): void {
+    if (net.inputs !== this.inputs || net.hidden !== this.hidden) {
+      throw new RangeError(
+        `DenseEngine: built for ${this.inputs}→${this.hidden}, given a ${net.inputs}→${net.hidden} network`,
+      );
+    }
+    if (!Number.isInteger(count) || count < 0 || count > this.batch) {
+      throw new RangeError(`DenseEngine: ${count} rows for a batch of ${this.batch}`);
+    }
+  }
+}

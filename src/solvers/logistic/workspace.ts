@@ -1,0 +1,69 @@
+// The logistic-path solver's view of a training set (sparse rows and columns, labels) and its work arrays,
+// allocated once per path.
+import {
+  type SparseColumns,
+  type SparseRows,
+  sparseRowDot,
+  toSparseColumns,
+  toSparseRows,
+} from '../../math/sparse.js';
+import type { LabelledSet } from '../../math/types.js';
+
+/** Work arrays shared by every λ of a path (no allocation inside the iterations). */
+export class Workspace {
+  readonly z: Float64Array; // y (w·x + b)
+  readonly curvature: Float64Array; // f''(z) / n
+  readonly u: Float64Array;
+  readonly grad: Float64Array; // d + 1 entries, bias last
+  readonly direction: Float64Array;
+  readonly residual: Float64Array;
+  readonly precond: Float64Array;
+  readonly pz: Float64Array;
+  readonly search: Float64Array;
+  readonly hs: Float64Array;
+  readonly trial: Float64Array;
+  readonly trialZ: Float64Array;
+  /** Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good */
+  factor: Float64Array | undefined;
+  /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
+  lastCg = 0;
+  /** CG iterations since the factor was built: a new factor costs about as much as ~40 of them */
+  cgSinceFactor = 0;
+  factorisations = 0;
+
+  constructor(n: number, dim: number) {
+    this.z = new Float64Array(n);
+    this.curvature = new Float64Array(n);
+    this.u = new Float64Array(n);
+    this.trialZ = new Float64Array(n);
+    const p = dim + 1;
+    this.grad = new Float64Array(p);
+    this.direction = new Float64Array(p);
+    this.residual = new Float64Array(p);
+    this.precond = new Float64Array(p);
+    this.pz = new Float64Array(p);
+    this.search = new Float64Array(p);
+    this.hs = new Float64Array(p);
+    this.trial = new Float64Array(p);
+  }
+}
+
+/** z_i = y_i (w·x_i + b) for every image; `theta` holds w then b. */
+export function margins(data: Problem, theta: Float64Array, out: Float64Array): void {
+  const { rows, y } = data;
+  const b = theta[rows.dim];
+  for (let i = 0; i < rows.n; i++) out[i] = y[i] * (sparseRowDot(rows, i, theta) + b);
+}
+
+/** The training data as the solver reads it: sparse rows and labels. */
+export interface Problem {
+  readonly rows: SparseRows;
+  readonly columns: SparseColumns;
+  readonly y: Float64Array;
+}
+
+/** The solver's view of a training set. */
+export function problemOf(set: LabelledSet): Problem {
+  const rows = toSparseRows(set.x, set.n, set.dim);
+  return { rows, columns: toSparseColumns(rows), y: set.y };
+}

@@ -34,7 +34,7 @@ const npmRun = (script) => execFileSync('npm', ['run', '--silent', script], { cw
 const STEPS = [
   {
     name: 'wasm kernels (AssemblyScript)',
-    inputs: ['assembly', 'package-lock.json', 'scripts/build.mjs'],
+    inputs: ['assembly', 'asconfig.json', 'package-lock.json', 'scripts/build.mjs'],
     outputs: ['build/kernels.wasm', 'build/engine.wasm'],
     stamp: 'build/.stamp',
     run: () => npmRun('build:wasm'),

@@ -1,6 +1,6 @@
 // Square panels of a 2-D plane with equal units on both axes (the toy image space, the tilting plane), and the
 // clipping of a boundary line to the visible box.
-import { axisBottom, axisLeft, type ScaleLinear, scaleLinear } from 'd3';
+import { axisBottom, axisLeft, line as d3line, type ScaleLinear, type Selection, scaleLinear } from 'd3';
 import { type Panel, panel, xAxis, yAxis } from './chart.js';
 
 /** A panel whose two axes share one unit. */
@@ -130,4 +130,34 @@ export function halfPlane(
     }
   }
   return out;
+}
+
+/**
+ * Draws the boundary cu·x + cv·y + c0 = 0 of a plane panel: the visible segment into `boundary` (hidden when
+ * the line misses the box) and, when given, class J's side cu·x + cv·y + c0 > 0 into `sideJ`.
+ */
+export function drawBoundary(
+  p: PlanePanel,
+  parts: {
+    boundary: Selection<SVGLineElement, unknown, null, undefined>;
+    sideJ?: Selection<SVGPathElement, unknown, null, undefined>;
+  },
+  line: { cu: number; cv: number; c0: number },
+  xDomain: readonly [number, number],
+  yDomain: readonly [number, number],
+): void {
+  const { cu, cv, c0 } = line;
+  const seg = clipLine(cu, cv, c0, xDomain, yDomain);
+  parts.boundary.attr('visibility', seg ? 'visible' : 'hidden');
+  if (seg) {
+    parts.boundary
+      .attr('x1', p.x(seg[0][0]))
+      .attr('y1', p.y(seg[0][1]))
+      .attr('x2', p.x(seg[1][0]))
+      .attr('y2', p.y(seg[1][1]));
+  }
+  parts.sideJ?.attr(
+    'd',
+    `${d3line()(halfPlane(cu, cv, c0, xDomain, yDomain).map(([u, v]) => [p.x(u), p.y(v)] as [number, number]))}Z`,
+  );
 }

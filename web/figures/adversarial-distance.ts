@@ -5,7 +5,8 @@ import { axisBottom, axisLeft, line, range, scaleLinear } from 'd3';
 import { gaussian, seededRandom } from '../../src/math/random.js';
 import type { SvmPath } from '../../src/schema/artifacts.js';
 import { fixed, panel, xAxis, yAxis } from '../chart.js';
-import { clipLine, planePanel } from '../plane.js';
+import { twoCells } from '../layout.js';
+import { drawBoundary, planePanel } from '../plane.js';
 import type { FigureHandle } from '../slot.js';
 import type { ViewState } from '../state.js';
 
@@ -21,14 +22,7 @@ export function renderAdversarialDistance(
   container: HTMLElement,
   initial: ViewState,
 ): AdversarialDistanceFigure {
-  const row = document.createElement('div');
-  row.className = 'figure-row';
-  const left = document.createElement('div');
-  left.className = 'figure-cell';
-  const right = document.createElement('div');
-  right.className = 'figure-cell';
-  row.append(left, right);
-  container.append(row);
+  const [left, right] = twoCells(container);
   const readout = document.createElement('p');
   readout.className = 'readout';
   container.append(readout);
@@ -102,14 +96,7 @@ export function renderAdversarialDistance(
     const t = state.theta;
     const cu = Math.cos(t);
     const cv = Math.sin(t);
-    const seg = clipLine(cu, cv, 0, DOMAIN, [-1.5, 1.5]);
-    if (seg) {
-      boundary
-        .attr('x1', p.x(seg[0][0]))
-        .attr('y1', p.y(seg[0][1]))
-        .attr('x2', p.x(seg[1][0]))
-        .attr('y2', p.y(seg[1][1]));
-    }
+    drawBoundary(p, { boundary }, { cu, cv, c0: 0 }, DOMAIN, [-1.5, 1.5]);
     // the foot of the perpendicular from each centroid to the boundary
     const feet = [-half, half].map((u) => {
       const d = cu * u;

@@ -6,6 +6,7 @@ import { decodeFloat32 } from '../../src/schema/encoding.js';
 import type { Adversarial } from '../../src/schema/nn-artifacts.js';
 import { fixed, panel, sig, xAxis, yAxis } from '../chart.js';
 import { histogramPanel } from '../histogram.js';
+import { figureRow } from '../layout.js';
 import { type ColourMap, GREY_255, picture } from '../pictures.js';
 import type { FigureHandle } from '../slot.js';
 
@@ -97,15 +98,7 @@ export function renderAdversarialExamples(container: HTMLElement, studies: Adver
   }
 
   // the many-image study: success against norm budget, and each network's histogram of norms
-  const row = document.createElement('div');
-  row.className = 'figure-row three';
-  container.append(row);
-  const cell = () => {
-    const d = document.createElement('div');
-    d.className = 'figure-cell';
-    row.append(d);
-    return d;
-  };
+  const { cell } = figureRow(container, true);
   const p = panel(cell(), {
     label: 'Share of attacked test images pushed to their target within a norm budget, for each network.',
     title: 'success within a norm budget (%)',

@@ -5,6 +5,7 @@ import { axisBottom, axisLeft, line, max, min, scaleBand, scaleLinear, scaleLog 
 import { decodeFloat32 } from '../../src/schema/encoding.js';
 import type { EpochRecord, LenetStudy, TrainingSettings } from '../../src/schema/training.js';
 import { fixed, panel, sig, xAxis, yAxis } from '../chart.js';
+import { figureRow } from '../layout.js';
 import { divergingFor, picture } from '../pictures.js';
 import type { FigureHandle } from '../slot.js';
 
@@ -42,15 +43,7 @@ const cls = (name: string) => (/high/i.test(name) ? 'net-high' : 'net-low');
 /** Draws the LeNet comparison for one or two runs. */
 export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHandle {
   container.append(architecture());
-  const row = document.createElement('div');
-  row.className = 'figure-row';
-  container.append(row);
-  const cell = () => {
-    const d = document.createElement('div');
-    d.className = 'figure-cell';
-    row.append(d);
-    return d;
-  };
+  const { cell } = figureRow(container);
 
   // error curves
   const p = panel(cell(), {

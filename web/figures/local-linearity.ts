@@ -8,6 +8,7 @@ import type { LocalLinearity, LocalLinearityModel } from '../../src/schema/nn-ar
 import { fixed, panel, percent, sig, xAxis, yAxis } from '../chart.js';
 import { controlBar, slider } from '../controls.js';
 import { histogramPanel } from '../histogram.js';
+import { figureRow } from '../layout.js';
 import { divergingFor, GREY_01, picture } from '../pictures.js';
 import type { FigureHandle } from '../slot.js';
 import type { StateStore, ViewState } from '../state.js';
@@ -37,15 +38,7 @@ export function renderLocalLinearity(
   const q50 = levelIndex(data.quantileLevels, 0.5);
   const q95 = levelIndex(data.quantileLevels, 0.95);
 
-  const row = document.createElement('div');
-  row.className = 'figure-row three';
-  container.append(row);
-  const cell = () => {
-    const d = document.createElement('div');
-    d.className = 'figure-cell';
-    row.append(d);
-    return d;
-  };
+  const { cell } = figureRow(container, true);
   const pick = (k: number) => store.set({ decayIndex: clampIndex(k) });
   const markers: Array<(k: number) => void> = [];
   const sweepChart = (
@@ -136,15 +129,7 @@ export function renderLocalLinearity(
     [{ cls: 'series-dadv', name: 'd_adv', value: (m) => m.dAdv }],
   );
 
-  const detail = document.createElement('div');
-  detail.className = 'figure-row three';
-  container.append(detail);
-  const dcell = () => {
-    const d = document.createElement('div');
-    d.className = 'figure-cell';
-    detail.append(d);
-    return d;
-  };
+  const { cell: dcell } = figureRow(container, true);
   const scaleHist = histogramPanel(dcell(), data.bins.localScale, {
     label: 'Histogram of log10 of the local scale over the training images, for the chosen weight decay.',
     title: 'log₁₀ ‖∇ₓs‖ over the training set',

@@ -1,11 +1,7 @@
-// The MNIST training images seen in the tilting plane (ẑ, n̂) of one model, with its boundary: as λ falls the
-// plane turns around ẑ in the 784-dimensional space and the boundary tilts towards directions of low variance.
-// Distances in the plane are true pixel distances (0..1 scale).
-import { line } from 'd3';
 import type { SvmPath } from '../../src/schema/artifacts.js';
 import { fixed, formatLambda, percent } from '../chart.js';
 import { type DecodedPath, decodePath } from '../mnist-path.js';
-import { clipLine, halfPlane, planePanel } from '../plane.js';
+import { drawBoundary, planePanel } from '../plane.js';
 import type { FigureHandle } from '../slot.js';
 import { lambdaOf, type ViewState } from '../state.js';
 
@@ -108,20 +104,7 @@ export function renderTiltingPlane(
   const update = (state: ViewState) => {
     const m = d.model(state.lambdaIndex);
     for (const label of [0, 1]) dots[label].attr('d', squares(label, m.planeV));
-    const { cu, cv, c0 } = m.line;
-    const seg = clipLine(cu, cv, c0, domain, domain);
-    boundary.attr('visibility', seg ? 'visible' : 'hidden');
-    if (seg) {
-      boundary
-        .attr('x1', p.x(seg[0][0]))
-        .attr('y1', p.y(seg[0][1]))
-        .attr('x2', p.x(seg[1][0]))
-        .attr('y2', p.y(seg[1][1]));
-    }
-    sideJ.attr(
-      'd',
-      `${line()(halfPlane(cu, cv, c0, domain, domain).map(([u, v]) => [p.x(u), p.y(v)] as [number, number]))}Z`,
-    );
+    drawBoundary(p, { boundary, sideJ }, m.line, domain, domain);
     if (reps) {
       const mirrors = [
         { key: 'x', cls: 'i', ...m.record.mirrors.I },

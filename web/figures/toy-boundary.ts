@@ -5,8 +5,9 @@ import { signedDistance } from '../../src/math/geometry.js';
 import { toyBoundary, toyClasses, toyImage, toyPointImages } from '../../src/math/toy.js';
 import { fixed } from '../chart.js';
 import { controlBar, slider } from '../controls.js';
+import { twoCells } from '../layout.js';
 import { picture, TOY_MAP } from '../pictures.js';
-import { clipLine, halfPlane, planePanel } from '../plane.js';
+import { drawBoundary, planePanel } from '../plane.js';
 import type { FigureHandle } from '../slot.js';
 import type { StateStore, ViewState } from '../state.js';
 
@@ -14,14 +15,7 @@ const DOMAIN = [-1.1, 1.1] as const;
 
 /** Draws the classes, L_θ, and x, x_p, x_m; θ and x follow the view state. */
 export function renderToyBoundary(container: HTMLElement, store: StateStore): FigureHandle {
-  const row = document.createElement('div');
-  row.className = 'figure-row';
-  const left = document.createElement('div');
-  left.className = 'figure-cell';
-  const right = document.createElement('div');
-  right.className = 'figure-cell figure-cell-narrow';
-  row.append(left, right);
-  container.append(row);
+  const [left, right] = twoCells(container, true);
 
   const p = planePanel(left, {
     label: 'Classes I and J on the line b = 0, the boundary L_θ through the origin, and x, x_p, x_m.',
@@ -108,18 +102,7 @@ export function renderToyBoundary(container: HTMLElement, store: StateStore): Fi
     const { x, xp, xm } = toyPointImages(Float64Array.of(state.toyA, 0), theta);
     const cu = Math.cos(theta);
     const cv = Math.sin(theta);
-    const seg = clipLine(cu, cv, 0, DOMAIN, DOMAIN);
-    if (seg) {
-      boundary
-        .attr('x1', p.x(seg[0][0]))
-        .attr('y1', p.y(seg[0][1]))
-        .attr('x2', p.x(seg[1][0]))
-        .attr('y2', p.y(seg[1][1]));
-    }
-    sideJ.attr(
-      'd',
-      `${line()(halfPlane(cu, cv, 0, DOMAIN, DOMAIN).map(([u, v]) => [p.x(u), p.y(v)] as [number, number]))}Z`,
-    );
+    drawBoundary(p, { boundary, sideJ }, { cu, cv, c0: 0 }, DOMAIN, DOMAIN);
     segment.attr('d', line()([x, xm].map((q) => [p.x(q[0]), p.y(q[1])] as [number, number])));
     for (const [k, q] of [x, xp, xm].entries())
       marks[k].attr('transform', `translate(${p.x(q[0])},${p.y(q[1])})`);

@@ -7,7 +7,8 @@ import { TOY_NOISY_POINT, toyTrainingSet } from '../../src/math/toy.js';
 import { fitToy, TOY_LAMBDA_RANGE, type ToyFit } from '../../src/solvers/toy-fit.js';
 import { fixed, panel, percent, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
 import { controlBar, lossChoices, slider, toggle } from '../controls.js';
-import { clipLine, halfPlane, planePanel } from '../plane.js';
+import { twoCells } from '../layout.js';
+import { clipLine, drawBoundary, planePanel } from '../plane.js';
 import type { FigureHandle } from '../slot.js';
 import type { StateStore, ViewState } from '../state.js';
 
@@ -23,14 +24,7 @@ export function lossLabel(loss: TrainingLoss): string {
 
 /** Draws the toy training set, the fitted boundary and θ against λ for both losses. */
 export function renderToyFit(container: HTMLElement, store: StateStore): FigureHandle {
-  const row = document.createElement('div');
-  row.className = 'figure-row';
-  const left = document.createElement('div');
-  left.className = 'figure-cell';
-  const right = document.createElement('div');
-  right.className = 'figure-cell';
-  row.append(left, right);
-  container.append(row);
+  const [left, right] = twoCells(container);
 
   const p = planePanel(left, {
     label: 'The toy training set with the noisy point p, and the boundary fitted at the chosen λ.',
@@ -135,19 +129,7 @@ export function renderToyFit(container: HTMLElement, store: StateStore): FigureH
   const update = (state: ViewState) => {
     fit = fitToy(state.toyLoss, 10 ** state.toyLogLambda);
     const { w, b } = fit.classifier;
-    const seg = clipLine(w[0], w[1], b, X_DOMAIN, Y_DOMAIN);
-    boundary.attr('visibility', seg ? 'visible' : 'hidden');
-    if (seg) {
-      boundary
-        .attr('x1', p.x(seg[0][0]))
-        .attr('y1', p.y(seg[0][1]))
-        .attr('x2', p.x(seg[1][0]))
-        .attr('y2', p.y(seg[1][1]));
-    }
-    sideJ.attr(
-      'd',
-      `${line()(halfPlane(w[0], w[1], b, X_DOMAIN, Y_DOMAIN).map(([u, v]) => [p.x(u), p.y(v)] as [number, number]))}Z`,
-    );
+    drawBoundary(p, { boundary, sideJ }, { cu: w[0], cv: w[1], c0: b }, X_DOMAIN, Y_DOMAIN);
     // the margin lines s(x) = ±1, where the hinge loss starts to count a point
     const lines = LOSSES[state.toyLoss].kinks;
     margins

@@ -4,6 +4,7 @@
 import { axisBottom, axisLeft, line, range, scaleLinear } from 'd3';
 import { toyImage, toyPointImages } from '../../src/math/toy.js';
 import { fixed, panel, xAxis, yAxis } from '../chart.js';
+import { twoCells } from '../layout.js';
 import { picture, TOY_MAP } from '../pictures.js';
 import type { FigureHandle } from '../slot.js';
 import type { ViewState } from '../state.js';
@@ -12,14 +13,7 @@ const STRIP_THETAS = [0, Math.PI / 8, Math.PI / 4, (3 * Math.PI) / 8, 1.45, 1.55
 
 /** Draws x_m's two values and ‖x_m − x‖ against θ, and x | x_m picture pairs at six angles. */
 export function renderToyMirror(container: HTMLElement, initial: ViewState): FigureHandle {
-  const row = document.createElement('div');
-  row.className = 'figure-row';
-  const left = document.createElement('div');
-  left.className = 'figure-cell';
-  const right = document.createElement('div');
-  right.className = 'figure-cell';
-  row.append(left, right);
-  container.append(row);
+  const [left, right] = twoCells(container);
 
   const p = panel(left, {
     label: 'The square value a and background value b of the mirror image, and its distance to x, against θ.',

@@ -1,6 +1,7 @@
 // l2angle as a library (Node): the article's geometry, the exact λ paths, the data readers and the trained
 // LeNets. `l2angle/math` is the browser-safe subset (no I/O).
 
+export * from './article.js';
 export type { BinaryPair, Dataset, DatasetFiles, IdxArray, ImageSet } from './data/index.js';
 export {
   fashionMnistFiles,
@@ -11,6 +12,7 @@ export {
   selectPair,
 } from './data/index.js';
 export { InputError, UsageError } from './errors.js';
+export type { Job } from './experiments/job.js';
 export {
   type LoadedLenet,
   lenetInputGradient,
@@ -19,8 +21,18 @@ export {
   loadLenet,
 } from './experiments/lenet-network.js';
 export { type LenetTrainingOptions, trainLenet } from './experiments/lenet-training.js';
+export { ResultsStore } from './experiments/store.js';
+export { mainJobs, STUDIES, type Study } from './experiments/studies.js';
 export * from './math/index.js';
 export { LENET_CONVENTIONS, type LenetConventionName } from './nn/conventions.js';
+export {
+  className,
+  DATASET_NAMES,
+  DATASETS,
+  type DatasetEntry,
+  type DatasetName,
+  pairLabel,
+} from './schema/datasets.js';
 export {
   type HingePathModel,
   type HingePathOptions,
@@ -28,3 +40,5 @@ export {
   solveHingePath,
 } from './solvers/hinge-path.js';
 export { solveLogisticPath } from './solvers/logistic-path.js';
+export { type FittedModel, type PathModel, SOLVERS, type SolverEntry } from './solvers/registry.js';
+export type { FitReport, StoppingMeasure } from './solvers/report.js';

@@ -1,12 +1,12 @@
 // The local-linearity sweep's settings (every field has a default), the identity a finished or resumed sweep
 // must match, and the histogram bins of its artifact.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ATTACK_IMAGES, LOCAL_LINEARITY_DECAYS } from '../article.js';
 import type { BinaryPair } from '../data/pairs.js';
 import { BINARY_DEFAULTS } from '../nn/attack.js';
 import { DENSE_DEFAULTS } from '../nn/dense-training.js';
-import { type Bins, localLinearityModelSchema, localLinearitySchema } from '../schema/nn-artifacts.js';
+import { type Bins, localLinearityModelSchema } from '../schema/nn-artifacts.js';
+import type { ResultsStore } from './store.js';
 
 /** Weight decays of the default sweep: from no decay, through no visible effect, to underfitting (7 vs 9: 8 % train error). */
 export const DEFAULT_WEIGHT_DECAYS = LOCAL_LINEARITY_DECAYS;
@@ -97,10 +97,16 @@ export interface SweepIdentity {
   perClass: number;
 }
 
-/** True when `path` holds a valid finished sweep made with these settings. */
-export function isSweepDone(path: string, id: SweepIdentity, options: LocalLinearityOptions = {}): boolean {
+/** True when the results hold a valid finished sweep in `file` made with these settings. */
+export function isSweepDone(
+  store: ResultsStore,
+  file: string,
+  id: SweepIdentity,
+  options: LocalLinearityOptions = {},
+): boolean {
   try {
-    const done = localLinearitySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    const done = store.readIfValid('l2angle/local-linearity', file);
+    if (done === undefined) return false;
     const o = withDefaults(options);
     return (
       done.dataset === id.dataset &&

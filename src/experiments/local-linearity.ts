@@ -54,24 +54,25 @@ export {
 } from './local-linearity-settings.js';
 
 import type { Job } from './job.js';
-import { writeFileAtomic } from './store.js';
+import { type ResultsStore, writeFileAtomic } from './store.js';
 
 /**
- * Runs the sweep on a pair (x on the 0..1 scale) with the wasm kernels and writes the artifact atomically to
- * `path`; finished models go to `partialPath(path)` as they come, and a run with the same settings resumes
- * from them. Returns the artifact.
+ * Runs the sweep on a pair (x on the 0..1 scale) with the wasm kernels and writes the validated artifact into
+ * the results as `file`; finished models go to `partialPath(file)` as they come, and a run with the same
+ * settings resumes from them. Returns the artifact.
  */
 export async function runLocalLinearity(
   pair: BinaryPair,
   dataset: string,
   kernels: Kernels,
-  path: string,
+  store: ResultsStore,
+  file: string,
   options: LocalLinearityOptions = {},
   progress?: SweepProgress,
 ): Promise<LocalLinearity> {
   const o = withDefaults(options);
   const key = sweepKey(pair, dataset, o);
-  const partial = partialPath(path);
+  const partial = store.pathOf(partialPath(file));
   let resumed: LocalLinearityModel[] = [];
   try {
     const saved = partialSchema.parse(JSON.parse(readFileSync(partial, 'utf8')));
@@ -90,7 +91,7 @@ export async function runLocalLinearity(
     }
     writeFileAtomic(partial, JSON.stringify(checked.data));
   });
-  writeFileAtomic(path, JSON.stringify(artifact));
+  store.write('l2angle/local-linearity', file, artifact);
   rmSync(partial, { force: true });
   return artifact;
 }
@@ -241,10 +242,10 @@ export function localLinearityJob(
     study: 'local-linearity',
     title: `2-layer ReLU networks of ${classI} vs ${classJ} against weight decay: local scales, d(x), θ, attacks`,
     artifacts: [artifact],
-    isDone: (store) => isSweepDone(store.pathOf(artifact), id, options),
+    isDone: (store) => isSweepDone(store, artifact, id, options),
     async run(store, progress) {
       const pair = selectPair(loadDataset(mnistFiles(), 'mnist'), classI, classJ, id.perClass);
-      await runLocalLinearity(pair, 'mnist', loadKernels(), store.pathOf(artifact), options, progress);
+      await runLocalLinearity(pair, 'mnist', loadKernels(), store, artifact, options, progress);
     },
   };
 }

@@ -15,6 +15,7 @@ import {
   partialPath,
   runLocalLinearity,
 } from '../../src/experiments/local-linearity.js';
+import { ResultsStore } from '../../src/experiments/store.js';
 import { type Kernels, loadKernels } from '../../src/nn/kernels.js';
 import { decodeFloat32 } from '../../src/schema/encoding.js';
 import {
@@ -94,29 +95,33 @@ describe('the local-linearity sweep on 150 images per class of 7 vs 9', () => {
   });
 
   it('resumes an interrupted sweep from its partial file and recognises a finished one', async () => {
-    const path = join(dir, localLinearityFile('mnist', 7, 9));
+    const file = localLinearityFile('mnist', 7, 9);
+    const store = new ResultsStore(dir);
+    const path = store.pathOf(file);
     expect(path.endsWith('nn/local-linearity-mnist-7-9.json')).toBe(true);
     // interrupt the run right after its first model is saved
     const interrupt = (_done: number, _total: number, status: string) => {
       if (status.endsWith(': done')) throw new Error('interrupted');
     };
-    await expect(runLocalLinearity(pair, 'mnist', kernels, path, OPTIONS, interrupt)).rejects.toThrow(
+    await expect(runLocalLinearity(pair, 'mnist', kernels, store, file, OPTIONS, interrupt)).rejects.toThrow(
       'interrupted',
     );
     expect(existsSync(path)).toBe(false);
-    const saved = JSON.parse(readFileSync(partialPath(path), 'utf8')) as { models: LocalLinearity['models'] };
+    const saved = JSON.parse(readFileSync(store.pathOf(partialPath(file)), 'utf8')) as {
+      models: LocalLinearity['models'];
+    };
     expect(saved.models).toHaveLength(1);
 
     const seen: string[] = [];
-    const full = await runLocalLinearity(pair, 'mnist', kernels, path, OPTIONS, (_d, _t, status) =>
+    const full = await runLocalLinearity(pair, 'mnist', kernels, store, file, OPTIONS, (_d, _t, status) =>
       seen.push(status),
     );
     expect(seen[0]).toBe('λ = 0: resumed');
     expect(full.models[0]).toEqual(saved.models[0]);
     expect(full.models).toHaveLength(3);
-    expect(existsSync(partialPath(path))).toBe(false);
-    expect(isSweepDone(path, ID, OPTIONS)).toBe(true);
-    expect(isSweepDone(path, ID, { ...OPTIONS, epochs: 7 })).toBe(false);
+    expect(existsSync(store.pathOf(partialPath(file)))).toBe(false);
+    expect(isSweepDone(store, file, ID, OPTIONS)).toBe(true);
+    expect(isSweepDone(store, file, ID, { ...OPTIONS, epochs: 7 })).toBe(false);
     // the same seed gives the same networks as the in-memory sweep
     expect(full.models.map((m) => m.errTrain)).toEqual(sweep.models.map((m) => m.errTrain));
     expect(full.models[2].localScale.quantiles).toEqual(sweep.models[2].localScale.quantiles);

@@ -51,7 +51,8 @@ async function smallNetworkArtifacts(
     selectPair(data, 7, 9, 100),
     'mnist',
     loadKernels(),
-    store.pathOf(localLinearityFile('mnist', 7, 9)),
+    store,
+    localLinearityFile('mnist', 7, 9),
     { hidden: 12, weightDecays: [0, 0.03, 0.3], epochs: 4, attackImages: 10, filters: 4 },
   );
   const small = { ...data, test: { ...data.test, count: 300 } };

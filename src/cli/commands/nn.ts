@@ -139,9 +139,10 @@ async function localLinearity(
 ): Promise<void> {
   const data = loadFromOptions(options);
   const pair = selectPair(data, classI, classJ, perClass);
-  const path = store.pathOf(localLinearityFile(data.name, classI, classJ));
+  const file = localLinearityFile(data.name, classI, classJ);
+  const path = store.pathOf(file);
   const id = { dataset: data.name, classI, classJ, perClass: pair.perClass };
-  if (!force && isSweepDone(path, id, study)) {
+  if (!force && isSweepDone(store, file, id, study)) {
     process.stdout.write(`${path} is already done with these settings (--force recomputes it)\n`);
     return;
   }
@@ -149,10 +150,18 @@ async function localLinearity(
   const kernels = loadKernels();
   const models = (study.weightDecays ?? DEFAULT_WEIGHT_DECAYS).length;
   let bar: Progress | undefined;
-  const artifact = await runLocalLinearity(pair, data.name, kernels, path, study, (done, total, status) => {
-    bar ??= createProgress(`local linearity ${classI}-${classJ}, ${models} networks`, total);
-    bar.update(done, status);
-  });
+  const artifact = await runLocalLinearity(
+    pair,
+    data.name,
+    kernels,
+    store,
+    file,
+    study,
+    (done, total, status) => {
+      bar ??= createProgress(`local linearity ${classI}-${classJ}, ${models} networks`, total);
+      bar.update(done, status);
+    },
+  );
   bar?.stop();
   process.stdout.write(summaryTable(artifact));
   process.stdout.write(`${models} networks in ${artifact.wallSeconds.toFixed(1)} s → ${path}\n`);

@@ -4,9 +4,10 @@
 // second `npm start` with nothing changed goes straight to the server. A fresh clone has no stamps and builds
 // everything.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
@@ -27,6 +28,16 @@ function newest(paths) {
   };
   for (const p of paths) visit(join(root, p));
   return best;
+}
+
+/** Writes a .gz copy beside every text file of the built page (the server sends it to browsers that accept gzip). */
+function compressText(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) compressText(path);
+    else if (/\.(html|js|css|svg|json|map)$/.test(entry.name))
+      writeFileSync(`${path}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+  }
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -51,7 +62,10 @@ const STEPS = [
     inputs: ['web', 'src', 'vite.config.ts', 'package-lock.json', 'scripts/build.mjs'],
     outputs: ['dist/web/index.html'],
     stamp: 'dist/.stamp-web',
-    run: () => npmRun('build:web'),
+    run: () => {
+      npmRun('build:web');
+      compressText(join(root, 'dist', 'web'));
+    },
   },
 ];
 

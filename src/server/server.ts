@@ -11,6 +11,7 @@ import {
 import { dirname, extname, join, normalize, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import sirv from 'sirv';
 import { InputError } from '../errors.js';
 import type { ResultsStore } from '../experiments/store.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
@@ -134,7 +135,30 @@ export function createArticleServer(options: ServerOptions): Server {
   }, 15_000);
   heartbeat.unref();
 
-  const sendFile = (request: IncomingMessage, response: ServerResponse, path: string) => {
+  // the page: a well-kept static-file server (sirv, which Vite uses), made again when the page is rebuilt
+  let page: { builtAt: number; handler: ReturnType<typeof sirv> } | undefined;
+  const pageHandler = () => {
+    const index = join(webRoot, 'index.html');
+    if (!existsSync(index)) return undefined;
+    const builtAt = statSync(index).mtimeMs;
+    if (page?.builtAt !== builtAt) {
+      page = {
+        builtAt,
+        handler: sirv(webRoot, {
+          etag: true,
+          // the build writes .gz copies next to the text files
+          gzip: true,
+          dotfiles: false,
+          // revalidated on every load, answered 304 while unchanged
+          setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
+        }),
+      };
+    }
+    return page.handler;
+  };
+
+  // the artifacts: our own whitelist, then sent gzipped (a path is ~2.4 MB of JSON) with an ETag
+  const sendArtifact = (request: IncomingMessage, response: ServerResponse, path: string) => {
     const stats = statSync(path);
     const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
     const gzip =
@@ -219,20 +243,22 @@ export function createArticleServer(options: ServerOptions): Server {
       }
       const relativePath = path === '/' ? 'index.html' : path.slice(1);
       // dotfiles and temp files are never served (judged inside the served folder, wherever that lives)
-      const file = hidden(relativePath)
-        ? undefined
-        : path.startsWith('/results/')
-          ? artifactFile(store.root, path.slice('/results/'.length), results())
-          : inside(webRoot, relativePath);
-      if (file && existsSync(file) && statSync(file).isFile()) {
-        sendFile(request, response, file);
+      if (hidden(relativePath)) {
+        plain(404, 'not found');
         return;
       }
-      if (path === '/' || path === '/index.html') {
-        plain(503, 'The page is not built: run `npm run build`.');
+      if (path.startsWith('/results/')) {
+        const file = artifactFile(store.root, path.slice('/results/'.length), results());
+        if (file && existsSync(file) && statSync(file).isFile()) sendArtifact(request, response, file);
+        else plain(404, 'not found');
         return;
       }
-      plain(404, 'not found');
+      const handler = pageHandler();
+      if (!handler) {
+        plain(path === '/' || path === '/index.html' ? 503 : 404, 'The page is not built: run `npm run build`.');
+        return;
+      }
+      handler(request, response, () => plain(404, 'not found'));
     } catch (error) {
       // the reader gets no internal detail (messages name paths); the terminal does
       process.stderr.write(

@@ -23,6 +23,13 @@ export interface AttackResult {
   readonly probability: Float64Array;
 }
 
+/** Where an attack stands: the images as far as they have moved, their steps and which have succeeded. */
+export interface AttackState {
+  readonly adversarial: Float32Array;
+  readonly steps: Int32Array;
+  readonly success: Uint8Array;
+}
+
 /** Progress of an attack: images finished, of all. */
 export type AttackProgress = (done: number, total: number, status: string) => void;
 
@@ -45,6 +52,11 @@ export interface TargetedAttackOptions {
   batchSize?: number;
   /** channels, height, width of one image (LeNet: 1 × 28 × 28) */
   imageShape?: readonly [number, number, number];
+  /**
+   * where an interrupted attack of the same images and settings stood: it continues from there and ends
+   * exactly where an uninterrupted run ends (each image's steps depend on its own pixels only)
+   */
+  resume?: AttackState;
 }
 
 /** Defaults of the targeted attack: SPEC §4's step 1.0 (0..255 scale), p ≥ 0.95, at most 2000 steps. */
@@ -63,6 +75,7 @@ export function targetedAttack(
   targets: ArrayLike<number>,
   options: TargetedAttackOptions,
   progress?: AttackProgress,
+  onRound?: (state: AttackState) => void,
 ): AttackResult {
   const { temperature: t } = options;
   const stepSize = options.stepSize ?? TARGETED_DEFAULTS.stepSize;
@@ -88,6 +101,17 @@ export function targetedAttack(
   const adversarial = Float32Array.from(original);
   const steps = new Int32Array(n);
   const success = new Uint8Array(n);
+  if (options.resume) {
+    const { resume } = options;
+    if (
+      resume.adversarial.length !== adversarial.length ||
+      resume.steps.length !== n ||
+      resume.success.length !== n
+    )
+      throw new RangeError('targetedAttack: the state to resume from is of other images');
+    adversarial.set(resume.adversarial);
+    steps.set(resume.steps);
+  }
   const probability = new Float64Array(n);
   const shape: Shape4 = [batch, channels, height, width];
   const input = new Float32Array(batch * size);
@@ -140,6 +164,7 @@ export function targetedAttack(
     network.zeroGrad();
     active = still;
     progress?.(n - active.length, n, `step ${round}: ${active.length} images still moving`);
+    onRound?.({ adversarial, steps, success });
   }
   return { adversarial, steps, success, norm: distances(adversarial, original, n, size), probability };
 }

@@ -255,7 +255,10 @@ export function createArticleServer(options: ServerOptions): Server {
       }
       const handler = pageHandler();
       if (!handler) {
-        plain(path === '/' || path === '/index.html' ? 503 : 404, 'The page is not built: run `npm run build`.');
+        plain(
+          path === '/' || path === '/index.html' ? 503 : 404,
+          'The page is not built: run `npm run build`.',
+        );
         return;
       }
       handler(request, response, () => plain(404, 'not found'));

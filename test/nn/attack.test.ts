@@ -1,11 +1,14 @@
 // The attacks reach their target on small networks trained here on real MNIST slices; batching does not
 // change what happens to any one image; failures are reported, never hidden.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { adversarialStudy } from '../../src/experiments/adversarial.js';
-import { splitAttack } from '../../src/experiments/adversarial-worker.js';
+import { fileProgressStore, splitAttack } from '../../src/experiments/adversarial-worker.js';
 import { permutation, seededRandom } from '../../src/math/random.js';
 import { binaryAttack, targetedAttack } from '../../src/nn/attack.js';
 import { DenseEngine } from '../../src/nn/dense-engine.js';
@@ -257,5 +260,68 @@ describe('the attack split over threads', () => {
     expect(parts.norm).toEqual(whole.norm);
     expect(parts.adversarial).toEqual(whole.adversarial);
     expect(Math.max(...seen)).toBe(13);
+  });
+
+  it('resumes an interrupted attack from its saved state and ends exactly where an uninterrupted one ends', async () => {
+    const indices = Array.from({ length: 9 }, (_, k) => 11 * k + 3);
+    const pixels = testPixels(indices);
+    const targets = indices.map((i) => (data.test.labels[i] + 1) % 10);
+    const options = { temperature, stepSize: 4, maxSteps: 40, batchSize: 5 };
+    const whole = targetedAttack(network, mean, pixels, targets, options);
+    const dir = mkdtempSync(join(tmpdir(), 'l2angle-attack-'));
+    try {
+      const file = join(dir, 'adversarial.partial.json');
+      // a store that writes every time (the real one writes every 15 s)
+      const store = fileProgressStore(file, 'net-1', 0);
+      // the first run is killed after its shares have moved five rounds and saved them
+      const killing = splitAttack(
+        'unused',
+        2,
+        async (share, progress, onState) => {
+          let rounds = 0;
+          return targetedAttack(
+            network,
+            mean,
+            share.images,
+            share.targets,
+            share.options,
+            progress,
+            (state) => {
+              onState?.(state);
+              if (++rounds === 5) throw new Error('killed');
+            },
+          );
+        },
+        store,
+      );
+      await expect(killing(pixels, targets, options)).rejects.toThrow('killed');
+      expect(existsSync(file)).toBe(true);
+      const partial = store.load(JSON.parse(readFileSync(file, 'utf8')).key, 9, SIZE);
+      expect(partial?.steps.some((s) => s > 0)).toBe(true);
+      // another network's progress is not used
+      expect(
+        fileProgressStore(file, 'net-2', 0).load(JSON.parse(readFileSync(file, 'utf8')).key, 9, SIZE),
+      ).toBe(undefined);
+      let started = -1;
+      const resuming = splitAttack(
+        'unused',
+        2,
+        async (share, progress, onState) => {
+          started = Math.max(started, ...(share.options.resume?.steps ?? [0]));
+          return targetedAttack(network, mean, share.images, share.targets, share.options, progress, onState);
+        },
+        store,
+      );
+      const parts = await resuming(pixels, targets, options);
+      expect(started).toBeGreaterThan(0);
+      expect(parts.steps).toEqual(whole.steps);
+      expect(parts.success).toEqual(whole.success);
+      expect(parts.adversarial).toEqual(whole.adversarial);
+      expect(parts.norm).toEqual(whole.norm);
+      // a finished attack leaves no progress file
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

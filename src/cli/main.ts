@@ -11,6 +11,7 @@ import { registerNn } from './commands/nn.js';
 import { registerSite } from './commands/site.js';
 import { registerStart } from './commands/start.js';
 import { registerSvm } from './commands/svm.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerToy } from './commands/toy.js';
 import { registerTrain } from './commands/train.js';
 import { checkResultsFolder } from './options.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   // the LeNet studies use the article's settings (seed 0), the same runs `npm start` computes
   registerNn(program);
+  registerSweep(program);
   return program;
 }
 

@@ -34,7 +34,11 @@ export interface AdversarialJob {
   /** the artifact to write, relative to the results folder (default: adversarialFile(name)) */
   artifact?: string;
   files: DatasetFiles;
+  /** the dataset's name (default mnist) */
+  dataset?: string;
   seed: number;
+  /** test images of the many-image study (default: the article's 200) */
+  studyImages?: number;
   /** attack threads (default: one per core, at most 4) */
   threads?: number;
 }
@@ -267,7 +271,8 @@ export async function runAdversarialJob(
   const store = new ResultsStore(job.results);
   const checkpoint = store.pathOf(job.folder);
   const net = loadLenet(checkpoint);
-  const data = loadDataset(job.files, 'mnist');
+  const dataset = job.dataset ?? 'mnist';
+  const data = loadDataset(job.files, dataset);
   const threads = job.threads ?? Math.min(4, availableParallelism());
   const artifact = job.artifact ?? adversarialFile(job.name);
   // the attack's progress is kept beside the artifact, for the network of this checkpoint only
@@ -278,7 +283,7 @@ export async function runAdversarialJob(
     job.name,
     net.mean,
     data.test,
-    { dataset: 'mnist', seed: job.seed },
+    { dataset, seed: job.seed, ...(job.studyImages ? { studyImages: job.studyImages } : {}) },
     progress,
     splitAttack(checkpoint, threads, shareOnWorker, saved),
   );

@@ -18,6 +18,8 @@ export interface PathJob {
   files: DatasetFiles;
   perClass: number;
   results: string;
+  /** where to write the path, relative to the results folder (default: svmPathFile of the pair) */
+  file?: string;
 }
 
 /** What a worker reports back. */
@@ -48,7 +50,7 @@ export function runPathJob(job: PathJob, report: (message: WorkerMessage) => voi
   const store = new ResultsStore(job.results);
   const path = store.write(
     'l2angle/svm-path',
-    svmPathFile(job.dataset, job.classI, job.classJ, job.loss),
+    job.file ?? svmPathFile(job.dataset, job.classI, job.classJ, job.loss),
     artifact,
   );
   report({ type: 'done', path, warnings, seconds: artifact.solver.wallSeconds });

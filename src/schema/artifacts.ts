@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { TRAINING_LOSSES } from '../math/losses.js';
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
+import { sweepCellRecordSchema } from './sweep.js';
 import { toyFitSchema } from './toy.js';
 import { lenetSeedsSchema, lenetStudySchema, trainingMetricsSchema } from './training.js';
 import { ARTIFACT_VERSION } from './version.js';
@@ -193,6 +194,7 @@ export const artifactSchemas = {
   'l2angle/lenet-seeds': lenetSeedsSchema,
   'l2angle/local-linearity': localLinearitySchema,
   'l2angle/adversarial': adversarialSchema,
+  'l2angle/sweep-cell': sweepCellRecordSchema,
 } as const;
 
 /** The name of an artifact kind. */

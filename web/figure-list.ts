@@ -13,6 +13,8 @@ export interface FigureEntry {
   readonly needs: readonly string[];
   /** the figure whose mount also mounts this one (its element is made by it, or wired with it) */
   readonly parent?: string;
+  /** what it draws: a chart (svg or canvas, the default) or a table */
+  readonly draws?: 'table';
 }
 
 /** The figures, in page order. */
@@ -65,6 +67,12 @@ export const FIGURES = [
     name: 'adversarial-examples',
     title: 'targeted adversarial examples against both LeNets',
     needs: ['l2angle/adversarial'],
+  },
+  {
+    name: 'sweeps',
+    title: 'what the sweeps have computed, and the commands for more',
+    needs: ['l2angle/sweep-cell', 'l2angle/lenet-training', 'l2angle/adversarial'],
+    draws: 'table',
   },
 ] as const satisfies readonly FigureEntry[];
 

@@ -8,6 +8,7 @@ import { renderAdversarialDistance } from './figures/adversarial-distance.js';
 import { renderScaledLoss } from './figures/scaled-loss.js';
 import { renderScoreToLoss } from './figures/score-to-loss.js';
 import { renderSoftmaxTemperature } from './figures/softmax-temperature.js';
+import { renderSweeps } from './figures/sweeps.js';
 import { renderToyBoundary } from './figures/toy-boundary.js';
 import { renderToyFit } from './figures/toy-fit.js';
 import { renderToyImage } from './figures/toy-image.js';
@@ -118,6 +119,10 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
   lenet: (ctx) => {
     const lenet = mountLenet(ctx.body('lenet'), ctx.client, fillLenetNumbers);
     ctx.onStatus(() => lenet.statusChanged());
+  },
+  sweeps: (ctx) => {
+    const table = renderSweeps(ctx.body('sweeps'), ctx.client);
+    ctx.onStatus(() => table.statusChanged());
   },
   'adversarial-examples': (ctx) => {
     const adversarial = mountAdversarial(ctx.body('adversarial-examples'), ctx.store, ctx.client);

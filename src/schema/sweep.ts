@@ -100,3 +100,8 @@ export function cellArtifacts(id: string, cell: Cell): string[] {
       return [`${dir}/metrics.json`, `${dir}/checkpoint.l2net`, `${dir}/adversarial.json`];
   }
 }
+
+/** Whether a results path is a cell's record (the page lists the sweeps' cells by them). */
+export function isCellRecordFile(path: string): boolean {
+  return /^sweeps\/(svm|local-linearity|lenet)-[0-9a-f]{16}\/cell\.json$/.test(path);
+}

@@ -2,6 +2,7 @@
 // small artifacts computed by our code at test time: every figure renders, each slider changes its figure,
 // a URL restores a view, progress shows while a job runs, and the console stays clean. Screenshots of every
 // figure go to test-output/screenshots/.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,9 +30,10 @@ import { lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 import { createArticleServer, defaultWebRoot, listen } from '../../src/server/server.js';
 import { writeSite } from '../../src/server/site.js';
-import { FIGURES as FIGURE_LIST } from '../../web/figure-list.js';
+import { FIGURES as FIGURE_LIST, type FigureEntry } from '../../web/figure-list.js';
 
 const CHROMIUM = process.env.L2ANGLE_CHROMIUM ?? '/usr/bin/chromium';
+const bin = new URL('../../bin/l2angle.js', import.meta.url).pathname;
 const SKIP = process.env.L2ANGLE_SKIP_BROWSER === '1';
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
@@ -132,6 +134,26 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       store.write('l2angle/svm-path', svmPathFile('mnist', i, j, 'hinge'), artifact);
     }
     await smallNetworkArtifacts(data, store);
+    // a small sweep by the CLI (built by npm test), for the sweeps' table
+    const sweep = spawnSync(
+      process.execPath,
+      [
+        bin,
+        '--results',
+        store.root,
+        'sweep',
+        '--study',
+        'svm',
+        '--pairs',
+        '7-9,0-1',
+        '--loss',
+        'hinge',
+        '--per-class',
+        '40',
+      ],
+      { encoding: 'utf8' },
+    );
+    if (sweep.status !== 0) throw new Error(`the small sweep failed: ${sweep.stderr}`);
     const runner = new JobRunner([slowJob(gate)], store);
     server = createArticleServer({ store, runner });
     await listen(server, 0, '127.0.0.1');
@@ -165,15 +187,17 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       const element = figure(name);
       await element.scrollIntoViewIfNeeded();
       // figures draw when their data has arrived (and some only once scrolled into view)
+      const entry: FigureEntry | undefined = FIGURE_LIST.find((f) => f.name === name);
+      const drawing = entry?.draws === 'table' ? 'table' : 'svg, canvas';
       await page.waitForFunction(
-        (n) => {
+        ([n, selector]) => {
           const el = document.querySelector(`[data-figure="${n}"]`);
-          return el !== null && el.querySelectorAll('svg, canvas').length > 0;
+          return el !== null && el.querySelectorAll(selector).length > 0;
         },
-        name,
+        [name, drawing] as const,
         { timeout: 20_000 },
       );
-      const drawn = await element.evaluate((el) => el.querySelectorAll('svg, canvas').length);
+      const drawn = await element.evaluate((el, selector) => el.querySelectorAll(selector).length, drawing);
       expect(drawn, name).toBeGreaterThan(0);
       await element.screenshot({ path: join(SHOTS, `${name}.png`) });
     }

@@ -5,6 +5,7 @@
 // `npm run bench -- lenet [--runs 5] [--threads 2] [--steps 20] [--skip-kernels]`: LenetTrainer against PyTorch,
 // then each engine kernel against the wasm SIMD ceiling (bench/lenet.ts).
 // `npm run bench -- page [--runs 5] [--results DIR]`: time to first figure and page weight (bench/page.ts).
+// `npm run bench -- sweep [--runs 3]`: the queue's overhead per cell and worker throughput (bench/sweep.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { benchLenetKernels, benchLenetTraining } from './lenet.js';
 import { benchPage } from './page.js';
 import { pythonWith } from './python.js';
 import { median } from './stats.js';
+import { benchSweep } from './sweep.js';
 
 function sklearnSeconds(python: string, prefix: string, loss: TrainingLoss): number {
   const script = new URL('./sklearn_paths.py', import.meta.url).pathname;
@@ -131,7 +133,9 @@ if (what === 'svm') {
   if (!values['skip-kernels']) benchLenetKernels();
 } else if (what === 'page') {
   await benchPage(Number(values.runs ?? 5), values.results);
+} else if (what === 'sweep') {
+  await benchSweep(Number(values.runs ?? 3));
 } else {
-  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet, page)`);
+  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet, page, sweep)`);
   process.exit(2);
 }

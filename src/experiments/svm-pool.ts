@@ -57,3 +57,51 @@ export async function runPool(jobs: PathJob[], workers: number, events: PoolEven
   }
   if (failure) throw failure;
 }
+
+/**
+ * Worker threads that stay up between paths (each keeps its dataset loaded), for callers that hand out paths
+ * one at a time, such as a sweep's cells: `run` waits for a free thread.
+ */
+export class PathThreads {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly waiting: Array<(worker: Worker) => void> = [];
+
+  constructor(threads: number) {
+    for (let k = 0; k < Math.max(1, threads); k++) {
+      const worker = new Worker(new URL('./svm-worker.js', import.meta.url));
+      this.all.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  /** Computes one path on the next free thread; `onModel` hears each solved λ. */
+  async run(job: PathJob, onModel: () => void): Promise<Extract<WorkerMessage, { type: 'done' }>> {
+    const worker = this.idle.pop() ?? (await new Promise<Worker>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await new Promise((resolve, reject) => {
+        const onMessage = (message: WorkerMessage) => {
+          if (message.type === 'model') onModel();
+          else {
+            worker.off('message', onMessage);
+            worker.off('error', reject);
+            if (message.type === 'done') resolve(message);
+            else reject(new Error(`pair ${job.classI}-${job.classJ} (${job.loss}): ${message.message}`));
+          }
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+        worker.postMessage(job);
+      });
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(worker);
+      else this.idle.push(worker);
+    }
+  }
+
+  /** Stops the threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}

@@ -3,6 +3,7 @@
 // an interrupted LeNet cell continues from its last epoch's checkpoint.
 import type { Cell } from '../../schema/sweep.js';
 import type { ResultsStore } from '../store.js';
+import { PathThreads } from '../svm-pool.js';
 import { cellId, describeCell } from './cells.js';
 import { isCellDone, runCell } from './run-cell.js';
 
@@ -20,22 +21,28 @@ export async function runSweepLocally(
   let done = skipped;
   const report = (status: string) => options.progress(done, cells.length, status);
   report(`${todo.length} cells to compute`);
+  const paths = todo.filter((c) => c.study === 'svm');
+  const pathThreads = paths.length > 0 ? new PathThreads(Math.min(options.threads, paths.length)) : undefined;
   const one = async (cell: Cell) => {
     const label = describeCell(cell);
     await runCell(store, cellId(cell), cell, {
       threads: options.threads,
       computedBy: 'local',
+      ...(pathThreads ? { pathThreads } : {}),
       progress: (d, t, status) => report(`${label}: ${t > 0 ? Math.floor((100 * d) / t) : 0} % ${status}`),
     });
     done++;
     report(`${label}: done`);
   };
-  // exact paths are single-threaded: as many at once as there are threads
-  const paths = todo.filter((c) => c.study === 'svm');
-  const lanes = Array.from({ length: Math.max(1, Math.min(options.threads, paths.length)) }, async () => {
-    for (let cell = paths.shift(); cell; cell = paths.shift()) await one(cell);
-  });
-  await Promise.all(lanes);
+  try {
+    // exact paths are single-threaded: as many at once as there are threads
+    const lanes = Array.from({ length: Math.max(1, Math.min(options.threads, paths.length)) }, async () => {
+      for (let cell = paths.shift(); cell; cell = paths.shift()) await one(cell);
+    });
+    await Promise.all(lanes);
+  } finally {
+    await pathThreads?.close();
+  }
   for (const cell of todo.filter((c) => c.study !== 'svm')) await one(cell);
   return { computed: todo.length, skipped };
 }

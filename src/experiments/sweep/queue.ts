@@ -22,6 +22,7 @@ import {
 import { decodeCheckpoint } from '../../schema/training.js';
 import { CHECKPOINT_FILE, METRICS_FILE } from '../lenet-training.js';
 import { type ResultsStore, writeFileAtomic } from '../store.js';
+import { PathThreads } from '../svm-pool.js';
 import { cellId, describeCell } from './cells.js';
 import type { SweepProgressCallback } from './local.js';
 import { isCellDone, runCell } from './run-cell.js';
@@ -270,6 +271,8 @@ export async function runWorker(
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const workerConnection = connection.duplicate();
   workerConnection.on('error', () => {});
+  // one path thread for the worker's life: it loads a dataset once, not once per cell
+  const pathThreads = new PathThreads(1);
   const worker = new Worker<CellJobData, CellResult>(
     QUEUE_NAME,
     async (job: BullJob<CellJobData, CellResult>) => {
@@ -284,6 +287,7 @@ export async function runWorker(
         : await runCell(store, id, cell, {
             threads: options.threads,
             computedBy: name,
+            pathThreads,
             progress: (done, total, status) => {
               if (Date.now() - sent < 1000) return;
               sent = Date.now();
@@ -330,6 +334,7 @@ export async function runWorker(
   return {
     async close() {
       await worker.close();
+      await pathThreads.close();
       workerConnection.disconnect();
       connection.disconnect();
     },

@@ -23,7 +23,7 @@ import type { ProgressCallback } from '../job.js';
 import { trainLenet } from '../lenet-training.js';
 import { runLocalLinearity } from '../local-linearity.js';
 import type { ResultsStore } from '../store.js';
-import { runPool } from '../svm-pool.js';
+import { PathThreads } from '../svm-pool.js';
 
 /** What a worker adds around a LeNet's training (the local pool needs none). */
 export interface CellHooks {
@@ -41,6 +41,8 @@ export interface RunCellOptions {
   /** "local", or the worker's name */
   computedBy: string;
   hooks?: CellHooks;
+  /** threads for exact paths that stay up between cells (each keeps its dataset loaded) */
+  pathThreads?: PathThreads;
 }
 
 /** Whether a cell's record and artifacts are in the results (valid, of this cell). */
@@ -71,8 +73,9 @@ export async function runCell(
   const dataset = named(cell.dataset);
   if (cell.study === 'svm') {
     let models = 0;
-    await runPool(
-      [
+    const threads = options.pathThreads ?? new PathThreads(1);
+    try {
+      await threads.run(
         {
           classI: cell.classI,
           classJ: cell.classJ,
@@ -83,13 +86,11 @@ export async function runCell(
           results: store.root,
           file: artifact,
         },
-      ],
-      1,
-      {
-        onModel: () => options.progress(++models, LAMBDA_COUNT, `λ ${models}/${LAMBDA_COUNT}`),
-        onDone: () => {},
-      },
-    );
+        () => options.progress(++models, LAMBDA_COUNT, `λ ${models}/${LAMBDA_COUNT}`),
+      );
+    } finally {
+      if (!options.pathThreads) await threads.close();
+    }
   } else if (cell.study === 'local-linearity') {
     const pair = selectPair(
       loadDataset(datasetFiles(dataset), dataset),

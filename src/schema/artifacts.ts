@@ -3,6 +3,8 @@
 import { z } from 'zod';
 
 import { TRAINING_LOSSES } from '../math/losses.js';
+import { lenetSweepSchema } from './lenet-sweep.js';
+import { logitScaleSchema } from './logit-scale.js';
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
 import { sweepCellRecordSchema } from './sweep.js';
 import { toyFitSchema } from './toy.js';
@@ -195,6 +197,8 @@ export const artifactSchemas = {
   'l2angle/local-linearity': localLinearitySchema,
   'l2angle/adversarial': adversarialSchema,
   'l2angle/sweep-cell': sweepCellRecordSchema,
+  'l2angle/logit-scale': logitScaleSchema,
+  'l2angle/lenet-sweep': lenetSweepSchema,
 } as const;
 
 /** The name of an artifact kind. */

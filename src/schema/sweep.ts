@@ -97,7 +97,12 @@ export function cellArtifacts(id: string, cell: Cell): string[] {
     case 'local-linearity':
       return [`${dir}/local-linearity.json`];
     case 'lenet':
-      return [`${dir}/metrics.json`, `${dir}/checkpoint.l2net`, `${dir}/adversarial.json`];
+      return [
+        `${dir}/metrics.json`,
+        `${dir}/checkpoint.l2net`,
+        `${dir}/logit-scale.json`,
+        `${dir}/adversarial.json`,
+      ];
   }
 }
 

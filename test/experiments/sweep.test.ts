@@ -1,13 +1,14 @@
 // Sweeps: the grid and its ids, the local pool, and the queue end to end on a real Redis with two worker
 // processes, one of which is killed (SIGKILL) in the middle of a LeNet cell.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { cellId, expandGrid, type GridOptions } from '../../src/experiments/sweep/cells.js';
+import { lenetSweepFile } from '../../src/schema/lenet-sweep.js';
 import { type SweepCellRecord, sweepCellRecordSchema } from '../../src/schema/sweep.js';
 import { decodeCheckpoint } from '../../src/schema/training.js';
 import { redisServerBinary, startRedis, type TestRedis } from '../helpers/redis.js';
@@ -81,6 +82,54 @@ describe('a sweep’s grid', () => {
     }
   });
 });
+
+const FASHION = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
+
+describe.skipIf(!FASHION && process.env.L2ANGLE_SKIP_FASHION === '1')(
+  'a LeNet sweep on Fashion-MNIST',
+  () => {
+    it('trains three weight decays, measures logit scale, calibration and attacks, and sums them up', () => {
+      const results = join(scratch, 'fashion');
+      const run = l2angle([
+        '--results',
+        results,
+        'sweep',
+        '--study',
+        'lenet',
+        '--dataset',
+        'fashion-mnist',
+        '--weight-decays',
+        '1e-4,1e-2,1e-1',
+        '--epochs',
+        '1',
+        '--train-limit',
+        '600',
+        '--attack-images',
+        '5',
+      ]);
+      expect(run.status, run.stderr).toBe(0);
+      const store = new ResultsStore(results);
+      const summary = store.read('l2angle/lenet-sweep', lenetSweepFile('fashion-mnist'));
+      expect(summary?.networks.map((n) => n.weightDecay)).toEqual([1e-4, 1e-2, 1e-1]);
+      for (const network of summary?.networks ?? []) {
+        const dir = `sweeps/${network.cell}`;
+        const scale = store.read('l2angle/logit-scale', `${dir}/logit-scale.json`);
+        const adversarial = store.read('l2angle/adversarial', `${dir}/adversarial.json`);
+        expect(scale?.dataset).toBe('fashion-mnist');
+        // the article's temperature calibrates the median top-class probability to 0.95
+        expect(Math.abs((adversarial?.temperature.median ?? 0) - 0.95)).toBeLessThanOrEqual(0.001);
+        expect(scale?.temperature.article).toBeCloseTo(adversarial?.temperature.t ?? 0, 6);
+        // the NLL-optimal temperature is at least as good as t = 1 and the article's t, by its own measure
+        expect(scale?.nll.nll).toBeLessThanOrEqual((scale?.nll.raw ?? 0) + 1e-9);
+        expect(scale?.nll.nll).toBeLessThanOrEqual((scale?.nll.article ?? 0) + 1e-9);
+        // the success rate can only grow with the budget
+        const rates = adversarial?.study.successVsBudget ?? [];
+        for (let k = 1; k < rates.length; k++) expect(rates[k]).toBeGreaterThanOrEqual(rates[k - 1]);
+        expect(network.testError).toBeGreaterThan(0);
+      }
+    }, 300_000);
+  },
+);
 
 function l2angle(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });

@@ -114,7 +114,8 @@ export function renderSweeps(container: HTMLElement, client: ResultsClient): { s
 
 /** A LeNet cell's final test error and the censored median of its attack norms. */
 async function lenetResult(client: ResultsClient, record: SweepCellRecord): Promise<string> {
-  const [metricsFile, , adversarialFile] = record.artifacts;
+  const metricsFile = record.artifacts.find((f) => f.endsWith('/metrics.json')) ?? '';
+  const adversarialFile = record.artifacts.find((f) => f.endsWith('/adversarial.json')) ?? '';
   try {
     const metrics = await client.load(metricsFile, registered('l2angle/lenet-training'));
     const adversarial = await client.load(

@@ -7,10 +7,12 @@ import { UsageError } from '../../errors.js';
 import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore } from '../../experiments/store.js';
 import { expandGrid, GRID_DEFAULTS, type GridOptions } from '../../experiments/sweep/cells.js';
+import { writeLenetSummary } from '../../experiments/sweep/lenet-summary.js';
 import { runSweepLocally } from '../../experiments/sweep/local.js';
 import { enqueueSweep, runWorker } from '../../experiments/sweep/queue.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../../math/losses.js';
 import { DATASET_NAMES, type DatasetName } from '../../schema/datasets.js';
+import { lenetSweepFile } from '../../schema/lenet-sweep.js';
 import { SWEEP_STUDIES } from '../../schema/sweep.js';
 import {
   isDecimal,
@@ -157,6 +159,15 @@ export function registerSweep(program: Command): void {
           ? await enqueueSweep(options.queue, cells, store, progress)
           : await runSweepLocally(cells, store, { threads: threadsOf(options.threads), progress });
         bar?.stop();
+        if (grid.study === 'lenet') {
+          for (const dataset of grid.datasets) {
+            const n = writeLenetSummary(store, dataset);
+            if (n > 0)
+              process.stdout.write(
+                `  ${n} ${dataset} networks summed up in ${store.pathOf(lenetSweepFile(dataset))}\n`,
+              );
+          }
+        }
         process.stdout.write(
           `sweep ${grid.study}: ${cells.length} cells (${computed} computed${options.queue ? ' by workers' : ''}, ` +
             `${skipped} done already) in ${((Date.now() - started) / 1000).toFixed(1)} s → ${store.pathOf('sweeps')}\n`,

@@ -20,8 +20,10 @@ import {
 import { ARTIFACT_VERSION } from '../../schema/version.js';
 import { inWorker } from '../adversarial-worker.js';
 import type { ProgressCallback } from '../job.js';
+import { loadLenet } from '../lenet-network.js';
 import { trainLenet } from '../lenet-training.js';
 import { runLocalLinearity } from '../local-linearity.js';
+import { logitScale } from '../logit-scale.js';
 import type { ResultsStore } from '../store.js';
 import { PathThreads } from '../svm-pool.js';
 
@@ -142,12 +144,19 @@ export async function runCell(
       },
     });
     await uploads;
+    const name = `LeNet λ=${cell.weightDecay} seed ${cell.seed}`;
+    options.progress(0, 1, 'logit scale and calibration');
+    store.write(
+      'l2angle/logit-scale',
+      `${dir}/logit-scale.json`,
+      logitScale(loadLenet(runDir), name, dataset, data.test),
+    );
     const adversarial = `${dir}/adversarial.json`;
     await inWorker(
       {
         role: 'study',
         job: {
-          name: `LeNet λ=${cell.weightDecay} seed ${cell.seed}`,
+          name,
           results: store.root,
           folder: dir,
           artifact: adversarial,

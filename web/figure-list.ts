@@ -69,6 +69,11 @@ export const FIGURES = [
     needs: ['l2angle/adversarial'],
   },
   {
+    name: 'weight-decay-sweep',
+    title: 'swept LeNets against weight decay, on both datasets',
+    needs: ['l2angle/lenet-sweep'],
+  },
+  {
     name: 'sweeps',
     title: 'what the sweeps have computed, and the commands for more',
     needs: ['l2angle/sweep-cell', 'l2angle/lenet-training', 'l2angle/adversarial'],

@@ -2,7 +2,9 @@
 // missing one a compile error). A mount gets the page's shared context: the state store, the results
 // client, its element, and where to register for state and status changes.
 import type { SvmPath } from '../src/schema/artifacts.js';
-import type { ResultsClient } from './data.js';
+import { DATASET_NAMES } from '../src/schema/datasets.js';
+import { type LenetSweep, lenetSweepFile } from '../src/schema/lenet-sweep.js';
+import { type ResultsClient, registered } from './data.js';
 import type { MountedFigureName } from './figure-list.js';
 import { renderAdversarialDistance } from './figures/adversarial-distance.js';
 import { renderScaledLoss } from './figures/scaled-loss.js';
@@ -13,6 +15,8 @@ import { renderToyBoundary } from './figures/toy-boundary.js';
 import { renderToyFit } from './figures/toy-fit.js';
 import { renderToyImage } from './figures/toy-image.js';
 import { renderToyMirror } from './figures/toy-mirror.js';
+import { renderWeightDecaySweep } from './figures/weight-decay-sweep.js';
+import { weightDecayProse } from './prose/weight-decay.js';
 import { mountMnist, mountOpening } from './sections/mnist.js';
 import { mountAdversarial, mountLenet, mountLocalLinearity, mountTeaser } from './sections/networks.js';
 import {
@@ -21,7 +25,7 @@ import {
   fillPathNumbers,
   fillToyNumbers,
 } from './sections/text-numbers.js';
-import { type FigureHandle, lazyFigure, whenNear } from './slot.js';
+import { type FigureHandle, lazyFigure, multiSlot, whenNear } from './slot.js';
 import type { StateStore, ViewState } from './state.js';
 
 /** What every mount gets. */
@@ -119,6 +123,40 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
   lenet: (ctx) => {
     const lenet = mountLenet(ctx.body('lenet'), ctx.client, fillLenetNumbers);
     ctx.onStatus(() => lenet.statusChanged());
+  },
+  'weight-decay-sweep': (ctx) => {
+    const prose = document.querySelector<HTMLElement>('[data-prose="weight-decay"]');
+    const slot = multiSlot<LenetSweep>(
+      ctx.client,
+      {
+        container: ctx.body('weight-decay-sweep'),
+        paths: (_, client) => {
+          const ready = DATASET_NAMES.map((d) => lenetSweepFile(d)).filter(
+            (f) => client.availability(f).state === 'ready',
+          );
+          return ready.length > 0 ? ready : undefined;
+        },
+        parse: registered('l2angle/lenet-sweep'),
+        describe: () =>
+          'LeNets swept over weight decay (`npx l2angle sweep --study lenet --dataset mnist,fashion-mnist ' +
+          '--weight-decays 1e-5,1e-4,1e-3,1e-2,1e-1`, about 10 min a network on 2 cores; see the table of sweeps below)',
+        render: (container, data) => renderWeightDecaySweep(container, data),
+        onData: (data) => {
+          if (!prose) return;
+          prose.replaceChildren(
+            ...weightDecayProse(data).map((text) => {
+              const p = document.createElement('p');
+              p.textContent = text;
+              return p;
+            }),
+          );
+          prose.classList.add('filled');
+        },
+      },
+      ctx.store.state,
+    );
+    ctx.onState((s) => slot.update(s));
+    ctx.onStatus(() => slot.statusChanged(ctx.client.status));
   },
   sweeps: (ctx) => {
     const table = renderSweeps(ctx.body('sweeps'), ctx.client);

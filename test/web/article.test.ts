@@ -19,14 +19,18 @@ import { loadLenet } from '../../src/experiments/lenet-network.js';
 import { ARTICLE_LENETS, lenetStudy } from '../../src/experiments/lenet-study.js';
 import { LENET_DEFAULTS, trainLenet } from '../../src/experiments/lenet-training.js';
 import { runLocalLinearity } from '../../src/experiments/local-linearity.js';
+import { logitScale } from '../../src/experiments/logit-scale.js';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { computeSvmPath } from '../../src/experiments/svm-run.js';
+import { sweptLenet } from '../../src/experiments/sweep/lenet-summary.js';
 import { toySweep } from '../../src/experiments/toy.js';
 import { loadKernels } from '../../src/nn/kernels.js';
 import { svmPathFile } from '../../src/schema/artifacts.js';
+import { type LenetSweep, lenetSweepFile } from '../../src/schema/lenet-sweep.js';
 import { adversarialFile, localLinearityFile } from '../../src/schema/nn-artifacts.js';
 import { toyFitFile } from '../../src/schema/toy.js';
 import { lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
+import { ARTIFACT_VERSION } from '../../src/schema/version.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 import { createArticleServer, defaultWebRoot, listen } from '../../src/server/server.js';
 import { writeSite } from '../../src/server/site.js';
@@ -58,6 +62,7 @@ async function smallNetworkArtifacts(
     { hidden: 12, weightDecays: [0, 0.03, 0.3], epochs: 4, attackImages: 10, filters: 4 },
   );
   const small = { ...data, test: { ...data.test, count: 300 } };
+  const swept: LenetSweep['networks'] = [];
   for (const which of ARTICLE_LENETS) {
     await trainLenet({
       data: small,
@@ -75,17 +80,33 @@ async function smallNetworkArtifacts(
       dir: store.pathOf(lenetRunFolder(which.key)),
     });
     const net = loadLenet(store.pathOf(lenetRunFolder(which.key)));
-    store.write(
-      'l2angle/adversarial',
-      adversarialFile(which.name),
-      await adversarialStudy(net.network, which.name, net.mean, small.test, {
-        seed: 0,
-        studyImages: 10,
-        maxSteps: 40,
-      }),
+    const adversarial = await adversarialStudy(net.network, which.name, net.mean, small.test, {
+      seed: 0,
+      studyImages: 10,
+      maxSteps: 40,
+    });
+    store.write('l2angle/adversarial', adversarialFile(which.name), adversarial);
+    // the same two small networks, summed up as a swept grid of two weight decays (for "Beyond the article")
+    const metrics = store.read('l2angle/lenet-training', `${lenetRunFolder(which.key)}/metrics.json`);
+    if (!metrics) throw new Error('the small LeNet has no training record');
+    swept.push(
+      sweptLenet(
+        `lenet-test-${which.key}`,
+        { weightDecay: which.weightDecay, seed: 0, epochs: 2, trainLimit: 500 },
+        metrics,
+        logitScale(net, which.name, 'mnist', small.test, 100),
+        adversarial,
+      ),
     );
   }
   store.write('l2angle/lenet-study', lenetStudyFile(), lenetStudy(store, 2));
+  store.write('l2angle/lenet-sweep', lenetSweepFile('mnist'), {
+    schema: 'l2angle/lenet-sweep',
+    version: ARTIFACT_VERSION,
+    dataset: 'mnist',
+    createdAt: new Date().toISOString(),
+    networks: swept,
+  });
 }
 
 /** A job that stays running until released, so the page has progress to show. */

@@ -4,7 +4,10 @@ import { readdirSync } from 'node:fs';
 import { censoredMedian } from '../../math/median.js';
 import { quantiles } from '../../math/statistics.js';
 import { type LenetSweep, lenetSweepFile } from '../../schema/lenet-sweep.js';
+import type { LogitScale } from '../../schema/logit-scale.js';
+import type { Adversarial } from '../../schema/nn-artifacts.js';
 import { cellRecordFile } from '../../schema/sweep.js';
+import type { TrainingMetrics } from '../../schema/training.js';
 import { ARTIFACT_VERSION } from '../../schema/version.js';
 import type { ResultsStore } from '../store.js';
 
@@ -28,34 +31,7 @@ export function writeLenetSummary(store: ResultsStore, dataset: string): number 
     const adversarial = store.readIfValid('l2angle/adversarial', file('/adversarial.json'));
     // a cell of an older format (no logit scale) is left out
     if (!metrics || !scale || !adversarial) continue;
-    const last = metrics.epochs[metrics.epochs.length - 1];
-    const median = scale.quantileLevels.indexOf(0.5);
-    const { norms, success } = adversarial.study;
-    const ok = norms.filter((_, i) => success[i]);
-    const [q1, q2, q3] = ok.length > 0 ? quantiles(ok, [0.25, 0.5, 0.75]) : [];
-    networks.push({
-      cell: id,
-      weightDecay: record.cell.weightDecay,
-      seed: record.cell.seed,
-      epochs: record.cell.epochs,
-      trainLimit: record.cell.trainLimit,
-      trainError: last.trainError,
-      testError: last.testError,
-      weightRms: last.weightRms,
-      temperature: scale.temperature,
-      ece: scale.ece,
-      medianMargin: scale.margin.quantiles[median],
-      medianGradientNorm: scale.gradientNorm.quantiles[median],
-      attack: {
-        images: norms.length,
-        successRate: adversarial.study.successRate,
-        medianNorm: censoredMedian(
-          norms,
-          success.map((s) => !s),
-        ),
-        quartiles: ok.length > 0 ? [q1, q2, q3] : null,
-      },
-    });
+    networks.push(sweptLenet(id, record.cell, metrics, scale, adversarial));
   }
   if (networks.length === 0) return 0;
   const value: LenetSweep = {
@@ -67,4 +43,42 @@ export function writeLenetSummary(store: ResultsStore, dataset: string): number 
   };
   store.write('l2angle/lenet-sweep', lenetSweepFile(dataset), value);
   return networks.length;
+}
+
+/** One network's line of the summary, from its cell's settings and artifacts. */
+export function sweptLenet(
+  id: string,
+  cell: { weightDecay: number; seed: number; epochs: number; trainLimit: number | null },
+  metrics: TrainingMetrics,
+  scale: LogitScale,
+  adversarial: Adversarial,
+): LenetSweep['networks'][number] {
+  const last = metrics.epochs[metrics.epochs.length - 1];
+  const median = scale.quantileLevels.indexOf(0.5);
+  const { norms, success } = adversarial.study;
+  const ok = norms.filter((_, i) => success[i]);
+  const [q1, q2, q3] = ok.length > 0 ? quantiles(ok, [0.25, 0.5, 0.75]) : [];
+  return {
+    cell: id,
+    weightDecay: cell.weightDecay,
+    seed: cell.seed,
+    epochs: cell.epochs,
+    trainLimit: cell.trainLimit,
+    trainError: last.trainError,
+    testError: last.testError,
+    weightRms: last.weightRms,
+    temperature: scale.temperature,
+    ece: scale.ece,
+    medianMargin: scale.margin.quantiles[median],
+    medianGradientNorm: scale.gradientNorm.quantiles[median],
+    attack: {
+      images: norms.length,
+      successRate: adversarial.study.successRate,
+      medianNorm: censoredMedian(
+        norms,
+        success.map((s) => !s),
+      ),
+      quartiles: ok.length > 0 ? [q1, q2, q3] : null,
+    },
+  };
 }

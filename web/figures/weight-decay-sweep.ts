@@ -1,8 +1,8 @@
-// Beyond the article: swept LeNets against weight decay, one curve per dataset. Four panels: test error,
+// Beyond the article: swept LeNets against weight decay (log λ), one curve per dataset. Four panels: test error,
 // the median adversarial perturbation, the article's calibrated temperature, and the ECE at that
 // temperature. Each seed is a dot; the curve joins the seeds' medians; the article's two networks are
 // marked at λ = 1e-4 and 1e-1.
-import { axisBottom, axisLeft, extent, line, max, min, scaleLog } from 'd3';
+import { axisBottom, axisLeft, extent, line, max, scaleLinear, scaleLog } from 'd3';
 import { ARTICLE_LENETS } from '../../src/article.js';
 import { datasetLabel } from '../../src/schema/datasets.js';
 import type { LenetSweep } from '../../src/schema/lenet-sweep.js';
@@ -59,8 +59,14 @@ export function renderWeightDecaySweep(container: HTMLElement, sweeps: LenetSwee
   const x = scaleLog()
     .domain([Math.min(lo, 1e-4) / 2, Math.max(hi, 1e-1) * 2])
     .range([0, 1]);
-  const { cell } = figureRow(container);
-  for (const q of QUANTITIES) {
+  // whole decades only: a log axis's default ticks crowd a small panel
+  const [d0, d1] = x.domain().map((v) => Math.log10(v));
+  const decades: number[] = [];
+  for (let e = Math.ceil(d0); e <= Math.floor(d1); e++) decades.push(10 ** e);
+  // two rows of two panels
+  const rows = [figureRow(container), figureRow(container)];
+  for (const [k, q] of QUANTITIES.entries()) {
+    const cell = rows[k >> 1].cell;
     const values = all.map(q.value).filter((v): v is number => v !== null);
     const p = panel(cell(), {
       label: `${q.title} against weight decay λ, for ${sweeps.map((s) => datasetLabel(s.dataset)).join(' and ')}.`,
@@ -70,21 +76,19 @@ export function renderWeightDecaySweep(container: HTMLElement, sweeps: LenetSwee
       margin: { right: 12 },
     });
     const px = x.copy().range([0, p.width]);
-    const ymin = min(values) ?? 0;
     const ymax = max(values) ?? 1;
-    // every quantity spans orders of magnitude across λ: a log axis for each
-    const y = scaleLog()
-      .domain([Math.max(1e-4, ymin * 0.8), Math.max(1e-4 * 1.25, ymax * 1.25)])
+    const y = scaleLinear()
+      .domain([0, values.length > 0 ? ymax * 1.15 : 1])
       .range([p.height, 0])
-      .clamp(true);
+      .nice();
     xAxis(
       p,
       axisBottom(px)
-        .ticks(4)
-        .tickFormat((v) => powerOfTen(Math.log10(Number(v)))),
+        .tickValues(decades)
+        .tickFormat((v) => powerOfTen(Math.round(Math.log10(Number(v))))),
       'weight decay λ',
     );
-    yAxis(p, axisLeft(y).ticks(4, '~g'), q.label);
+    yAxis(p, axisLeft(y).ticks(4), q.label);
     for (const article of ARTICLE_LENETS) {
       p.plot
         .append('line')

@@ -86,8 +86,8 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
     ctx.onState((s) => figure.update(s));
     ctx.onPath((path) => {
       const s = ctx.store.state;
-      if (path.classI === s.pair[0] && path.classJ === s.pair[1] && path.loss === s.loss)
-        figure.setPath(path);
+      const shown = path.classI === s.pair[0] && path.classJ === s.pair[1] && path.loss === s.loss;
+      if (shown && path.dataset === s.dataset) figure.setPath(path);
     });
   },
   mnist: (ctx) => {

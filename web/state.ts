@@ -4,11 +4,14 @@
 
 import { LAMBDA_COUNT, lambdaOf, NETWORK_KEYS, type NetworkKey } from '../src/article.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../src/math/losses.js';
+import { isDatasetName } from '../src/schema/datasets.js';
 
 export type { NetworkKey, TrainingLoss };
 
 /** Everything a reader can change. */
 export interface ViewState {
+  /** the dataset of the pair figures: a registry name ("mnist", "fashion-mnist") or a user's "custom-<hash>" */
+  dataset: string;
   /** the MNIST pair (I, J), I < J */
   pair: readonly [number, number];
   /** the loss of the MNIST paths shown */
@@ -37,6 +40,7 @@ export interface ViewState {
 
 /** The view a reader sees first: 7 vs 9, hinge loss, the weakest regularisation. */
 export const DEFAULT_STATE: ViewState = Object.freeze({
+  dataset: 'mnist',
   pair: Object.freeze([7, 9] as const),
   loss: 'hinge',
   lambdaIndex: 80,
@@ -75,6 +79,11 @@ const oneOf =
 const short = (v: number) => String(Number(v.toFixed(4)));
 
 const FIELDS: { [K in keyof ViewState]: Field<K> } = {
+  dataset: {
+    key: 'data',
+    write: String,
+    read: (text) => (isDatasetName(text) || /^custom-[0-9a-f]{12}$/.test(text) ? text : undefined),
+  },
   pair: {
     key: 'pair',
     write: ([i, j]) => `${i}-${j}`,

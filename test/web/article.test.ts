@@ -12,7 +12,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
-import { mnistFiles } from '../../src/data/sources.js';
+import { fashionMnistFiles, mnistFiles } from '../../src/data/sources.js';
 import { adversarialStudy } from '../../src/experiments/adversarial.js';
 import type { Job } from '../../src/experiments/job.js';
 import { loadLenet } from '../../src/experiments/lenet-network.js';
@@ -155,6 +155,18 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       store.write('l2angle/svm-path', svmPathFile('mnist', i, j, 'hinge'), artifact);
     }
     await smallNetworkArtifacts(data, store);
+    // one Fashion-MNIST path, for the dataset switch
+    const fashion = loadDataset(fashionMnistFiles(), 'fashion-mnist');
+    const { artifact: fashionPath } = computeSvmPath(
+      selectPair(fashion, 7, 9, 200),
+      'fashion-mnist',
+      'hinge',
+      {
+        rows: 28,
+        cols: 28,
+      },
+    );
+    store.write('l2angle/svm-path', svmPathFile('fashion-mnist', 7, 9, 'hinge'), fashionPath);
     // a small sweep by the CLI (built by npm test), for the sweeps' table
     const sweep = spawnSync(
       process.execPath,
@@ -289,6 +301,48 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'phone.png') });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
+  });
+
+  it('switches every pair figure to another dataset, and keeps the choice through a reload', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${base}#pair=7-9&loss=hinge&c=80`, { waitUntil: 'networkidle' });
+    // the section draws when it comes near the screen; its sub-figures appear with the path
+    const section = page.locator('[data-figure="mnist"]').first();
+    await section.scrollIntoViewIfNeeded();
+    const plane = page.locator('[data-figure="tilting-plane"]').first();
+    await expect.poll(() => plane.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const mnist = await plane.locator('svg').first().innerHTML();
+    await page.locator('[data-control="mnist-dataset"] button[data-value="fashion-mnist"]').click();
+    await expect
+      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
+      .toContain('data=fashion-mnist');
+    await expect
+      .poll(
+        async () =>
+          (await plane.locator('svg').count()) > 0 ? plane.locator('svg').first().innerHTML() : mnist,
+        {
+          timeout: 20_000,
+        },
+      )
+      .not.toBe(mnist);
+    const title = await page.locator('[data-pair="7-9"]').first().getAttribute('title');
+    expect(title).toBe('sneaker vs ankle boot');
+    await page.reload({ waitUntil: 'networkidle' });
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('[data-control="mnist-dataset"] button[data-value="fashion-mnist"]')
+            .getAttribute('aria-pressed'),
+        { timeout: 20_000 },
+      )
+      .toBe('true');
+    await section.scrollIntoViewIfNeeded();
+    await expect.poll(() => plane.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page
+      .locator('[data-figure="mnist"]')
+      .first()
+      .screenshot({ path: join(SHOTS, 'fashion-mnist.png') });
   });
 
   it('logs no console errors', () => {

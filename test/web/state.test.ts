@@ -6,6 +6,7 @@ const views: ViewState[] = [
   DEFAULT_STATE,
   {
     ...DEFAULT_STATE,
+    dataset: 'fashion-mnist',
     pair: [0, 1],
     loss: 'softplus',
     lambdaIndex: 0,
@@ -28,6 +29,8 @@ describe('URL state', () => {
   });
 
   it('clamps numbers into their range and refuses what it cannot read, keeping the defaults', () => {
+    expect(parseState('#data=imagenet').dataset).toBe('mnist');
+    expect(parseState('#data=custom-0123456789ab').dataset).toBe('custom-0123456789ab');
     const clamped = parseState('#c=500&theta=9&a=3&toylambda=-40&norm=5&t=-3');
     expect(clamped.lambdaIndex).toBe(80);
     expect(clamped.theta).toBeCloseTo(Math.PI / 2, 12);

@@ -1,6 +1,7 @@
 // The two representative images x ∈ I and y ∈ J, their mirror images through the boundary at the state's λ,
 // and the weight vector w, as pictures.
 import type { SvmPath } from '../../src/schema/artifacts.js';
+import { className } from '../../src/schema/datasets.js';
 import { fixed } from '../chart.js';
 import { decodePath } from '../mnist-path.js';
 import { divergingFor, GREY_01, picture } from '../pictures.js';
@@ -14,8 +15,8 @@ export function renderMirrorPictures(
   initial: ViewState,
 ): FigureHandle {
   const d = decodePath(path);
-  const I = path.classI;
-  const J = path.classJ;
+  const I = className(path.dataset, path.classI);
+  const J = className(path.dataset, path.classJ);
   const row = document.createElement('div');
   row.className = 'picture-strip mirrors';
   container.append(row);

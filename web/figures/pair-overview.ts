@@ -33,8 +33,15 @@ export function renderPairOverview(
   pick: (pair: [number, number]) => void,
 ): PairOverview {
   let state = initial;
-  const summaries: Record<TrainingLoss, Map<string, Summary>> = { hinge: new Map(), softplus: new Map() };
-  let geometry: DatasetGeometry | undefined;
+  // by dataset and loss: the switch of dataset keeps what was read of the others
+  const summaries = new Map<string, Map<string, Summary>>();
+  const summariesOf = (dataset: string, loss: TrainingLoss) => {
+    const key = `${dataset}:${loss}`;
+    let m = summaries.get(key);
+    if (!m) summaries.set(key, (m = new Map()));
+    return m;
+  };
+  const geometries = new Map<string, DatasetGeometry>();
   const p = panel(container, {
     label:
       'Overview of the 45 digit pairs: above the diagonal the tilting angle at the smallest λ, below it half the distance between the class centroids.',
@@ -73,7 +80,8 @@ export function renderPairOverview(
   container.append(controls, note);
 
   const draw = () => {
-    const mine = summaries[state.loss];
+    const mine = summariesOf(state.dataset, state.loss);
+    const geometry = geometries.get(state.dataset);
     const data: Array<{ i: number; j: number; upper: boolean }> = [];
     for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) if (i !== j) data.push({ i, j, upper: i < j });
     const cellValue = (d: { i: number; j: number; upper: boolean }) => {
@@ -129,7 +137,7 @@ export function renderPairOverview(
 
     const ready = allPairs()
       .filter(([i, j]) => !mine.has(`${i}-${j}`))
-      .map(([i, j]) => svmPathFile('mnist', i, j, state.loss))
+      .map(([i, j]) => svmPathFile(state.dataset, i, j, state.loss))
       .filter((f) => client.availability(f).state === 'ready');
     loadButton.hidden = ready.length === 0;
     loadButton.textContent = `Read the ${ready.length} other computed ${state.loss} paths (about ${(ready.length * 2.4).toFixed(0)} MB)`;
@@ -155,7 +163,7 @@ export function renderPairOverview(
 
   const addPath = (path: SvmPath) => {
     const last = path.models[path.models.length - 1];
-    summaries[path.loss].set(`${path.classI}-${path.classJ}`, {
+    summariesOf(path.dataset, path.loss).set(`${path.classI}-${path.classJ}`, {
       theta: last.theta,
       dAdv: last.dAdv,
       errTest: last.errTest,
@@ -173,7 +181,7 @@ export function renderPairOverview(
       draw();
     },
     setGeometry(g) {
-      geometry = g;
+      geometries.set(g.dataset, g);
       draw();
     },
     statusChanged: draw,

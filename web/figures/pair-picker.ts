@@ -1,6 +1,7 @@
 // The 45 digit pairs as a 10 × 10 grid (row I, column J, I < J). Pairs whose λ path exists for the chosen loss
 // are buttons; the others are greyed, with the progress of the computation that will produce them.
 import { svmPathFile } from '../../src/schema/artifacts.js';
+import { pairLabel } from '../../src/schema/datasets.js';
 import { describeJob, type ResultsClient } from '../data.js';
 import type { ViewState } from '../state.js';
 
@@ -64,7 +65,7 @@ export function renderPairPicker(
     let waitingJob: string | undefined;
     for (const [key, button] of buttons) {
       const [i, j] = key.split('-').map(Number);
-      const file = svmPathFile('mnist', i, j, state.loss);
+      const file = svmPathFile(state.dataset, i, j, state.loss);
       const a = client.availability(file);
       const available = a.state !== 'pending';
       if (a.state === 'ready') ready++;
@@ -73,7 +74,8 @@ export function renderPairPicker(
       button.classList.toggle('pending', !available);
       button.setAttribute('aria-pressed', String(selected));
       const progress = a.state === 'pending' && a.job ? ` (${a.job.title}: ${describeJob(a.job)})` : '';
-      button.title = available ? `${i} vs ${j}` : `${i} vs ${j}: not computed yet${progress}`;
+      const label = pairLabel(state.dataset, i, j);
+      button.title = available ? label : `${label}: not computed yet${progress}`;
       button.setAttribute('aria-label', button.title);
       if (a.state === 'pending' && a.job && !waitingJob) waitingJob = `${a.job.title}: ${describeJob(a.job)}`;
     }

@@ -1,4 +1,5 @@
 import type { SvmPath } from '../../src/schema/artifacts.js';
+import { className } from '../../src/schema/datasets.js';
 import { fixed, formatLambda, percent } from '../chart.js';
 import { type DecodedPath, decodePath } from '../mnist-path.js';
 import { drawBoundary, planePanel } from '../plane.js';
@@ -63,7 +64,10 @@ export function renderTiltingPlane(
   );
   const boundary = inner.append('line').attr('class', 'boundary');
   const legend = p.plot.append('g').attr('class', 'legend').attr('transform', 'translate(8,8)');
-  for (const [k, label] of [`${path.classI} (I)`, `${path.classJ} (J)`].entries()) {
+  for (const [k, label] of [
+    `${className(path.dataset, path.classI)} (I)`,
+    `${className(path.dataset, path.classJ)} (J)`,
+  ].entries()) {
     const g = legend.append('g').attr('transform', `translate(0,${k * 16})`);
     g.append('rect')
       .attr('class', `swatch class-${k ? 'j' : 'i'}`)

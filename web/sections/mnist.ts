@@ -3,6 +3,7 @@
 // The opening figure is the same tilting plane, with its own λ slider on the same state.
 import { LOSSES } from '../../src/math/losses.js';
 import { datasetGeometryFile, type SvmPath, svmPathFile } from '../../src/schema/artifacts.js';
+import { DATASET_NAMES, datasetLabel, pairLabel } from '../../src/schema/datasets.js';
 import { formatLambda } from '../chart.js';
 import { controlBar, lossChoices, type Slider, slider, toggle } from '../controls.js';
 import { type ResultsClient, registered } from '../data.js';
@@ -17,9 +18,16 @@ import { LAMBDA_COUNT, lambdaOf, type StateStore, type TrainingLoss, type ViewSt
 
 const lossName = (loss: TrainingLoss) => LOSSES[loss].model;
 
+/** The datasets to choose from: the registry's, and a user's own when the URL names it. */
+function datasetChoices(current: string): Array<{ value: string; label: string }> {
+  const names: string[] = [...DATASET_NAMES];
+  if (!names.includes(current)) names.push(current);
+  return names.map((name) => ({ value: name, label: datasetLabel(name) }));
+}
+
 /** The λ path the state asks for. */
 export function statePath(state: ViewState): string {
-  return svmPathFile('mnist', state.pair[0], state.pair[1], state.loss);
+  return svmPathFile(state.dataset, state.pair[0], state.pair[1], state.loss);
 }
 
 /** A slider over the 81 λ values, bound to the state. */
@@ -83,7 +91,14 @@ export function mountMnist(
     onChange: (v) => store.set({ loss: v }),
   });
   const lambda = lambdaSlider(store, 'mnist-lambda');
-  roots.controls.append(controlBar(loss, lambda));
+  const dataset = toggle<string>({
+    name: 'mnist-dataset',
+    label: 'dataset',
+    choices: datasetChoices(store.state.dataset),
+    value: store.state.dataset,
+    onChange: (v) => store.set({ dataset: v }),
+  });
+  roots.controls.append(controlBar(dataset, loss, lambda));
 
   const slot = dataSlot<SvmPath>(
     client,
@@ -91,7 +106,8 @@ export function mountMnist(
       container: roots.figures,
       path: statePath,
       parse: registered('l2angle/svm-path'),
-      describe: (s) => `the ${lossName(s.loss)} path of ${s.pair[0]} vs ${s.pair[1]}`,
+      describe: (s) =>
+        `the ${lossName(s.loss)} path of ${pairLabel(s.dataset, s.pair[0], s.pair[1])} (${datasetLabel(s.dataset)})`,
       render: (container, path, s) => {
         const cell = (name: string, title: string) => {
           const fig = document.createElement('figure');
@@ -150,15 +166,17 @@ export function mountMnist(
   );
 
   const overview = renderPairOverview(roots.overview, client, store.state, pickPair);
-  let geometryLoading = false;
+  // the geometry of every dataset the reader looks at, read once each
+  const geometryRead = new Set<string>();
   const loadGeometry = () => {
-    const file = datasetGeometryFile('mnist');
-    if (geometryLoading || !client.ready || client.availability(file).state === 'pending') return;
-    geometryLoading = true;
+    const name = store.state.dataset;
+    const file = datasetGeometryFile(name);
+    if (geometryRead.has(name) || !client.ready || client.availability(file).state === 'pending') return;
+    geometryRead.add(name);
     client.load(file, registered('l2angle/dataset-geometry')).then(
       (g) => overview.setGeometry(g),
       () => {
-        geometryLoading = false;
+        geometryRead.delete(name);
       },
     );
   };
@@ -167,6 +185,8 @@ export function mountMnist(
   return {
     update(state) {
       picker.update(state);
+      dataset.set(state.dataset);
+      loadGeometry();
       loss.set(state.loss);
       lambda.set(state.lambdaIndex);
       slot.update(state);

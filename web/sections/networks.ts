@@ -85,8 +85,8 @@ export function mountLocalLinearity(
     client,
     {
       container: root,
-      path: () => {
-        const file = localLinearityFile('mnist', ...LOCAL_LINEARITY_PAIR);
+      path: (s) => {
+        const file = localLinearityFile(s.dataset, ...LOCAL_LINEARITY_PAIR);
         return client.availability(file).state === 'ready' ? file : undefined;
       },
       parse: withSchema(localLinearitySchema, 'l2angle/local-linearity'),

@@ -5,7 +5,7 @@ import { selectPair } from '../data/pairs.js';
 import { datasetFiles } from '../data/sources.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { type DatasetGeometry, datasetGeometryFile, svmPathFile } from '../schema/artifacts.js';
-import type { DatasetName } from '../schema/datasets.js';
+import { type DatasetName, datasetLabel } from '../schema/datasets.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
 import { allPairs, pairGeometry } from './geometry.js';
 import type { Job } from './job.js';
@@ -20,7 +20,7 @@ export function geometryJob(dataset: DatasetName = 'mnist'): Job {
   return {
     id: `geometry:${dataset}`,
     study: 'geometry',
-    title: `nearest-centroid geometry of the 45 ${dataset === 'mnist' ? 'MNIST' : dataset} pairs`,
+    title: `nearest-centroid geometry of the 45 ${datasetLabel(dataset)} pairs`,
     artifacts: [artifact],
     isDone: (store) => store.has('l2angle/dataset-geometry', artifact),
     async run(store, progress) {

@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { LOCAL_LINEARITY_PAIR, PER_CLASS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
-import { mnistFiles } from '../data/sources.js';
+import { datasetFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
 import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
@@ -20,6 +20,7 @@ import { type DenseTrainingSettings, TwoLayerTrainer } from '../nn/dense-trainin
 import { type Kernels, loadKernels } from '../nn/kernels.js';
 import { localGeometry } from '../nn/local-geometry.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
+import { type DatasetName, datasetLabel, pairLabel } from '../schema/datasets.js';
 import {
   type Bins,
   type LocalLinearity,
@@ -234,18 +235,22 @@ export function localLinearityJob(
   classI: number = LOCAL_LINEARITY_PAIR[0],
   classJ: number = LOCAL_LINEARITY_PAIR[1],
   options: LocalLinearityOptions = {},
+  dataset: DatasetName = 'mnist',
 ): Job {
-  const artifact = localLinearityFile('mnist', classI, classJ);
-  const id = { dataset: 'mnist', classI, classJ, perClass: PER_CLASS };
+  const artifact = localLinearityFile(dataset, classI, classJ);
+  const id = { dataset, classI, classJ, perClass: PER_CLASS };
   return {
-    id: `nn:local-linearity-${classI}-${classJ}`,
+    id:
+      dataset === 'mnist'
+        ? `nn:local-linearity-${classI}-${classJ}`
+        : `nn:local-linearity-${dataset}-${classI}-${classJ}`,
     study: 'local-linearity',
-    title: `2-layer ReLU networks of ${classI} vs ${classJ} against weight decay: local scales, d(x), θ, attacks`,
+    title: `2-layer ReLU networks of ${pairLabel(dataset, classI, classJ)}${dataset === 'mnist' ? '' : ` (${datasetLabel(dataset)})`} against weight decay: local scales, d(x), θ, attacks`,
     artifacts: [artifact],
     isDone: (store) => isSweepDone(store, artifact, id, options),
     async run(store, progress) {
-      const pair = selectPair(loadDataset(mnistFiles(), 'mnist'), classI, classJ, id.perClass);
-      await runLocalLinearity(pair, 'mnist', loadKernels(), store, artifact, options, progress);
+      const pair = selectPair(loadDataset(datasetFiles(dataset), dataset), classI, classJ, id.perClass);
+      await runLocalLinearity(pair, dataset, loadKernels(), store, artifact, options, progress);
     },
   };
 }

@@ -2,6 +2,7 @@
 // and the page report (each job carries its study's id). A new study is one entry here plus its own code.
 import { QUOTED_PAIRS } from '../article.js';
 import { LOSSES, TRAINING_LOSSES } from '../math/losses.js';
+import { type DatasetName, datasetLabel } from '../schema/datasets.js';
 import type { JobStatus } from '../schema/status.js';
 import { allPairs } from './geometry.js';
 import type { Job } from './job.js';
@@ -26,8 +27,10 @@ export interface Study {
   readonly main: boolean;
   /** whether `l2angle nn --study <id>` runs it */
   readonly nn: boolean;
-  /** its jobs with the article's settings, each knowing its artifacts and when it is done */
-  jobs(): Job[];
+  /** whether it runs on any dataset (`npm start -- --dataset NAME`), or on MNIST only */
+  readonly anyDataset: boolean;
+  /** its jobs with the article's settings on a dataset (MNIST unless given), each knowing its artifacts */
+  jobs(dataset?: DatasetName): Job[];
 }
 
 const [firstPairs, otherPairs] = ((): [Array<[number, number]>, Array<[number, number]>] => {
@@ -43,6 +46,7 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npm start (in well under a second; `npx l2angle toy` prints the same fits)',
     main: true,
     nn: false,
+    anyDataset: true,
     jobs: () => [toyJob()],
   },
   {
@@ -51,7 +55,8 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle geometry --all',
     main: true,
     nn: false,
-    jobs: () => [geometryJob('mnist')],
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => [geometryJob(dataset)],
   },
   {
     id: 'svm',
@@ -59,16 +64,21 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle svm --all --loss hinge && npx l2angle svm --all --loss softplus',
     main: true,
     nn: false,
-    jobs: () =>
+    anyDataset: true,
+    jobs: (dataset = 'mnist') =>
       TRAINING_LOSSES.flatMap((loss) => {
         const model = LOSSES[loss].model;
+        // MNIST's ids and titles stay the article's; another dataset's name its dataset
+        const id = (rest: string) =>
+          dataset === 'mnist' ? `svm:${loss}:${rest}` : `svm:${dataset}:${loss}:${rest}`;
+        const of = dataset === 'mnist' ? '' : ` (${datasetLabel(dataset)})`;
         // the hinge paths the prose quotes come first, so the page fills its numbers early
         return loss === 'hinge'
           ? [
-              pathsJob(`svm:${loss}:7-9,0-1`, `${model} paths of 7 vs 9 and 0 vs 1`, loss, firstPairs),
-              pathsJob(`svm:${loss}:rest`, `${model} paths of the other 43 pairs`, loss, otherPairs),
+              pathsJob(id('7-9,0-1'), `${model} paths of 7 vs 9 and 0 vs 1${of}`, loss, firstPairs, dataset),
+              pathsJob(id('rest'), `${model} paths of the other 43 pairs${of}`, loss, otherPairs, dataset),
             ]
-          : [pathsJob(`svm:${loss}:all`, `${model} paths of the 45 pairs`, loss, allPairs())];
+          : [pathsJob(id('all'), `${model} paths of the 45 pairs${of}`, loss, allPairs(), dataset)];
       }),
   },
   {
@@ -77,7 +87,8 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study local-linearity',
     main: true,
     nn: true,
-    jobs: () => [localLinearityJob()],
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => [localLinearityJob(undefined, undefined, {}, dataset)],
   },
   {
     id: 'lenet',
@@ -85,6 +96,7 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study lenet',
     main: true,
     nn: true,
+    anyDataset: false,
     jobs: () => [...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)), lenetStudyJob()],
   },
   {
@@ -93,6 +105,7 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study adversarial',
     main: true,
     nn: true,
+    anyDataset: false,
     jobs: () => ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
   },
   {
@@ -102,6 +115,7 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study seeds',
     main: true,
     nn: true,
+    anyDataset: false,
     jobs: () => lenetSeedJobs(),
   },
 ]);
@@ -126,7 +140,9 @@ export function waitingStatus(job: Job): JobStatus {
   };
 }
 
-/** Every job of the main command, cheapest first. */
-export function mainJobs(): Job[] {
-  return STUDIES.filter((s) => s.main).flatMap((s) => s.jobs());
+/** Every job of the main command on a dataset (MNIST: the whole article), cheapest first. */
+export function mainJobs(dataset: DatasetName = 'mnist'): Job[] {
+  return STUDIES.filter((s) => s.main && (dataset === 'mnist' || s.anyDataset)).flatMap((s) =>
+    s.jobs(dataset),
+  );
 }

@@ -2,20 +2,24 @@
 // result in the background, cheapest first, with progress in the terminal and in the page.
 // `l2angle serve` serves what exists and computes nothing.
 import type { Command } from 'commander';
+import { datasetFiles } from '../../data/sources.js';
 import { UsageError } from '../../errors.js';
 import { artifactSummary } from '../../experiments/job.js';
 import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore } from '../../experiments/store.js';
 import { mainJobs } from '../../experiments/studies.js';
+import { DATASET_NAMES } from '../../schema/datasets.js';
 import { isWildcardHost } from '../../server/guard.js';
 import { JobRunner } from '../../server/job-runner.js';
 import { createArticleServer, DEFAULT_HOST, DEFAULT_PORT, listen } from '../../server/server.js';
+import { parseChoice } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 
 interface ServeOptions {
   port?: string;
   host: string;
   compute: boolean;
+  dataset?: string;
 }
 
 /** The port: --port, else $PORT, else 8080; 0 asks the system for a free one. */
@@ -45,6 +49,12 @@ export function registerStart(program: Command): void {
     .option('--port <n>', `port to listen on (default: $PORT or ${DEFAULT_PORT})`)
     .option('--host <address>', 'address to bind', DEFAULT_HOST)
     .option('--no-compute', 'serve what exists without computing anything')
+    .option(
+      '--dataset <name>',
+      `compute on this dataset (${DATASET_NAMES.join(', ')}); beyond MNIST: geometry, the 90 paths and the ` +
+        '2-layer networks (its LeNets: `l2angle sweep --study lenet --dataset NAME`)',
+      'mnist',
+    )
     .action(async (options: ServeOptions, command: Command) => serve(options, command));
   program
     .command('serve')
@@ -62,7 +72,10 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   // one computing process per results folder (serving alone writes nothing)
   if (options.compute) lockFolder(store.root, 'l2angle start');
   const stale = store.removeStaleTemps();
-  const runner = new JobRunner(mainJobs(), store);
+  const dataset = parseChoice('--dataset', options.dataset ?? 'mnist', DATASET_NAMES);
+  // a missing dataset is one line saying how to install it, before anything starts
+  if (options.compute) datasetFiles(dataset);
+  const runner = new JobRunner(mainJobs(dataset), store);
   const server = createArticleServer({ store, runner, host: options.host });
   const url = await listen(server, port, options.host);
   process.stdout.write(`l2angle: the article is at ${url}  (results folder ${store.root}; Ctrl-C stops)\n`);

@@ -3,6 +3,7 @@
 // and the success rate under a norm budget. Writes the value of one `l2angle/adversarial` artifact.
 import { ATTACK_IMAGES, CALIBRATION_TARGET } from '../article.js';
 import type { ImageSet } from '../data/dataset.js';
+import { censoredMedian } from '../math/median.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { budgetGrid, histogram, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
 import { argmax } from '../math/vector.js';
@@ -46,6 +47,28 @@ export function attackStudy(
     normQuantiles: succeeded.length > 0 ? quantiles(succeeded) : null,
     normHistogram: histogram(succeeded, normBins),
     successVsBudget,
+  };
+}
+
+/**
+ * The many-image study in three numbers and the successful norms: the median ‖δ‖ counts a failed attack
+ * as larger than every success (null when half or more failed).
+ */
+export function studyNorms(study: AttackStudy): {
+  images: number;
+  successRate: number;
+  medianNorm: number | null;
+  successful: number[];
+} {
+  const { norms, success } = study;
+  return {
+    images: norms.length,
+    successRate: study.successRate,
+    medianNorm: censoredMedian(
+      norms,
+      success.map((s) => !s),
+    ),
+    successful: norms.filter((_, i) => success[i]),
   };
 }
 

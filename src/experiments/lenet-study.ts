@@ -27,6 +27,7 @@ import {
   trainingMetricsSchema,
 } from '../schema/training.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
+import { studyNorms } from './adversarial.js';
 import { type AdversarialJob, inWorker } from './adversarial-worker.js';
 import type { Job } from './job.js';
 import { loadLenet } from './lenet-network.js';
@@ -297,22 +298,18 @@ export function lenetAdversarialJob(
 
 function seedRun(metrics: TrainingMetrics, adversarial: Adversarial): SeedRun {
   const last = metrics.epochs[metrics.epochs.length - 1];
-  const { norms, success } = adversarial.study;
-  const ok = norms.filter((_, i) => success[i]);
+  const { images, successRate, medianNorm, successful } = studyNorms(adversarial.study);
   return {
     seed: metrics.settings.seed,
     trainError: last.trainError,
     testError: last.testError,
     weightRms: last.weightRms,
     attack: {
-      images: norms.length,
-      successRate: adversarial.study.successRate,
-      medianNorm: censoredMedian(
-        norms,
-        success.map((s) => !s),
-      ),
+      images,
+      successRate,
+      medianNorm,
       // with no failures the censored median is the plain one
-      medianSuccessfulNorm: censoredMedian(ok, []),
+      medianSuccessfulNorm: censoredMedian(successful, []),
     },
   };
 }

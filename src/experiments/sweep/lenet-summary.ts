@@ -1,7 +1,6 @@
 // Gathers every finished LeNet cell of a dataset into its summary artifact (sweeps/lenet-<dataset>.json):
 // whatever part of a grid exists, from whichever sweep or worker computed it.
 import { readdirSync } from 'node:fs';
-import { censoredMedian } from '../../math/median.js';
 import { quantiles } from '../../math/statistics.js';
 import { type LenetSweep, lenetSweepFile } from '../../schema/lenet-sweep.js';
 import type { LogitScale } from '../../schema/logit-scale.js';
@@ -9,6 +8,7 @@ import type { Adversarial } from '../../schema/nn-artifacts.js';
 import { cellRecordFile } from '../../schema/sweep.js';
 import type { TrainingMetrics } from '../../schema/training.js';
 import { ARTIFACT_VERSION } from '../../schema/version.js';
+import { studyNorms } from '../adversarial.js';
 import type { ResultsStore } from '../store.js';
 
 /** Writes the summary of the dataset's finished LeNet cells; returns how many networks it holds. */
@@ -55,8 +55,7 @@ export function sweptLenet(
 ): LenetSweep['networks'][number] {
   const last = metrics.epochs[metrics.epochs.length - 1];
   const median = scale.quantileLevels.indexOf(0.5);
-  const { norms, success } = adversarial.study;
-  const ok = norms.filter((_, i) => success[i]);
+  const { images, successRate, medianNorm, successful: ok } = studyNorms(adversarial.study);
   const [q1, q2, q3] = ok.length > 0 ? quantiles(ok, [0.25, 0.5, 0.75]) : [];
   return {
     cell: id,
@@ -71,14 +70,6 @@ export function sweptLenet(
     ece: scale.ece,
     medianMargin: scale.margin.quantiles[median],
     medianGradientNorm: scale.gradientNorm.quantiles[median],
-    attack: {
-      images: norms.length,
-      successRate: adversarial.study.successRate,
-      medianNorm: censoredMedian(
-        norms,
-        success.map((s) => !s),
-      ),
-      quartiles: ok.length > 0 ? [q1, q2, q3] : null,
-    },
+    attack: { images, successRate, medianNorm, quartiles: ok.length > 0 ? [q1, q2, q3] : null },
   };
 }

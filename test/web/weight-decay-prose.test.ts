@@ -51,6 +51,18 @@ describe('the weight-decay prose', () => {
     expect(down).toMatch(/perturbation falls .* the opposite of what the article hoped/);
   });
 
+  it('reads a curve that is flat and then falls as falling, not as turning', () => {
+    const [text] = weightDecayProse([
+      sweep('mnist', [
+        [1e-5, 1.7, 1175, 2.047],
+        [1e-4, 1.7, 1177, 2.049],
+        [1e-3, 1.7, 1172, 2.04],
+        [1e-1, 2, 1201, 1.58],
+      ]),
+    ]);
+    expect(text).toMatch(/temperature .* falls \(2\.05 to 1\.58\): the scale of the logits shrinks/);
+  });
+
   it('says so when too few attacks succeeded, and writes nothing without a sweep', () => {
     const [none] = weightDecayProse([
       sweep('mnist', [

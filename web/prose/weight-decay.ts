@@ -23,7 +23,12 @@ function trend(curve: Array<[number, number]>): 'rises' | 'falls' | 'is flat' | 
   if (curve.length < 2) return 'is flat';
   const first = curve[0][1];
   const last = curve[curve.length - 1][1];
-  const steps = curve.slice(1).map(([, v], k) => Math.sign(v - curve[k][1]));
+  const values = curve.map(([, v]) => v);
+  // a step smaller than a twentieth of the curve's range is noise (a seed's wiggle), not a turn
+  const noise = 0.05 * (Math.max(...values) - Math.min(...values));
+  const steps = curve
+    .slice(1)
+    .map(([, v], k) => (Math.abs(v - curve[k][1]) <= noise ? 0 : Math.sign(v - curve[k][1])));
   const changes = steps.slice(1).filter((s, k) => s !== 0 && steps[k] !== 0 && s !== steps[k]).length;
   if (Math.abs(last - first) <= 0.05 * Math.max(Math.abs(first), Math.abs(last))) return 'is flat';
   if (changes >= 1) return 'turns';

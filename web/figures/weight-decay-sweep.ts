@@ -12,6 +12,9 @@ import type { FigureHandle } from '../slot.js';
 
 type Network = LenetSweep['networks'][number];
 
+/** The colour of each dataset's curve (web/style.css), named in the legend. */
+const COLOURS: Record<string, string> = { mnist: 'blue', 'fashion-mnist': 'orange' };
+
 /** The quantities drawn, each with its axis label. */
 const QUANTITIES: ReadonlyArray<{
   key: string;
@@ -130,7 +133,7 @@ export function renderWeightDecaySweep(container: HTMLElement, sweeps: LenetSwee
   const legend = document.createElement('p');
   legend.className = 'figure-note';
   legend.textContent =
-    `${sweeps.map((s) => `${datasetLabel(s.dataset)} (${s.networks.length} networks)`).join(', ')}. ` +
+    `${sweeps.map((s) => `${datasetLabel(s.dataset)} (${COLOURS[s.dataset] ?? 'grey'}, ${s.networks.length} networks)`).join(', ')}. ` +
     'Dots are networks (one per seed), curves join their medians; the vertical lines mark the article’s ' +
     'LeNet_low (λ = 1e-4) and LeNet_high (λ = 1e-1). A median perturbation is missing where half the attacks ' +
     'reached the step cap.';

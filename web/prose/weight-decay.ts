@@ -1,6 +1,7 @@
 // The prose of "Beyond the article" for networks, written from the swept LeNets' summaries: what the curves
 // show against weight decay, dataset by dataset, including where that is not what the article hoped. Pure
 // (no DOM): the tests call it on made-up summaries.
+import { LENET_TRAINING } from '../../src/article.js';
 import { datasetLabel } from '../../src/schema/datasets.js';
 import type { LenetSweep } from '../../src/schema/lenet-sweep.js';
 import { curveOf } from '../figures/weight-decay-sweep.js';
@@ -51,7 +52,11 @@ export function weightDecayProse(sweeps: readonly LenetSweep[]): string[] {
       const epochs = [...new Set(sweep.networks.map((n) => n.epochs))].join('/');
       const parts = [
         `${name}: ${sweep.networks.length} networks at ${decays.length} weight decays from ${fmt(decays[0])} to ` +
-          `${fmt(decays[decays.length - 1])} (${seeds} seed${seeds > 1 ? 's' : ''}, ${epochs} epochs).`,
+          `${fmt(decays[decays.length - 1])} (${seeds} seed${seeds > 1 ? 's' : ''}, ${epochs} epochs${
+            sweep.networks.every((n) => n.epochs < LENET_TRAINING.epochs)
+              ? `, fewer than the article's ${LENET_TRAINING.epochs}: weight decay has had less time to act`
+              : ''
+          }).`,
         `The test error is lowest, ${fmt(best[1])} %, at λ = ${fmt(best[0])}; it is ${fmt(error[0][1])} % at the ` +
           `smallest λ and ${fmt(error[error.length - 1][1])} % at the largest.`,
       ];

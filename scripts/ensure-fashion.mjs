@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { aptInstall, canInstall } from './apt.mjs';
 
 const DIR = process.env.L2ANGLE_FASHION_DIR ?? '/usr/share/datasets/fashion-mnist';
-const present = () => existsSync(join(DIR, 'train-images-idx3-ubyte.gz')) || existsSync(join(DIR, 'train-images-idx3-ubyte'));
+const present = () =>
+  existsSync(join(DIR, 'train-images-idx3-ubyte.gz')) || existsSync(join(DIR, 'train-images-idx3-ubyte'));
 
 if (present()) process.exit(0);
 if (process.env.L2ANGLE_SKIP_FASHION === '1') {

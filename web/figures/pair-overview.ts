@@ -37,8 +37,10 @@ export function renderPairOverview(
   const summaries = new Map<string, Map<string, Summary>>();
   const summariesOf = (dataset: string, loss: TrainingLoss) => {
     const key = `${dataset}:${loss}`;
-    let m = summaries.get(key);
-    if (!m) summaries.set(key, (m = new Map()));
+    const known = summaries.get(key);
+    if (known) return known;
+    const m = new Map<string, Summary>();
+    summaries.set(key, m);
     return m;
   };
   const geometries = new Map<string, DatasetGeometry>();

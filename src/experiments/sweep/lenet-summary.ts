@@ -24,7 +24,7 @@ export function writeLenetSummary(store: ResultsStore, dataset: string): number 
   const networks: LenetSweep['networks'] = [];
   for (const id of ids.sort()) {
     const record = store.readIfValid('l2angle/sweep-cell', cellRecordFile(id));
-    if (!record || record.cell.study !== 'lenet' || record.cell.dataset !== dataset) continue;
+    if (record?.cell.study !== 'lenet' || record.cell.dataset !== dataset) continue;
     const file = (suffix: string) => record.artifacts.find((f) => f.endsWith(suffix)) ?? '';
     const metrics = store.readIfValid('l2angle/lenet-training', file('/metrics.json'));
     const scale = store.readIfValid('l2angle/logit-scale', file('/logit-scale.json'));

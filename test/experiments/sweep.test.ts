@@ -171,7 +171,10 @@ const stable = (value: unknown): unknown =>
 /** The cells of a results folder: their records and comparable files. */
 function cellsIn(results: string): Map<string, { record: SweepCellRecord; files: Map<string, unknown> }> {
   const out = new Map<string, { record: SweepCellRecord; files: Map<string, unknown> }>();
-  for (const id of readdirSync(join(results, 'sweeps'))) {
+  // the cells' folders (the summaries beside them are files)
+  for (const id of readdirSync(join(results, 'sweeps')).filter((name) =>
+    /^(svm|lenet)-[0-9a-f]{16}$/.test(name),
+  )) {
     const dir = join(results, 'sweeps', id);
     const record = sweepCellRecordSchema.parse(JSON.parse(readFileSync(join(dir, 'cell.json'), 'utf8')));
     const files = new Map<string, unknown>();
@@ -244,10 +247,13 @@ describe.skipIf(redisBinary === undefined)('a sweep on BullMQ + Redis', () => {
     const lenet = ['sweep', '--study', 'lenet', '--weight-decays', '1e-4,1e-1', '--epochs', '2'];
     const small = ['--train-limit', '1000', '--attack-images', '5', '--threads', '2'];
     const reference = join(scratch, 'reference');
-    expect(l2angle(['--results', reference, ...svm]).status).toBe(0);
-    expect(l2angle(['--results', reference, ...lenet, ...small]).status).toBe(0);
+    for (const args of [svm, [...lenet, ...small]]) {
+      const run = l2angle(['--results', reference, ...args]);
+      expect(run.status, run.stderr).toBe(0);
+    }
 
-    const env = { L2ANGLE_QUEUE_LOCK_MS: '3000' };
+    // short locks so a killed worker's cell is retried soon; long enough for a loaded CI machine's renewals
+    const env = { L2ANGLE_QUEUE_LOCK_MS: '8000' };
     const workers = ['a', 'b'].map((name) =>
       running(
         ['--results', join(scratch, `worker-${name}`), 'worker', '--queue', redis.url, '--threads', '1'],
@@ -256,7 +262,8 @@ describe.skipIf(redisBinary === undefined)('a sweep on BullMQ + Redis', () => {
     );
     const collected = join(scratch, 'collected');
     try {
-      expect(l2angle(['--results', collected, ...svm, '--queue', redis.url]).status).toBe(0);
+      const queued = l2angle(['--results', collected, ...svm, '--queue', redis.url]);
+      expect(queued.status, `${queued.stderr}\n${workers.map((w) => w.output()).join('\n')}`).toBe(0);
       const sweep = running(['--results', collected, ...lenet, ...small, '--queue', redis.url]);
       // kill the worker of the first LeNet cell whose checkpoint has reached Redis
       const client = new Redis(redis.url);

@@ -17,43 +17,22 @@ export function defaultWorkers(): number {
 /** Runs the jobs on `workers` threads; rejects on the first failing job after the others stop. */
 export async function runPool(jobs: PathJob[], workers: number, events: PoolEvents): Promise<void> {
   const queue = [...jobs];
-  const size = Math.max(1, Math.min(workers, queue.length));
+  const threads = new PathThreads(Math.max(1, Math.min(workers, queue.length)));
   let failure: Error | undefined;
-  const threads: Worker[] = [];
-  const lanes = Array.from({ length: size }, () => {
-    const worker = new Worker(new URL('./svm-worker.js', import.meta.url));
-    threads.push(worker);
-    return new Promise<void>((resolve) => {
-      let current: PathJob | undefined;
-      const next = () => {
-        current = failure ? undefined : queue.shift();
-        if (current) worker.postMessage(current);
-        else resolve();
-      };
-      worker.on('message', (message: WorkerMessage) => {
-        if (!current) return;
-        if (message.type === 'model') events.onModel(current);
-        else if (message.type === 'done') {
-          events.onDone(current, message);
-          next();
-        } else {
-          failure ??= new Error(
-            `pair ${current.classI}-${current.classJ} (${current.loss}): ${message.message}`,
-          );
-          resolve();
-        }
-      });
-      worker.on('error', (error) => {
-        failure ??= error;
-        resolve();
-      });
-      next();
-    });
-  });
+  const lane = async () => {
+    for (let job = queue.shift(); job && !failure; job = queue.shift()) {
+      const current = job;
+      try {
+        events.onDone(current, await threads.run(current, () => events.onModel(current)));
+      } catch (error) {
+        failure ??= error as Error;
+      }
+    }
+  };
   try {
-    await Promise.all(lanes);
+    await Promise.all(Array.from({ length: threads.size }, lane));
   } finally {
-    await Promise.all(threads.map((t) => t.terminate()));
+    await threads.close();
   }
   if (failure) throw failure;
 }
@@ -98,6 +77,11 @@ export class PathThreads {
       if (next) next(worker);
       else this.idle.push(worker);
     }
+  }
+
+  /** How many threads there are. */
+  get size(): number {
+    return this.all.length;
   }
 
   /** Stops the threads. */

@@ -25,7 +25,7 @@ import { type ResultsStore, writeFileAtomic } from '../store.js';
 import { PathThreads } from '../svm-pool.js';
 import { cellId, describeCell } from './cells.js';
 import type { SweepProgressCallback } from './local.js';
-import { isCellDone, runCell } from './run-cell.js';
+import { finishedCell, isCellDone, runCell } from './run-cell.js';
 
 /** The queue's name in Redis. */
 export const QUEUE_NAME = 'l2angle-cells';
@@ -282,39 +282,39 @@ export async function runWorker(
       const label = describeCell(cell);
       options.log(`worker ${name}: ${label} (${id}), attempt ${job.attemptsMade + 1}`);
       let sent = 0;
-      const record = isCellDone(store, id)
-        ? sweepCellRecordSchema.parse(JSON.parse(readFileSync(store.pathOf(cellRecordFile(id)), 'utf8')))
-        : await runCell(store, id, cell, {
-            threads: options.threads,
-            computedBy: name,
-            pathThreads,
-            progress: (done, total, status) => {
-              if (Date.now() - sent < 1000) return;
-              sent = Date.now();
-              void job.updateProgress({ done, total, status }).catch(() => {});
+      const record =
+        finishedCell(store, id) ??
+        (await runCell(store, id, cell, {
+          threads: options.threads,
+          computedBy: name,
+          pathThreads,
+          progress: (done, total, status) => {
+            if (Date.now() - sent < 1000) return;
+            sent = Date.now();
+            void job.updateProgress({ done, total, status }).catch(() => {});
+          },
+          hooks: {
+            beforeTraining: async (dir) => {
+              const saved = await connection.hgetBuffer(checkpointKey(id), 'checkpoint');
+              const metrics = await connection.hget(checkpointKey(id), 'metrics');
+              if (!saved || !metrics) return;
+              const { header } = decodeCheckpoint(saved, `${checkpointKey(id)} in Redis`);
+              if (header.epoch <= localEpochs(dir)) return;
+              writeFileAtomic(join(dir, CHECKPOINT_FILE), saved);
+              writeFileAtomic(join(dir, METRICS_FILE), metrics);
+              options.log(
+                `worker ${name}: ${label}: resuming from epoch ${header.epoch} (checkpoint from Redis)`,
+              );
             },
-            hooks: {
-              beforeTraining: async (dir) => {
-                const saved = await connection.hgetBuffer(checkpointKey(id), 'checkpoint');
-                const metrics = await connection.hget(checkpointKey(id), 'metrics');
-                if (!saved || !metrics) return;
-                const { header } = decodeCheckpoint(saved, `${checkpointKey(id)} in Redis`);
-                if (header.epoch <= localEpochs(dir)) return;
-                writeFileAtomic(join(dir, CHECKPOINT_FILE), saved);
-                writeFileAtomic(join(dir, METRICS_FILE), metrics);
-                options.log(
-                  `worker ${name}: ${label}: resuming from epoch ${header.epoch} (checkpoint from Redis)`,
-                );
-              },
-              afterEpoch: async (dir, epoch) => {
-                await connection.hset(checkpointKey(id), {
-                  checkpoint: readFileSync(join(dir, CHECKPOINT_FILE)),
-                  metrics: readFileSync(join(dir, METRICS_FILE), 'utf8'),
-                  epoch: String(epoch),
-                });
-              },
+            afterEpoch: async (dir, epoch) => {
+              await connection.hset(checkpointKey(id), {
+                checkpoint: readFileSync(join(dir, CHECKPOINT_FILE)),
+                metrics: readFileSync(join(dir, METRICS_FILE), 'utf8'),
+                epoch: String(epoch),
+              });
             },
-          });
+          },
+        }));
       await connection.del(checkpointKey(id));
       options.log(`worker ${name}: ${label}: done in ${record.wallSeconds.toFixed(1)} s`);
       return { record, files: cellFiles(store, record) };

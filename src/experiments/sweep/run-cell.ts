@@ -49,10 +49,17 @@ export interface RunCellOptions {
 
 /** Whether a cell's record and artifacts are in the results (valid, of this cell). */
 export function isCellDone(store: ResultsStore, id: string): boolean {
+  return finishedCell(store, id) !== undefined;
+}
+
+/** A cell's record when the cell is done (valid record of this cell, every file present), else undefined. */
+export function finishedCell(store: ResultsStore, id: string): SweepCellRecord | undefined {
   const record = store.readIfValid('l2angle/sweep-cell', cellRecordFile(id));
-  return (
-    record !== undefined && record.id === id && record.artifacts.every((f) => existsSync(store.pathOf(f)))
-  );
+  return record !== undefined &&
+    record.id === id &&
+    record.artifacts.every((f) => existsSync(store.pathOf(f)))
+    ? record
+    : undefined;
 }
 
 function named(dataset: string): DatasetName {

@@ -8,6 +8,7 @@ import { registerData } from './commands/data.js';
 import { registerFigure } from './commands/figure.js';
 import { registerGeometry } from './commands/geometry.js';
 import { registerNn } from './commands/nn.js';
+import { registerRobust } from './commands/robust.js';
 import { registerSite } from './commands/site.js';
 import { registerStart } from './commands/start.js';
 import { registerSvm } from './commands/svm.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerGeometry(program);
   registerSvm(program);
+  registerRobust(program);
   registerFigure(program);
   registerSite(program);
   registerTrain(program);

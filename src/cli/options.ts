@@ -1,6 +1,7 @@
 // Parsing and checking of option values shared by several commands: each failure is one UsageError line
 // naming the flag and what was expected.
 import { type Stats, statSync } from 'node:fs';
+import { epsilonGrid } from '../article.js';
 import { UsageError } from '../errors.js';
 
 /** Parses `--pair I,J`: two different digits, the smaller first (class I, y = −1). */
@@ -94,4 +95,42 @@ export function parseSeed(text: string): number {
     throw new UsageError(`--seed ${text}: expected an integer`);
   }
   return Number(text);
+}
+
+/** The most ε values `--epsilons` may ask for (each is an exact solve). */
+export const MOST_EPSILONS = 10_000;
+
+/**
+ * Parses `--epsilons`: START:STEP:STOP (inclusive, e.g. 0:0.05:2) or a comma list (0,0.1,0.5), giving
+ * ascending values ≥ 0.
+ */
+export function parseEpsilons(text: string): number[] {
+  const flag = '--epsilons';
+  const example = 'e.g. --epsilons 0:0.05:2 or --epsilons 0,0.1,0.5';
+  const number = (part: string): number => {
+    if (!isDecimal(part))
+      throw new UsageError(`${flag} ${text}: "${part}" is not a decimal number ≥ 0; ${example}`);
+    return Number(part);
+  };
+  let values: number[];
+  const parts = text.split(':');
+  if (parts.length === 3) {
+    const [start, step, stop] = parts.map(number);
+    if (!(step > 0)) throw new UsageError(`${flag} ${text}: the step must be positive; ${example}`);
+    if (stop < start) throw new UsageError(`${flag} ${text}: STOP must not be below START; ${example}`);
+    if ((stop - start) / step >= MOST_EPSILONS)
+      throw new UsageError(`${flag} ${text}: more than ${MOST_EPSILONS} values; take a larger step`);
+    values = epsilonGrid(start, step, stop);
+  } else if (parts.length === 1) {
+    values = text.split(',').map((part) => number(part.trim()));
+    if (values.length > MOST_EPSILONS)
+      throw new UsageError(`${flag} ${text}: more than ${MOST_EPSILONS} values`);
+  } else {
+    throw new UsageError(`${flag} ${text}: expected START:STEP:STOP or a comma list; ${example}`);
+  }
+  for (let k = 1; k < values.length; k++) {
+    if (!(values[k] > values[k - 1]))
+      throw new UsageError(`${flag} ${text}: the values must be ascending and distinct; ${example}`);
+  }
+  return values;
 }

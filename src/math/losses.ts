@@ -38,6 +38,15 @@ export function softplusDerivative(z: number): number {
   return -1 / (1 + Math.exp(z));
 }
 
+/** softplus(z + h) − softplus(z), accurate even when h is tiny (no cancellation between two ~ln 2 values). */
+export function softplusChange(z: number, h: number): number {
+  // softplus(z) = max(−z, 0) + ln(1 + e^−|z|); for z < 0 use softplus(z) = −z + softplus(−z)
+  if (z < 0) return -h + softplusChange(-z, -h);
+  const e = Math.exp(-z);
+  // ln((1 + e^−(z+h)) / (1 + e^−z)) = ln(1 + e^−z (e^−h − 1) / (1 + e^−z))
+  return Math.log1p((e * Math.expm1(-h)) / (1 + e));
+}
+
 /** A subgradient of the hinge loss: −1 for z < 1, else 0. */
 export function hingeDerivative(z: number): number {
   return z < 1 ? -1 : 0;

@@ -6,6 +6,7 @@ import { TRAINING_LOSSES } from '../math/losses.js';
 import { lenetSweepSchema } from './lenet-sweep.js';
 import { logitScaleSchema } from './logit-scale.js';
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
+import { robustSchema } from './robust.js';
 import { sweepCellRecordSchema } from './sweep.js';
 import { toyFitSchema } from './toy.js';
 import { lenetSeedsSchema, lenetStudySchema, trainingMetricsSchema } from './training.js';
@@ -199,6 +200,7 @@ export const artifactSchemas = {
   'l2angle/sweep-cell': sweepCellRecordSchema,
   'l2angle/logit-scale': logitScaleSchema,
   'l2angle/lenet-sweep': lenetSweepSchema,
+  'l2angle/robust': robustSchema,
 } as const;
 
 /** The name of an artifact kind. */

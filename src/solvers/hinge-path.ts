@@ -340,20 +340,29 @@ export class HingeSolver {
 }
 
 /**
- * Exact hinge-loss models for every λ of `lambdas` (in the given order, each warm-started from the
- * previous one; a descending grid such as the article's 10^(2 − 0.1c), c = 0 … 80, is the efficient order).
+ * Exact hinge-loss models for every λ of `lambdas`, one at a time (in the given order, each warm-started from
+ * the previous one; a descending grid such as the article's 10^(2 − 0.1c), c = 0 … 80, is the efficient
+ * order). A caller can yield to its event loop between models.
  */
+export function* hingePathModels(
+  set: LabelledSet,
+  lambdas: readonly number[],
+  options: HingeOptions = {},
+): Generator<HingePathModel> {
+  const solver = new HingeSolver(set, options);
+  for (const lambda of lambdas) yield solver.solve(lambda);
+}
+
+/** The whole path at once (see `hingePathModels`); `onModel` sees each model as soon as it is solved. */
 export function solveHingePath(
   set: LabelledSet,
   lambdas: readonly number[],
   options: HingePathOptions = {},
 ): HingePathModel[] {
-  const solver = new HingeSolver(set, options);
   const models: HingePathModel[] = [];
-  for (let c = 0; c < lambdas.length; c++) {
-    const model = solver.solve(lambdas[c]);
+  for (const model of hingePathModels(set, lambdas, options)) {
+    options.onModel?.(model, models.length);
     models.push(model);
-    options.onModel?.(model, c);
   }
   return models;
 }

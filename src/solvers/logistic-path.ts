@@ -5,7 +5,7 @@
 //   F(w, b) = (1/n) Σ softplus(y (w·x + b)) + λ‖w‖²,  b not regularised.
 //
 // Stopping rule: ‖∇F(w, b)‖₂ ≤ tolerance (absolute; F and its gradient are O(1) on 0..1 pixels).
-import { softplusDerivative, softplusLoss } from '../math/losses.js';
+import { softplusChange, softplusDerivative, softplusLoss } from '../math/losses.js';
 import { sparseRowDot, sparseTransposeTimes } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import {
@@ -48,15 +48,6 @@ function objectiveOf(z: Float64Array, theta: Float64Array, dim: number, lambda: 
   let w2 = 0;
   for (let k = 0; k < dim; k++) w2 += theta[k] * theta[k];
   return loss / z.length + lambda * w2;
-}
-
-/** softplus(z + h) − softplus(z), accurate even when h is tiny (no cancellation between two ~ln 2 values). */
-function softplusChange(z: number, h: number): number {
-  // softplus(z) = max(−z, 0) + ln(1 + e^−|z|); for z < 0 use softplus(z) = −z + softplus(−z)
-  if (z < 0) return -h + softplusChange(-z, -h);
-  const e = Math.exp(-z);
-  // ln((1 + e^−(z+h)) / (1 + e^−z)) = ln(1 + e^−z (e^−h − 1) / (1 + e^−z))
-  return Math.log1p((e * Math.expm1(-h)) / (1 + e));
 }
 
 /**
@@ -266,22 +257,30 @@ export function solveLogistic(
 }
 
 /**
- * The whole λ path, warm-started from the previous λ (give λ in decreasing order: 100 → 1e-6 is the
- * article's grid). `onModel` sees each model as soon as it is solved.
+ * The λ path's models one at a time, each warm-started from the previous λ (give λ in decreasing order:
+ * 100 → 1e-6 is the article's grid). A caller can yield to its event loop between models.
  */
+export function* logisticPathModels(
+  set: LabelledSet,
+  lambdas: readonly number[],
+  options: LogisticOptions = {},
+): Generator<LogisticModel> {
+  const ws = new Workspace(set.n, set.dim);
+  const data = problemOf(set);
+  const theta = new Float64Array(set.dim + 1);
+  for (const lambda of lambdas) yield solveLogistic(set, lambda, theta, options, data, ws);
+}
+
+/** The whole λ path at once (see `logisticPathModels`); `onModel` sees each model as soon as it is solved. */
 export function solveLogisticPath(
   set: LabelledSet,
   lambdas: readonly number[],
   options: LogisticOptions & { onModel?: (model: LogisticModel, index: number) => void } = {},
 ): LogisticModel[] {
-  const ws = new Workspace(set.n, set.dim);
-  const data = problemOf(set);
-  const theta = new Float64Array(set.dim + 1);
   const models: LogisticModel[] = [];
-  for (const [index, lambda] of lambdas.entries()) {
-    const model = solveLogistic(set, lambda, theta, options, data, ws);
+  for (const model of logisticPathModels(set, lambdas, options)) {
+    options.onModel?.(model, models.length);
     models.push(model);
-    options.onModel?.(model, index);
   }
   return models;
 }

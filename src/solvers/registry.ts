@@ -3,8 +3,8 @@
 // and every one reports in the `FitReport` shape. Pure maths, browser-safe.
 import type { PathSolverName } from '../math/losses.js';
 import type { LabelledSet } from '../math/types.js';
-import { solveHingePath } from './hinge-path.js';
-import { solveLogisticPath } from './logistic-path.js';
+import { hingePathModels } from './hinge-path.js';
+import { logisticPathModels } from './logistic-path.js';
 import type { FitReport } from './report.js';
 import { fitLogisticRegression } from './small-logistic.js';
 import { fitHingeSvm } from './small-svm.js';
@@ -40,8 +40,20 @@ export interface SolverEntry {
   readonly measure: FitReport['measure'];
   /** solves min L(w, b) at every λ (largest first), warm-started along the path */
   solvePath(set: LabelledSet, lambdas: readonly number[], options?: PathSolveOptions): PathModel[];
+  /** the same models one at a time (a caller can yield to its event loop between them) */
+  pathModels(set: LabelledSet, lambdas: readonly number[], options?: PathSolveOptions): Generator<PathModel>;
   /** the exact small-problem solver of the same loss (dense, for a few hundred points) */
   fitSmall(set: LabelledSet, lambda: number): FittedModel;
+}
+
+/** The whole path from an entry's generator, with `onModel` called as each model is solved. */
+function wholePath(models: Generator<PathModel>, options: PathSolveOptions): PathModel[] {
+  const out: PathModel[] = [];
+  for (const model of models) {
+    options.onModel?.(model, out.length);
+    out.push(model);
+  }
+  return out;
 }
 
 /** The solvers: name → entry. */
@@ -53,12 +65,13 @@ export const SOLVERS: { readonly [S in PathSolverName]: SolverEntry } = Object.f
     // libsvm's KKT rule, tightened from its 1e-3
     tolerance: 1e-6,
     measure: 'kkt-violation',
-    solvePath: (set, lambdas, options = {}) =>
-      solveHingePath(set, lambdas, {
+    pathModels: (set, lambdas, options = {}) =>
+      hingePathModels(set, lambdas, {
         tolerance: options.tolerance ?? 1e-6,
         ...(options.bytes ? { bytes: options.bytes } : {}),
-        ...(options.onModel ? { onModel: options.onModel } : {}),
       }),
+    solvePath: (set, lambdas, options = {}) =>
+      wholePath(SOLVERS['hinge-path'].pathModels(set, lambdas, options), options),
     fitSmall: (set, lambda) => fitHingeSvm(set, lambda),
   },
   'logistic-path': {
@@ -67,11 +80,10 @@ export const SOLVERS: { readonly [S in PathSolverName]: SolverEntry } = Object.f
     // an absolute gradient norm: F and its gradient are O(1) on 0..1 pixels
     tolerance: 1e-8,
     measure: 'gradient-norm',
+    pathModels: (set, lambdas, options = {}) =>
+      logisticPathModels(set, lambdas, { tolerance: options.tolerance ?? 1e-8 }),
     solvePath: (set, lambdas, options = {}) =>
-      solveLogisticPath(set, lambdas, {
-        tolerance: options.tolerance ?? 1e-8,
-        ...(options.onModel ? { onModel: options.onModel } : {}),
-      }),
+      wholePath(SOLVERS['logistic-path'].pathModels(set, lambdas, options), options),
     fitSmall: (set, lambda) => fitLogisticRegression(set, lambda),
   },
 });

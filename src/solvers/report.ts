@@ -6,7 +6,9 @@ export type StoppingMeasure =
   /** libsvm's maximal KKT violation m(α) − M(α) of the dual */
   | 'kkt-violation'
   /** ‖∇L(w, b)‖₂, absolute */
-  | 'gradient-norm';
+  | 'gradient-norm'
+  /** primal − dual of a problem with a closed-form dual (adversarial training), ≥ L − L* */
+  | 'duality-gap';
 
 /** The report every solver gives with its model. */
 export interface FitReport {

@@ -52,7 +52,7 @@ export function* robustModels(
     if (!(e >= 0) || !Number.isFinite(e)) throw new RangeError(`robust: ε = ${e} must be finite and ≥ 0`);
     if (k > 0 && !(e > epsilons[k - 1])) throw new RangeError('robust: the ε values must be ascending');
   }
-  if (start.lambda !== lambda)
+  if (!(Math.abs(start.lambda - lambda) <= 1e-12 * lambda))
     throw new RangeError(`robust: the start model is at λ = ${start.lambda}, not ${lambda}`);
   const data = problemOf(set);
   const collapse = collapsedModel(loss, data, new Float64Array(set.dim));

@@ -297,3 +297,58 @@ describe('svm --pair --csv', () => {
     expect(lines).toHaveLength(82);
   });
 });
+
+describe('robust --pair --csv', () => {
+  const header =
+    'epsilon,lambda,norm_w,bias,theta,d_adv,d_err,err_train,err_test,robust_err_test,objective,gap,iterations';
+  const rows = (file: string) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
+
+  it('writes one row per ε with the contract header; its ε = 0 row is the λ path’s model', () => {
+    const out = join(scratch, 'robust');
+    const csv = join(scratch, 'robust.csv');
+    const robust = l2angle(
+      ...['robust', '--pair', '7,9', '--per-class', '60', '--epsilons', '0:0.5:3'],
+      ...['--lambda', '1e-6', '--csv', csv, '--results', out],
+    );
+    expect(robust.status, robust.stderr).toBe(0);
+    expect(robust.stdout).toMatch(/the optimum there is w = 0/);
+    const table = rows(csv);
+    expect(table[0].join(',')).toBe(header);
+    expect(table.map((r) => r[0])).toEqual(['epsilon', '0', '0.5', '1', '1.5', '2', '2.5', '3']);
+    // beyond ε* = ½‖j − i‖ (≈ 1.5 for 7 vs 9) w = 0: θ, d_adv and d_err are empty, the gap is still there
+    const last = table[table.length - 1];
+    expect(last[2]).toBe('0');
+    expect(last.slice(4, 7)).toEqual(['', '', '']);
+    expect(Number(last[11])).toBeLessThanOrEqual(1e-6);
+    for (const row of table.slice(1)) expect(Number(row[9])).toBeGreaterThanOrEqual(Number(row[8]));
+    const svmCsv = join(scratch, 'robust-svm.csv');
+    const svm = l2angle('svm', '--pair', '7,9', '--per-class', '60', '--csv', svmCsv, '--results', out);
+    expect(svm.status, svm.stderr).toBe(0);
+    const path = rows(svmCsv);
+    const atLambda = path[path.length - 1];
+    expect(atLambda[1]).toBe('0.000001');
+    // norm_w, bias, theta, d_adv, d_err, err_train, err_test: the same model; F_ε at ε = 0 is L, recomputed
+    const pick = (r: string[], ks: number[]) => ks.map((k) => Number(r[k]));
+    expect(pick(table[1], [2, 3, 4, 5, 6, 7, 8])).toEqual(pick(atLambda, [2, 3, 5, 6, 7, 9, 10]));
+    expect(Number(table[1][10]) / Number(atLambda[11])).toBeCloseTo(1, 9);
+    expect(existsSync(join(out, 'robust', 'mnist-7-9-hinge-1e-6.json'))).toBe(true);
+  });
+
+  it('refuses a bad ε grid, λ or loss with one line', () => {
+    const out = join(scratch, 'robust-bad');
+    for (const [flag, value, pattern] of [
+      ['--epsilons', '0:-1:2', /--epsilons 0:-1:2/],
+      ['--epsilons', '0.5,0.1', /ascending/],
+      ['--epsilons', '1:0:2', /step must be positive/],
+      ['--lambda', '0', /--lambda 0/],
+      ['--loss', 'squared', /--loss squared/],
+    ] as const) {
+      expectOneLineError(l2angle('robust', '--pair', '7,9', flag, value, '--results', out), 2, pattern);
+    }
+    expectOneLineError(l2angle('robust', '--results', out), 2, /--pair/);
+  });
+});

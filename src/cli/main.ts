@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { ArtifactError } from '../schema/artifacts.js';
 import { registerData } from './commands/data.js';
+import { registerEarlyStopping } from './commands/early-stopping.js';
 import { registerFigure } from './commands/figure.js';
 import { registerGeometry } from './commands/geometry.js';
 import { registerNn } from './commands/nn.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerGeometry(program);
   registerSvm(program);
   registerRobust(program);
+  registerEarlyStopping(program);
   registerFigure(program);
   registerSite(program);
   registerTrain(program);

@@ -2,84 +2,25 @@
 // weight decay. For one pair and loss: the λ path (the article's 81 λ), then at each requested λ the ε path of
 // exact minimisers of F_ε (src/solvers/robust.ts), each model measured as the λ path's are (θ, d_adv, d_err,
 // errors) and by its robust test error at every ε of the grid. One artifact per λ.
-import { lambdaGrid } from '../article.js';
-import type { BinaryPair } from '../data/pairs.js';
-import { centroids, nearestCentroidDirection, tiltingAngle } from '../math/geometry.js';
+import { epsilonGrid, lambdaGrid, PER_CLASS, ROBUST_TRAINING } from '../article.js';
+import { loadDataset } from '../data/dataset.js';
+import { type BinaryPair, selectPair } from '../data/pairs.js';
+import { datasetFiles } from '../data/sources.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
-import { type SparseRows, sparseRowDot, toSparseRows } from '../math/sparse.js';
-import type { LabelledSet } from '../math/types.js';
-import { distance, norm } from '../math/vector.js';
+import { distance } from '../math/vector.js';
+import { type DatasetName, pairLabel } from '../schema/datasets.js';
 import { encodeFloat32 } from '../schema/encoding.js';
-import { ROBUST_CSV_COLUMNS, type RobustArtifact, type RobustModelRecord } from '../schema/robust.js';
+import {
+  ROBUST_CSV_COLUMNS,
+  type RobustArtifact,
+  type RobustModelRecord,
+  robustFile,
+} from '../schema/robust.js';
 import { ARTIFACT_VERSION } from '../schema/version.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { collapseThreshold, type RobustModel, robustModels } from '../solvers/robust.js';
-import type { ProgressCallback } from './job.js';
-
-/** The measurements of one linear model (w = 0 has no θ, d_adv or d_err). */
-interface Measured {
-  normW: number;
-  theta: number | null;
-  dAdv: number | null;
-  dErr: number | null;
-  errTrain: number;
-  errTest: number;
-  robustErrCurve: number[];
-}
-
-/** Whether image r is misclassified by some perturbation of norm ≤ ε (x goes to J when s > 0). */
-function robustlyWrong(y: number, s: number, shift: number): boolean {
-  return y > 0 ? s - shift <= 0 : s + shift > 0;
-}
-
-function scoresOf(rows: SparseRows, w: Float64Array, b: number): Float64Array {
-  const out = new Float64Array(rows.n);
-  for (let r = 0; r < rows.n; r++) out[r] = sparseRowDot(rows, r, w) + b;
-  return out;
-}
-
-function percentWrong(set: LabelledSet, s: Float64Array, shift: number): number {
-  let wrong = 0;
-  for (let r = 0; r < set.n; r++) if (robustlyWrong(set.y[r], s[r], shift)) wrong++;
-  return (100 * wrong) / set.n;
-}
-
-/** What the pair's measurements share: ẑ and the images as sparse rows. */
-interface PairRows {
-  train: LabelledSet;
-  test: LabelledSet;
-  trainRows: SparseRows;
-  testRows: SparseRows;
-  zHat: Float64Array;
-}
-
-function measure(rows: PairRows, w: Float64Array, b: number, epsilons: readonly number[]): Measured {
-  const normW = norm(w);
-  const sTrain = scoresOf(rows.trainRows, w, b);
-  const sTest = scoresOf(rows.testRows, w, b);
-  let dAdv: number | null = null;
-  let dErr: number | null = null;
-  if (normW > 0) {
-    let adv = 0;
-    let err = 0;
-    for (let r = 0; r < rows.train.n; r++) {
-      const yd = (rows.train.y[r] * sTrain[r]) / normW;
-      adv += yd;
-      if (yd <= 0) err -= yd;
-    }
-    dAdv = adv / rows.train.n;
-    dErr = err / rows.train.n;
-  }
-  return {
-    normW,
-    theta: normW > 0 ? tiltingAngle(w, rows.zHat) : null,
-    dAdv,
-    dErr,
-    errTrain: percentWrong(rows.train, sTrain, 0),
-    errTest: percentWrong(rows.test, sTest, 0),
-    robustErrCurve: epsilons.map((e) => percentWrong(rows.test, sTest, e * normW)),
-  };
-}
+import type { Job, ProgressCallback } from './job.js';
+import { type Measured, measure, pairRows } from './linear-measure.js';
 
 function modelRecord(model: RobustModel, m: Measured, epsilons: readonly number[]): RobustModelRecord {
   const own = epsilons.indexOf(model.epsilon);
@@ -131,14 +72,8 @@ export async function computeRobust(
 ): Promise<RobustArtifact[]> {
   const started = performance.now();
   const { train, test } = pair;
-  const { i, j } = centroids(train);
-  const rows: PairRows = {
-    train,
-    test,
-    trainRows: toSparseRows(train.x, train.n, train.dim),
-    testRows: toSparseRows(test.x, test.n, test.dim),
-    zHat: nearestCentroidDirection(i, j),
-  };
+  const rows = pairRows(pair);
+  const { i, j } = rows;
   const solver = SOLVERS[LOSSES[loss].pathSolver];
   const grid = lambdaGrid();
   const all = pathLambdas(lambdas);
@@ -237,4 +172,32 @@ export function robustCsv(models: readonly RobustModelRecord[]): string {
       .join(','),
   );
   return `${ROBUST_CSV_COLUMNS.join(',')}\n${rows.join('\n')}\n`;
+}
+
+/** The study's job for one loss: the pair and λ values of `ROBUST_TRAINING`, one artifact per λ. */
+export function robustJob(loss: TrainingLoss, dataset: DatasetName = 'mnist'): Job {
+  const [classI, classJ] = ROBUST_TRAINING.pair;
+  const lambdas = [...ROBUST_TRAINING.lambdas];
+  const artifacts = lambdas.map((l) => robustFile(dataset, classI, classJ, loss, l));
+  const { start, step, stop } = ROBUST_TRAINING.epsilons;
+  return {
+    id: `robust:${dataset}:${loss}`,
+    study: 'robust',
+    title: `adversarial training of the ${LOSSES[loss].model} on ${pairLabel(dataset, classI, classJ)} at λ = ${lambdas.join(' and ')}`,
+    artifacts,
+    isDone: (store) => artifacts.every((a) => store.has('l2angle/robust', a)),
+    async run(store, progress, warn) {
+      const pair = selectPair(loadDataset(datasetFiles(dataset), dataset), classI, classJ, PER_CLASS);
+      const results = await computeRobust(
+        pair,
+        dataset,
+        loss,
+        lambdas,
+        epsilonGrid(start, step, stop),
+        progress,
+        warn,
+      );
+      for (const [k, artifact] of results.entries()) store.write('l2angle/robust', artifacts[k], artifact);
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { QUOTED_PAIRS } from '../article.js';
 import { LOSSES, TRAINING_LOSSES } from '../math/losses.js';
 import { type DatasetName, datasetLabel } from '../schema/datasets.js';
 import type { JobStatus } from '../schema/status.js';
+import { earlyStoppingJob } from './early-stopping.js';
 import { allPairs } from './geometry.js';
 import type { Job } from './job.js';
 import {
@@ -15,6 +16,7 @@ import {
 } from './lenet-study.js';
 import { geometryJob, pathsJob } from './linear-jobs.js';
 import { localLinearityJob } from './local-linearity.js';
+import { robustJob } from './robust.js';
 import { toyJob } from './toy.js';
 
 /** One study of the registry. */
@@ -117,6 +119,25 @@ export const STUDIES: readonly Study[] = Object.freeze([
     nn: true,
     anyDataset: false,
     jobs: () => lenetSeedJobs(),
+  },
+  {
+    // beyond the article, linear models: after the article's own jobs
+    id: 'robust',
+    title: 'adversarial training against ℓ2 perturbations beside weight decay (7 vs 9)',
+    command: 'npx l2angle robust --pair 7,9 --loss hinge --lambda 1e-6 (and softplus, and λ = 1e-4)',
+    main: true,
+    nn: false,
+    anyDataset: false,
+    jobs: () => TRAINING_LOSSES.map((loss) => robustJob(loss)),
+  },
+  {
+    id: 'early-stopping',
+    title: 'early stopping of unregularised logistic regression (0 vs 1)',
+    command: 'npx l2angle early-stopping --pair 0,1 --steps 100000',
+    main: true,
+    nn: false,
+    anyDataset: false,
+    jobs: () => [earlyStoppingJob()],
   },
 ]);
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 import { TRAINING_LOSSES } from '../math/losses.js';
+import { earlyStoppingSchema } from './early-stopping.js';
 import { lenetSweepSchema } from './lenet-sweep.js';
 import { logitScaleSchema } from './logit-scale.js';
 import { adversarialSchema, localLinearitySchema } from './nn-artifacts.js';
@@ -201,6 +202,7 @@ export const artifactSchemas = {
   'l2angle/logit-scale': logitScaleSchema,
   'l2angle/lenet-sweep': lenetSweepSchema,
   'l2angle/robust': robustSchema,
+  'l2angle/early-stopping': earlyStoppingSchema,
 } as const;
 
 /** The name of an artifact kind. */

@@ -31,7 +31,7 @@ import type { Job, ProgressCallback } from './job.js';
 import { measure, type PairRows, pairRows } from './linear-measure.js';
 import { writeFileAtomic } from './store.js';
 
-/** Steps at about eight per decade (1, 2, 3, 4, 5, 7, 10, 13, …), up to and including `last`. */
+/** Steps at about eight per decade (1, 2, 3, 4, 6, 7, 10, 13, …), up to and including `last`. */
 export function recordedSteps(last: number): number[] {
   const out = new Set<number>();
   for (let k = 0; 10 ** (k / 8) <= last; k++) out.add(Math.round(10 ** (k / 8)));
@@ -144,6 +144,7 @@ export async function computeEarlyStopping(
   steps: number,
   partialPath: string,
   progress: ProgressCallback = () => {},
+  checkpointEveryMs = 15_000,
 ): Promise<EarlyStopping> {
   const started = performance.now();
   const rows = pairRows(pair);
@@ -157,7 +158,7 @@ export async function computeEarlyStopping(
   const hardModel = hinge[hinge.length - 1] as HingePathModel;
   const problem = descentProblem(pair.train);
   const key = `${dataset}:${pair.classI}-${pair.classJ}:${pair.perClass}:${steps}:${problem.step}`;
-  const checkpoint = checkpointFile(partialPath, key);
+  const checkpoint = checkpointFile(partialPath, key, checkpointEveryMs);
   const resumed = checkpoint.load(pair.train.dim);
   const state = resumed?.state ?? initialState(pair.train.dim);
   const records = resumed?.records ?? [];

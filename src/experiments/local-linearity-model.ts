@@ -5,6 +5,7 @@ import { CALIBRATION_TARGET } from '../article.js';
 import type { BinaryPair } from '../data/pairs.js';
 import { frobenius, histogram, meanOfNumbers, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
 import { binaryAttack } from '../nn/attack.js';
+import { certificateWeights, certify, certifyScratch } from '../nn/certified.js';
 import type { TwoLayerNet } from '../nn/dense.js';
 import type { DenseEngine } from '../nn/dense-engine.js';
 import { localGeometry } from '../nn/local-geometry.js';
@@ -22,7 +23,7 @@ export function describeModel(
   zHat: Float64Array,
   testScores: Float64Array,
   filterCount: number,
-): Omit<LocalLinearityModel, 'weightDecay' | 'epochLoss' | 'attack' | 'seconds'> {
+): Omit<LocalLinearityModel, 'weightDecay' | 'epochLoss' | 'attack' | 'certified' | 'seconds'> {
   const { train, test } = pair;
   const geometry = localGeometry(net, train, engine, zHat);
   const n = train.n;
@@ -150,4 +151,47 @@ function strongestFilters(net: TwoLayerNet, count: number): LocalLinearityModel[
     outputWeight: net.w2[unit],
     picture: encodeFloat32(net.w1.subarray(unit * d, (unit + 1) * d)),
   }));
+}
+
+/**
+ * Certified radii (src/nn/certified.ts) of every training and test image, the linearised distance of the test
+ * images, and each attacked image's radius beside its attack: a successful attack shorter than the radius
+ * would be a bound that failed, and is counted.
+ */
+export function certifiedRadii(
+  net: TwoLayerNet,
+  pair: BinaryPair,
+  testIndex: readonly number[],
+  attack: LocalLinearityModel['attack'],
+): LocalLinearityModel['certified'] {
+  const weights = certificateWeights(net);
+  const scratch = certifyScratch(net);
+  const over = (set: BinaryPair['train']) => {
+    const radius = new Float64Array(set.n);
+    const linearised: number[] = [];
+    for (let r = 0; r < set.n; r++) {
+      const c = certify(net, weights, set.x, r * set.dim, scratch);
+      radius[r] = c.radius;
+      if (Number.isFinite(c.linearised)) linearised.push(c.linearised);
+    }
+    return { radius, linearised: Float64Array.from(linearised) };
+  };
+  const summary = (values: Float64Array) => ({
+    quantiles: values.length > 0 ? quantiles(values) : QUANTILE_LEVELS.map(() => 0),
+    mean: values.length > 0 ? meanOfNumbers(values) : 0,
+  });
+  const train = over(pair.train);
+  const test = over(pair.test);
+  const attackedRadius = testIndex.map((t) => test.radius[t] * PIXEL_SCALE);
+  let violations = 0;
+  for (const [r, radius] of attackedRadius.entries()) {
+    if (attack.success[r] && attack.norms[r] < radius) violations++;
+  }
+  return {
+    train: summary(train.radius),
+    test: summary(test.radius),
+    linearisedTest: summary(test.linearised),
+    attackedRadius,
+    violations,
+  };
 }

@@ -28,7 +28,7 @@ import {
   localLinearityFile,
   localLinearitySchema,
 } from '../schema/nn-artifacts.js';
-import { attackModel, describeModel } from './local-linearity-model.js';
+import { attackModel, certifiedRadii, describeModel } from './local-linearity-model.js';
 
 export { binaryTemperature } from './local-linearity-model.js';
 
@@ -181,7 +181,8 @@ export async function localLinearityStudy(
       budgets,
       normBins,
     );
-    models.push({ weightDecay, ...model, epochLoss, attack, seconds });
+    const certified = certifiedRadii(net, pair, testIndex, attack);
+    models.push({ weightDecay, ...model, epochLoss, attack, certified, seconds });
     onModel?.(models);
     progress?.(base + o.epochs + 1, total, `λ = ${weightDecay}: done`);
   }

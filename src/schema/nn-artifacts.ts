@@ -71,6 +71,22 @@ const binaryAttackSchema = attackStudySchema.extend({
   examples: z.array(examplePictureSchema),
 });
 
+/** Quantiles (at the artifact's levels) and mean of a value over some images. */
+const summarySchema = z.object({ quantiles: z.array(finite), mean: finite });
+
+/** Certified radii of one network (Hein & Andriushchenko's bound for one hidden layer, taken to the ReLU). */
+const certifiedSchema = z.object({
+  /** the certified radius per image, 0..1 pixel scale: over the training and the test images */
+  train: summarySchema,
+  test: summarySchema,
+  /** the linearised distance |s(x)| / ‖∇ₓs‖ over the test images that are not flat, 0..1 scale */
+  linearisedTest: summarySchema,
+  /** the radius of each attacked test image, in the attack's order, 0..255 scale (as the attack's norms) */
+  attackedRadius: z.array(z.number().nonnegative()),
+  /** successful attacks shorter than their image's radius: a bound that failed (there must be none) */
+  violations: count,
+});
+
 /** One 2-layer network of the weight-decay sweep and its local geometry over the training set. */
 export const localLinearityModelSchema = z.object({
   /** λ of MatConvNet's update v ← μv − λW − g (on W1 and W2) */
@@ -97,6 +113,7 @@ export const localLinearityModelSchema = z.object({
   /** the hidden units with the largest |W2_k|·‖W1_k‖: their filters W1_k as 28×28 base64 Float32 pictures */
   filters: z.array(z.object({ unit: count, outputWeight: finite, picture: base64 })),
   attack: binaryAttackSchema,
+  certified: certifiedSchema,
   /** wall seconds of training */
   seconds: z.number().nonnegative(),
 });

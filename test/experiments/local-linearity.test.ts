@@ -87,6 +87,21 @@ describe('the local-linearity sweep on 150 images per class of 7 vs 9', () => {
     expect(strong.normW1).toBeLessThan(none.normW1);
   });
 
+  it('certifies radii that no successful attack beats (Hein & Andriushchenko’s bound for the ReLU)', () => {
+    for (const m of sweep.models) {
+      expect(m.certified.violations).toBe(0);
+      expect(m.certified.attackedRadius).toHaveLength(16);
+      for (const [r, radius] of m.certified.attackedRadius.entries()) {
+        if (m.attack.success[r]) expect(radius).toBeLessThanOrEqual(m.attack.norms[r]);
+      }
+      // quantiles rise with the level; the bound is below the linearised distance at every level
+      const { quantiles } = m.certified.test;
+      for (let k = 1; k < quantiles.length; k++)
+        expect(quantiles[k]).toBeGreaterThanOrEqual(quantiles[k - 1]);
+      expect(m.certified.test.quantiles[3]).toBeLessThanOrEqual(m.certified.linearisedTest.quantiles[3]);
+    }
+  });
+
   it('calibrates the binary temperature so the median of σ(|s|/t) is 0.95', () => {
     const scores = [-3, -1, 0.5, 2, 4];
     const { t, median } = binaryTemperature(scores);

@@ -74,6 +74,21 @@ export const FIGURES = [
     needs: ['l2angle/lenet-sweep'],
   },
   {
+    name: 'robust',
+    title: 'adversarial training beside weight decay: trade-off curves and robust test error',
+    needs: ['l2angle/robust'],
+  },
+  {
+    name: 'early-stopping',
+    title: 'gradient descent on unregularised logistic regression: θ(t) beside θ(λ)',
+    needs: ['l2angle/early-stopping'],
+  },
+  {
+    name: 'certified',
+    title: 'certified radii of the 2-layer networks against weight decay',
+    needs: ['l2angle/local-linearity'],
+  },
+  {
     name: 'sweeps',
     title: 'what the sweeps have computed, and the commands for more',
     needs: ['l2angle/sweep-cell', 'l2angle/lenet-training', 'l2angle/adversarial'],

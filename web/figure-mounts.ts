@@ -17,6 +17,7 @@ import { renderToyImage } from './figures/toy-image.js';
 import { renderToyMirror } from './figures/toy-mirror.js';
 import { renderWeightDecaySweep } from './figures/weight-decay-sweep.js';
 import { weightDecayProse } from './prose/weight-decay.js';
+import { mountCertified, mountEarlyStopping, mountRobust } from './sections/linear-beyond.js';
 import { mountMnist, mountOpening } from './sections/mnist.js';
 import { mountAdversarial, mountLenet, mountLocalLinearity, mountTeaser } from './sections/networks.js';
 import {
@@ -157,6 +158,21 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
     );
     ctx.onState((s) => slot.update(s));
     ctx.onStatus(() => slot.statusChanged(ctx.client.status));
+  },
+  robust: (ctx) => {
+    const robust = mountRobust(ctx.body('robust'), ctx.store, ctx.client);
+    ctx.onState((s) => robust.update(s));
+    ctx.onStatus(() => robust.statusChanged(ctx.client.status));
+  },
+  'early-stopping': (ctx) => {
+    const figure = mountEarlyStopping(ctx.body('early-stopping'), ctx.store, ctx.client);
+    ctx.onState((s) => figure.update(s));
+    ctx.onStatus(() => figure.statusChanged(ctx.client.status));
+  },
+  certified: (ctx) => {
+    const figure = mountCertified(ctx.body('certified'), ctx.store, ctx.client);
+    ctx.onState((s) => figure.update(s));
+    ctx.onStatus(() => figure.statusChanged(ctx.client.status));
   },
   sweeps: (ctx) => {
     const table = renderSweeps(ctx.body('sweeps'), ctx.client);

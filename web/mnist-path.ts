@@ -17,6 +17,8 @@ export interface DecodedModel {
   mirrorJ: Float32Array;
   /** the boundary in the tilting plane: cu·u + cv·v + c0 = d(x) */
   line: { cu: number; cv: number; c0: number };
+  /** n̂ = the part of ŵ orthogonal to ẑ, normalised (undefined when w ∥ ẑ): the plane's second axis */
+  nHat: Float64Array | undefined;
 }
 
 /** A path with its decoded shared arrays and a per-model decoder. */
@@ -84,6 +86,7 @@ export function decodePath(path: SvmPath): DecodedPath {
         mirrorI: decodeFloat32(record.mirrors.I.picture),
         mirrorJ: decodeFloat32(record.mirrors.J.picture),
         line: boundaryLine(record, w, zHat, origin),
+        nHat: secondAxis(w, zHat),
       };
       models.set(c, m);
       return m;
@@ -102,4 +105,21 @@ function boundaryLine(
 ): { cu: number; cv: number; c0: number } {
   const classifier = { w: Float64Array.from(w), b: record.bias };
   return boundaryInTiltingPlane(classifier, tiltingPlaneBasis(classifier.w, zHat), origin);
+}
+
+/** n̂ of a model: w − (w·ẑ)ẑ normalised, or undefined when w is (numerically) parallel to ẑ. */
+function secondAxis(w: Float32Array, zHat: Float64Array): Float64Array | undefined {
+  let wz = 0;
+  let ww = 0;
+  for (let k = 0; k < w.length; k++) {
+    wz += w[k] * zHat[k];
+    ww += w[k] * w[k];
+  }
+  const n = Float64Array.from(w, (v, k) => v - wz * zHat[k]);
+  let nn = 0;
+  for (let k = 0; k < n.length; k++) nn += n[k] * n[k];
+  if (!(nn > 1e-12 * ww)) return undefined;
+  const length = Math.sqrt(nn);
+  for (let k = 0; k < n.length; k++) n[k] /= length;
+  return n;
 }

@@ -2,7 +2,7 @@
 // as a link and restored exactly (the idea of TensorFlow Playground's state.ts). Figures read it and ask for
 // changes through the store; nothing else keeps view state.
 
-import { LAMBDA_COUNT, lambdaOf, NETWORK_KEYS, type NetworkKey } from '../src/article.js';
+import { LAMBDA_COUNT, lambdaOf, NETWORK_KEYS, type NetworkKey, ROBUST_TRAINING } from '../src/article.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../src/math/losses.js';
 import { isDatasetName } from '../src/schema/datasets.js';
 
@@ -34,6 +34,11 @@ export interface ViewState {
   decayIndex: number;
   /** the LeNet whose adversarial example opens the article */
   network: NetworkKey;
+  /** beyond the article, adversarial training: the pair, the loss, λ and the ε in view */
+  robustPair: readonly [number, number];
+  robustLoss: TrainingLoss;
+  robustLambda: number;
+  epsilon: number;
   /** the section in view (its element id), restored by scrolling */
   section: string;
 }
@@ -52,6 +57,10 @@ export const DEFAULT_STATE: ViewState = Object.freeze({
   logTemperature: 0,
   decayIndex: 0,
   network: 'low',
+  robustPair: Object.freeze([...ROBUST_TRAINING.pair] as [number, number]),
+  robustLoss: 'hinge',
+  robustLambda: ROBUST_TRAINING.lambdas[0],
+  epsilon: 0.5,
   section: '',
 });
 
@@ -77,6 +86,14 @@ const oneOf =
   (text: string): T | undefined =>
     values.find((v) => v === text);
 const short = (v: number) => String(Number(v.toFixed(4)));
+const writePair = ([i, j]: readonly [number, number]) => `${i}-${j}`;
+const readPair = (text: string): readonly [number, number] | undefined => {
+  const m = /^([0-9])-([0-9])$/.exec(text);
+  if (!m) return undefined;
+  const i = Number(m[1]);
+  const j = Number(m[2]);
+  return i < j ? [i, j] : undefined;
+};
 
 const FIELDS: { [K in keyof ViewState]: Field<K> } = {
   dataset: {
@@ -84,17 +101,7 @@ const FIELDS: { [K in keyof ViewState]: Field<K> } = {
     write: String,
     read: (text) => (isDatasetName(text) || /^custom-[0-9a-f]{12}$/.test(text) ? text : undefined),
   },
-  pair: {
-    key: 'pair',
-    write: ([i, j]) => `${i}-${j}`,
-    read: (text) => {
-      const m = /^([0-9])-([0-9])$/.exec(text);
-      if (!m) return undefined;
-      const i = Number(m[1]);
-      const j = Number(m[2]);
-      return i < j ? [i, j] : undefined;
-    },
-  },
+  pair: { key: 'pair', write: writePair, read: readPair },
   loss: { key: 'loss', write: String, read: oneOf(...TRAINING_LOSSES) },
   lambdaIndex: { key: 'c', write: String, read: number(0, LAMBDA_COUNT - 1, true) },
   theta: { key: 'theta', write: short, read: number(0, Math.PI / 2) },
@@ -105,6 +112,14 @@ const FIELDS: { [K in keyof ViewState]: Field<K> } = {
   logTemperature: { key: 't', write: short, read: number(-1, 1) },
   decayIndex: { key: 'decay', write: String, read: number(0, 99, true) },
   network: { key: 'net', write: String, read: oneOf(...NETWORK_KEYS) },
+  robustPair: { key: 'rpair', write: writePair, read: readPair },
+  robustLoss: { key: 'rloss', write: String, read: oneOf(...TRAINING_LOSSES) },
+  robustLambda: {
+    key: 'rlambda',
+    write: String,
+    read: (text) => ROBUST_TRAINING.lambdas.find((l) => Number(text) === l),
+  },
+  epsilon: { key: 'eps', write: short, read: number(0, 10) },
   section: { key: 'section', write: String, read: (text) => (/^[a-z0-9-]*$/.test(text) ? text : undefined) },
 };
 

@@ -168,13 +168,15 @@ export function certifiedRadii(
   const scratch = certifyScratch(net);
   const over = (set: BinaryPair['train']) => {
     const radius = new Float64Array(set.n);
+    const correct = new Uint8Array(set.n);
     const linearised: number[] = [];
     for (let r = 0; r < set.n; r++) {
       const c = certify(net, weights, set.x, r * set.dim, scratch);
       radius[r] = c.radius;
+      correct[r] = (c.score > 0 ? 1 : -1) === set.y[r] ? 1 : 0;
       if (Number.isFinite(c.linearised)) linearised.push(c.linearised);
     }
-    return { radius, linearised: Float64Array.from(linearised) };
+    return { radius, correct, linearised: Float64Array.from(linearised) };
   };
   const summary = (values: Float64Array) => ({
     quantiles: values.length > 0 ? quantiles(values) : QUANTILE_LEVELS.map(() => 0),
@@ -182,7 +184,8 @@ export function certifiedRadii(
   });
   const train = over(pair.train);
   const test = over(pair.test);
-  const attackedRadius = testIndex.map((t) => test.radius[t] * PIXEL_SCALE);
+  // an image the network already gets wrong needs no perturbation: its radius (of the wrong class) counts as 0
+  const attackedRadius = testIndex.map((t) => (test.correct[t] ? test.radius[t] * PIXEL_SCALE : 0));
   let violations = 0;
   for (const [r, radius] of attackedRadius.entries()) {
     if (attack.success[r] && attack.norms[r] < radius) violations++;

@@ -81,7 +81,10 @@ const certifiedSchema = z.object({
   test: summarySchema,
   /** the linearised distance |s(x)| / ‖∇ₓs‖ over the test images that are not flat, 0..1 scale */
   linearisedTest: summarySchema,
-  /** the radius of each attacked test image, in the attack's order, 0..255 scale (as the attack's norms) */
+  /**
+   * the radius of each attacked test image, in the attack's order, 0..255 scale (as the attack's norms); 0 for
+   * an image the network already misclassifies (it needs no perturbation; its radius is the wrong class's)
+   */
   attackedRadius: z.array(z.number().nonnegative()),
   /** successful attacks shorter than their image's radius: a bound that failed (there must be none) */
   violations: count,

@@ -14,20 +14,24 @@ import { loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { fashionMnistFiles, mnistFiles } from '../../src/data/sources.js';
 import { adversarialStudy } from '../../src/experiments/adversarial.js';
+import { computeEarlyStopping } from '../../src/experiments/early-stopping.js';
 import type { Job } from '../../src/experiments/job.js';
 import { loadLenet } from '../../src/experiments/lenet-network.js';
 import { ARTICLE_LENETS, lenetStudy } from '../../src/experiments/lenet-study.js';
 import { LENET_DEFAULTS, trainLenet } from '../../src/experiments/lenet-training.js';
 import { runLocalLinearity } from '../../src/experiments/local-linearity.js';
 import { logitScale } from '../../src/experiments/logit-scale.js';
+import { computeRobust } from '../../src/experiments/robust.js';
 import { ResultsStore } from '../../src/experiments/store.js';
 import { computeSvmPath } from '../../src/experiments/svm-run.js';
 import { sweptLenet } from '../../src/experiments/sweep/lenet-summary.js';
 import { toySweep } from '../../src/experiments/toy.js';
 import { loadKernels } from '../../src/nn/kernels.js';
 import { svmPathFile } from '../../src/schema/artifacts.js';
+import { earlyStoppingFile } from '../../src/schema/early-stopping.js';
 import { type LenetSweep, lenetSweepFile } from '../../src/schema/lenet-sweep.js';
 import { adversarialFile, localLinearityFile } from '../../src/schema/nn-artifacts.js';
+import { robustFile } from '../../src/schema/robust.js';
 import { toyFitFile } from '../../src/schema/toy.js';
 import { lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
 import { ARTIFACT_VERSION } from '../../src/schema/version.js';
@@ -155,6 +159,22 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       store.write('l2angle/svm-path', svmPathFile('mnist', i, j, 'hinge'), artifact);
     }
     await smallNetworkArtifacts(data, store);
+    // beyond the article, linear models: small versions by the same code
+    const [robust] = await computeRobust(
+      selectPair(data, 7, 9, 100),
+      'mnist',
+      'hinge',
+      [1e-6],
+      [0, 0.25, 0.5, 1, 1.5, 2],
+    );
+    store.write('l2angle/robust', robustFile('mnist', 7, 9, 'hinge', 1e-6), robust);
+    const descent = await computeEarlyStopping(
+      selectPair(data, 0, 1, 60),
+      'mnist',
+      500,
+      join(dir, 'es.partial.json'),
+    );
+    store.write('l2angle/early-stopping', earlyStoppingFile('mnist', 0, 1), descent);
     // one Fashion-MNIST path, for the dataset switch
     const fashion = loadDataset(fashionMnistFiles(), 'fashion-mnist');
     const { artifact: fashionPath } = computeSvmPath(
@@ -275,6 +295,7 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       ['toy-lambda', 'toy-fit'],
       ['norm-w', 'scaled-loss'],
       ['mnist-lambda', 'mnist'],
+      ['epsilon', 'robust'],
     ];
     for (const [control, name] of cases) {
       const slider = page.locator(`[data-control="${control}"]`).first();
@@ -343,6 +364,66 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       .locator('[data-figure="mnist"]')
       .first()
       .screenshot({ path: join(SHOTS, 'fashion-mnist.png') });
+  });
+
+  it('animates the tilting plane when λ changes, and ends on the picture of a direct load', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${base}#pair=7-9&loss=hinge&c=80`, { waitUntil: 'networkidle' });
+    await page.locator('[data-figure="mnist"]').first().scrollIntoViewIfNeeded();
+    const plane = page.locator('[data-figure="tilting-plane"]').first();
+    const dots = plane.locator('path.scatter.class-i').first();
+    await expect.poll(() => dots.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const before = await dots.getAttribute('d');
+    const move = (value: string) =>
+      page
+        .locator('[data-control="mnist-lambda"]')
+        .first()
+        .evaluate((el, v) => {
+          const input = el as HTMLInputElement;
+          input.value = v;
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }, value);
+    await move('40');
+    // mid-way the images are neither where they were nor where they go
+    await expect.poll(() => plane.locator('svg[data-animating="true"]').count(), { timeout: 2_000 }).toBe(1);
+    await page.waitForTimeout(150);
+    const during = await dots.getAttribute('d');
+    await expect.poll(() => plane.locator('svg[data-animating="true"]').count(), { timeout: 5_000 }).toBe(0);
+    const after = await dots.getAttribute('d');
+    expect(during).not.toBe(before);
+    expect(during).not.toBe(after);
+    await page.waitForTimeout(300);
+    const url = page.url();
+    expect(url).toContain('c=40');
+    await page.goto('about:blank');
+    await page.goto(url, { waitUntil: 'networkidle' });
+    await page.locator('[data-figure="mnist"]').first().scrollIntoViewIfNeeded();
+    await expect.poll(() => dots.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await dots.getAttribute('d')).toBe(after);
+    // with reduced motion the plane jumps
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await move('20');
+    expect(await plane.locator('svg[data-animating="true"]').count()).toBe(0);
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  it('writes the linear section’s paragraphs from the artifacts', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${base}#rloss=hinge&rlambda=0.000001&eps=1`, { waitUntil: 'networkidle' });
+    for (const key of ['robust', 'early-stopping', 'certified']) {
+      const paragraph = page.locator(`[data-prose="${key}"]`);
+      await paragraph.scrollIntoViewIfNeeded();
+      await expect.poll(() => paragraph.getAttribute('class'), { timeout: 20_000 }).toContain('filled');
+    }
+    const robust = (await page.locator('[data-prose="robust"]').textContent()) ?? '';
+    expect(robust).toMatch(/the two families are one/);
+    expect(await page.locator('[data-control="epsilon"]').first().inputValue()).toBe('1');
+    expect(await page.locator('[data-figure="robust"] .figure-note').first().textContent()).toMatch(
+      /At ε = 1:/,
+    );
+    const certified = (await page.locator('[data-prose="certified"]').textContent()) ?? '';
+    expect(certified).toMatch(/\(0 exceptions\)/);
+    await page.locator('#beyond-linear').screenshot({ path: join(SHOTS, 'beyond-linear.png') });
   });
 
   it('logs no console errors', () => {

@@ -105,14 +105,24 @@ export function renderTiltingPlane(
     return parts.join('');
   };
 
-  const update = (state: ViewState) => {
-    const m = d.model(state.lambdaIndex);
-    for (const label of [0, 1]) dots[label].attr('d', squares(label, m.planeV));
-    drawBoundary(p, { boundary, sideJ }, m.line, domain, domain);
+  /** One picture of the plane: every image's v, the boundary, and the representatives' points. */
+  interface Frame {
+    v: Float64Array;
+    line: { cu: number; cv: number; c0: number };
+    nHat: Float64Array | undefined;
+    mirrors: Array<{ u: number; v: number; uMirror: number; vMirror: number }>;
+  }
+  const frameOf = (c: number): Frame => {
+    const m = d.model(c);
+    return { v: m.planeV, line: m.line, nHat: m.nHat, mirrors: [m.record.mirrors.I, m.record.mirrors.J] };
+  };
+  const draw = (f: Frame) => {
+    for (const label of [0, 1]) dots[label].attr('d', squares(label, f.v));
+    drawBoundary(p, { boundary, sideJ }, f.line, domain, domain);
     if (reps) {
       const mirrors = [
-        { key: 'x', cls: 'i', ...m.record.mirrors.I },
-        { key: 'y', cls: 'j', ...m.record.mirrors.J },
+        { key: 'x', cls: 'i', ...f.mirrors[0] },
+        { key: 'y', cls: 'j', ...f.mirrors[1] },
       ];
       reps
         .selectAll('line')
@@ -140,10 +150,81 @@ export function renderTiltingPlane(
         .attr('transform', (q) => `translate(${p.x(q.u)},${p.y(q.v)})`);
       g.select('text').text((q) => q.label);
     }
-    const r0 = m.record;
+  };
+
+  let shown: Frame | undefined;
+  let shownIndex = -1;
+  let animation = 0;
+  const reduceMotion = () =>
+    typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+  const update = (state: ViewState) => {
+    const c = state.lambdaIndex;
+    if (c === shownIndex) return;
+    const target = frameOf(c);
+    const from = shown;
+    shownIndex = c;
+    cancelAnimationFrame(animation);
+    const r0 = d.model(c).record;
     readout.textContent =
-      `λ = ${formatLambda(lambdaOf(state.lambdaIndex))}: θ = ${fixed(r0.theta)} rad, d_adv = ${fixed(r0.dAdv, 3)}, ` +
+      `λ = ${formatLambda(lambdaOf(c))}: θ = ${fixed(r0.theta)} rad, d_adv = ${fixed(r0.dAdv, 3)}, ` +
       `training error ${percent(r0.errTrain)}, test error ${percent(r0.errTest)}.`;
+    if (!from || reduceMotion()) {
+      p.svg.attr('data-animating', null);
+      shown = target;
+      draw(target);
+      return;
+    }
+    // the plane turns about ẑ: n̂ rotates from the shown model's to the new one's along a great circle, so
+    // each image's v = (x − o)·n̂ moves as sin((1 − s)φ) v₀ + sin(sφ) v₁ over sin φ (exact, not a blend)
+    const cosPhi =
+      from.nHat && target.nHat
+        ? from.nHat.reduce((sum, value, k) => sum + value * (target.nHat?.[k] ?? 0), 0)
+        : 1;
+    const phi = Math.acos(Math.min(1, Math.max(-1, cosPhi)));
+    const angle = (l: Frame['line']) => Math.atan2(l.cv, l.cu);
+    const [a0, a1] = [angle(from.line), angle(target.line)];
+    const started = performance.now();
+    const duration = 450;
+    p.svg.attr('data-animating', 'true');
+    const frame = (now: number) => {
+      const t = Math.min(1, (now - started) / duration);
+      if (t >= 1) {
+        shown = target;
+        draw(target);
+        p.svg.attr('data-animating', null);
+        return;
+      }
+      const s = t * t * (3 - 2 * t);
+      const [wa, wb] =
+        phi > 1e-6
+          ? [Math.sin((1 - s) * phi) / Math.sin(phi), Math.sin(s * phi) / Math.sin(phi)]
+          : [1 - s, s];
+      const mix = (x: number, y: number) => wa * x + wb * y;
+      const lerp = (x: number, y: number) => (1 - s) * x + s * y;
+      const a = lerp(a0, a1);
+      const current: Frame = {
+        v: Float64Array.from(from.v, (v, k) => mix(v, target.v[k])),
+        line: { cu: Math.cos(a), cv: Math.sin(a), c0: lerp(from.line.c0, target.line.c0) },
+        nHat:
+          from.nHat && target.nHat
+            ? Float64Array.from(from.nHat, (v, k) => mix(v, target.nHat?.[k] ?? 0))
+            : target.nHat,
+        mirrors: from.mirrors.map((q, k) => {
+          const r = target.mirrors[k];
+          return {
+            u: q.u,
+            v: mix(q.v, r.v),
+            uMirror: lerp(q.uMirror, r.uMirror),
+            vMirror: lerp(q.vMirror, r.vMirror),
+          };
+        }),
+      };
+      shown = current;
+      draw(current);
+      animation = requestAnimationFrame(frame);
+    };
+    animation = requestAnimationFrame(frame);
   };
   update(initial);
   return { update };

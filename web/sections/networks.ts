@@ -34,7 +34,7 @@ function adversarialPaths(client: ResultsClient): string[] {
 }
 
 /** The first unfinished job of a study (the studies' registry's id), running first. */
-const pendingOf = (client: ResultsClient, study: string) => {
+export const pendingOf = (client: ResultsClient, study: string) => {
   const jobs = client.jobsOf(study);
   return jobs.find((j) => j.state === 'running') ?? jobs.find((j) => j.state !== 'done');
 };

@@ -1,0 +1,139 @@
+// The section "Beyond the article: linear models": adversarial training beside weight decay (with its
+// controls: loss, λ and ε, all in the URL state), early stopping, and the certified radii of the 2-layer
+// networks. Each figure waits for its artifacts and fills its paragraph from them.
+import { EARLY_STOPPING, LOCAL_LINEARITY_PAIR, ROBUST_TRAINING } from '../../src/article.js';
+import { type EarlyStopping, earlyStoppingFile } from '../../src/schema/early-stopping.js';
+import { type LocalLinearity, localLinearityFile } from '../../src/schema/nn-artifacts.js';
+import { type RobustArtifact, robustFile } from '../../src/schema/robust.js';
+import { formatLambda, sig } from '../chart.js';
+import { controlBar, lossChoices, slider, toggle } from '../controls.js';
+import { type ResultsClient, registered } from '../data.js';
+import { renderCertified } from '../figures/certified.js';
+import { renderEarlyStopping } from '../figures/early-stopping.js';
+import { renderRobust } from '../figures/robust.js';
+import { certifiedProse, earlyStoppingProse, robustProse } from '../prose/linear-beyond.js';
+import { dataSlot, type Slot } from '../slot.js';
+import type { StateStore, ViewState } from '../state.js';
+import { pendingOf } from './networks.js';
+
+/** Replaces a prose block's paragraphs with `paragraphs`. */
+function fillProse(name: string, paragraphs: readonly string[]): void {
+  const element = document.querySelector<HTMLElement>(`[data-prose="${name}"]`);
+  if (!element || paragraphs.length === 0) return;
+  element.replaceChildren(
+    ...paragraphs.map((text) => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }),
+  );
+  element.classList.add('filled');
+}
+
+const { start, step, stop } = ROBUST_TRAINING.epsilons;
+
+const robustPath = (s: ViewState) =>
+  robustFile('mnist', s.robustPair[0], s.robustPair[1], s.robustLoss, s.robustLambda);
+
+/** The adversarial-training figure: its controls above the slot. */
+export function mountRobust(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
+  const controls = document.createElement('div');
+  const body = document.createElement('div');
+  root.replaceChildren(controls, body);
+  const s0 = store.state;
+  const loss = toggle({
+    label: 'loss',
+    choices: lossChoices(),
+    value: s0.robustLoss,
+    onChange: (robustLoss) => store.set({ robustLoss }),
+    name: 'robust-loss',
+  });
+  const lambda = toggle({
+    label: 'λ',
+    choices: ROBUST_TRAINING.lambdas.map((l) => ({ value: String(l), label: formatLambda(l) })),
+    value: String(s0.robustLambda),
+    onChange: (value) => store.set({ robustLambda: Number(value) }),
+    name: 'robust-lambda',
+  });
+  const epsilon = slider({
+    label: 'ε',
+    min: start,
+    max: stop,
+    step,
+    value: s0.epsilon,
+    format: (v) => sig(v),
+    onInput: (v) => store.set({ epsilon: v }),
+    name: 'epsilon',
+  });
+  controls.append(controlBar(loss, lambda, epsilon));
+  const slot = dataSlot<RobustArtifact>(
+    client,
+    {
+      container: body,
+      path: robustPath,
+      parse: registered('l2angle/robust'),
+      describe: (s) =>
+        `adversarial training of ${s.robustPair.join(' vs ')} (${s.robustLoss}, λ = ${formatLambda(s.robustLambda)})`,
+      pendingJob: (c) => pendingOf(c, 'robust'),
+      render: (container, data, s) => renderRobust(container, data, s),
+      onData: () => {
+        // both losses at the shown λ, when both exist, for the paragraph
+        const s = store.state;
+        const files = (['hinge', 'softplus'] as const).map((l) =>
+          robustFile('mnist', s.robustPair[0], s.robustPair[1], l, s.robustLambda),
+        );
+        const ready = files.filter((f) => client.availability(f).state === 'ready');
+        Promise.all(ready.map((f) => client.load(f, registered('l2angle/robust')))).then(
+          (artifacts) => fillProse('robust', robustProse(artifacts)),
+          () => {},
+        );
+      },
+    },
+    s0,
+  );
+  return {
+    update(s) {
+      loss.set(s.robustLoss);
+      lambda.set(String(s.robustLambda));
+      epsilon.set(s.epsilon);
+      slot.update(s);
+    },
+    statusChanged: (status) => slot.statusChanged(status),
+  };
+}
+
+/** The early-stopping figure. */
+export function mountEarlyStopping(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
+  const file = earlyStoppingFile('mnist', ...EARLY_STOPPING.pair);
+  return dataSlot<EarlyStopping>(
+    client,
+    {
+      container: root,
+      path: () => file,
+      parse: registered('l2angle/early-stopping'),
+      describe: () =>
+        `gradient descent on ${EARLY_STOPPING.pair.join(' vs ')} (${EARLY_STOPPING.steps.toLocaleString('en')} steps)`,
+      pendingJob: (c) => pendingOf(c, 'early-stopping'),
+      render: (container, data) => renderEarlyStopping(container, data),
+      onData: (data) => fillProse('early-stopping', earlyStoppingProse(data)),
+    },
+    store.state,
+  );
+}
+
+/** The certified-radii figure (from the local-linearity sweep). */
+export function mountCertified(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
+  return dataSlot<LocalLinearity>(
+    client,
+    {
+      container: root,
+      path: () => localLinearityFile('mnist', ...LOCAL_LINEARITY_PAIR),
+      parse: registered('l2angle/local-linearity'),
+      describe: () => 'certified radii of the 2-layer networks',
+      pendingJob: (c) => pendingOf(c, 'local-linearity'),
+      render: (container, data) => renderCertified(container, data),
+      onData: (data) => fillProse('certified', certifiedProse(data)),
+    },
+    store.state,
+  );
+}

@@ -3,9 +3,10 @@
 // test images at the calibrated temperature.
 import { CALIBRATION_TARGET } from '../article.js';
 import type { BinaryPair } from '../data/pairs.js';
+import { toSparseRows } from '../math/sparse.js';
 import { frobenius, histogram, meanOfNumbers, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
 import { binaryAttack } from '../nn/attack.js';
-import { certificateWeights, certify, certifyScratch } from '../nn/certified.js';
+import { certificateWeights, certifyRows } from '../nn/certified.js';
 import type { TwoLayerNet } from '../nn/dense.js';
 import type { DenseEngine } from '../nn/dense-engine.js';
 import { localGeometry } from '../nn/local-geometry.js';
@@ -165,13 +166,13 @@ export function certifiedRadii(
   attack: LocalLinearityModel['attack'],
 ): LocalLinearityModel['certified'] {
   const weights = certificateWeights(net);
-  const scratch = certifyScratch(net);
   const over = (set: BinaryPair['train']) => {
     const radius = new Float64Array(set.n);
     const correct = new Uint8Array(set.n);
     const linearised: number[] = [];
+    const certificates = certifyRows(net, weights, toSparseRows(set.x, set.n, set.dim));
     for (let r = 0; r < set.n; r++) {
-      const c = certify(net, weights, set.x, r * set.dim, scratch);
+      const c = certificates[r];
       radius[r] = c.radius;
       correct[r] = (c.score > 0 ? 1 : -1) === set.y[r] ? 1 : 0;
       if (Number.isFinite(c.linearised)) linearised.push(c.linearised);

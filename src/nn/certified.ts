@@ -9,6 +9,7 @@
 //
 // a step function of R. Over the steps d_(1) ≤ d_(2) ≤ …, the radius is max_k min(|s(x)| / L_k, d_(k+1)) with
 // d_(H+1) = ∞: closed form, after one sort. Distances on the 0..1 pixel scale; pure maths.
+import type { SparseRows } from '../math/sparse.js';
 import type { TwoLayerNet } from './dense.js';
 
 /** What the certificate needs of a network, once: ‖W1_k‖ and |W2_k|·‖W1_k‖ per hidden unit. */
@@ -18,7 +19,7 @@ export interface CertificateWeights {
 }
 
 /** The per-unit constants of a network. */
-export function certificateWeights(net: TwoLayerNet): CertificateWeights {
+export function certificateWeights(net: TwoLayerNet): CertificateWeights & BatchWeights {
   const d = net.inputs;
   const rowNorm = new Float64Array(net.hidden);
   const switchCost = new Float64Array(net.hidden);
@@ -28,7 +29,97 @@ export function certificateWeights(net: TwoLayerNet): CertificateWeights {
     rowNorm[k] = Math.sqrt(s);
     switchCost[k] = Math.abs(net.w2[k]) * rowNorm[k];
   }
-  return { rowNorm, switchCost };
+  // W1ᵀ (pixel-major, so a pixel's weights to every unit are contiguous) and the Gram matrix W1 W1ᵀ:
+  // ‖∇ₓs‖² = (a∘W2)ᵀ W1W1ᵀ (a∘W2) costs hidden² per image instead of hidden·inputs
+  const h = net.hidden;
+  const transposed = new Float64Array(d * h);
+  for (let k = 0; k < h; k++) for (let p = 0; p < d; p++) transposed[p * h + k] = net.w1[k * d + p];
+  const gram = new Float64Array(h * h);
+  for (let a = 0; a < h; a++) {
+    for (let b = a; b < h; b++) {
+      let g = 0;
+      for (let p = 0; p < d; p++) g += net.w1[a * d + p] * net.w1[b * d + p];
+      gram[a * h + b] = g;
+      gram[b * h + a] = g;
+    }
+  }
+  return { rowNorm, switchCost, transposed, gram };
+}
+
+/** What the batched certificate adds: W1ᵀ and W1 W1ᵀ. */
+export interface BatchWeights {
+  readonly transposed: Float64Array;
+  readonly gram: Float64Array;
+}
+
+/** The radius from the margin, ‖∇ₓs‖ and the units' distances (sorted in place through `order`). */
+function radiusOf(
+  margin: number,
+  localScale: number,
+  distance: Float64Array,
+  order: Uint32Array,
+  switchCost: Float64Array,
+): number {
+  const h = distance.length;
+  for (let k = 0; k < h; k++) order[k] = k;
+  order.sort((a, b) => distance[a] - distance[b]);
+  let lipschitz = localScale;
+  let radius = 0;
+  for (let k = 0; k <= h; k++) {
+    const next = k < h ? distance[order[k]] : Number.POSITIVE_INFINITY;
+    const candidate = Math.min(lipschitz > 0 ? margin / lipschitz : Number.POSITIVE_INFINITY, next);
+    if (candidate > radius) radius = candidate;
+    if (k < h) lipschitz += switchCost[order[k]];
+  }
+  return radius;
+}
+
+/**
+ * The certificates of every image of a sparse matrix (rows of `inputs` pixels), by pre-activations over the
+ * non-zero pixels and the Gram matrix: the same values as `certify` image by image, much faster.
+ */
+export function certifyRows(
+  net: TwoLayerNet,
+  weights: CertificateWeights & BatchWeights,
+  rows: SparseRows,
+): Certificate[] {
+  const h = net.hidden;
+  const pre = new Float64Array(h);
+  const coef = new Float64Array(h);
+  const distance = new Float64Array(h);
+  const order = new Uint32Array(h);
+  const out: Certificate[] = [];
+  const { start, column, value } = rows;
+  for (let r = 0; r < rows.n; r++) {
+    for (let k = 0; k < h; k++) pre[k] = net.b1[k];
+    for (let q = start[r]; q < start[r + 1]; q++) {
+      const v = value[q];
+      const base = column[q] * h;
+      for (let k = 0; k < h; k++) pre[k] += v * weights.transposed[base + k];
+    }
+    let score = net.b2[0];
+    for (let k = 0; k < h; k++) {
+      coef[k] = pre[k] > 0 ? net.w2[k] : 0;
+      score += coef[k] * pre[k];
+      distance[k] = weights.rowNorm[k] > 0 ? Math.abs(pre[k]) / weights.rowNorm[k] : Number.POSITIVE_INFINITY;
+    }
+    let g2 = 0;
+    for (let a = 0; a < h; a++) {
+      if (coef[a] === 0) continue;
+      let row = 0;
+      for (let b = 0; b < h; b++) row += weights.gram[a * h + b] * coef[b];
+      g2 += coef[a] * row;
+    }
+    const localScale = Math.sqrt(Math.max(0, g2));
+    const margin = Math.abs(score);
+    out.push({
+      score,
+      localScale,
+      radius: radiusOf(margin, localScale, distance, order, weights.switchCost),
+      linearised: localScale > 0 ? margin / localScale : Number.POSITIVE_INFINITY,
+    });
+  }
+  return out;
 }
 
 /** The certificate of one image. */
@@ -68,21 +159,12 @@ export function certify(
       for (let p = 0; p < d; p++) gradient[p] += a * net.w1[row + p];
     }
     distance[k] = weights.rowNorm[k] > 0 ? Math.abs(pre) / weights.rowNorm[k] : Number.POSITIVE_INFINITY;
-    order[k] = k;
   }
   let g2 = 0;
   for (let p = 0; p < d; p++) g2 += gradient[p] * gradient[p];
   const localScale = Math.sqrt(g2);
   const margin = Math.abs(score);
-  order.sort((a, b) => distance[a] - distance[b]);
-  let lipschitz = localScale;
-  let radius = 0;
-  for (let k = 0; k <= net.hidden; k++) {
-    const next = k < net.hidden ? distance[order[k]] : Number.POSITIVE_INFINITY;
-    const candidate = Math.min(lipschitz > 0 ? margin / lipschitz : Number.POSITIVE_INFINITY, next);
-    if (candidate > radius) radius = candidate;
-    if (k < net.hidden) lipschitz += weights.switchCost[order[k]];
-  }
+  const radius = radiusOf(margin, localScale, distance, order, weights.switchCost);
   return {
     score,
     localScale,

@@ -5,7 +5,8 @@ import { loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { gaussian, seededRandom } from '../../src/math/random.js';
-import { certificateWeights, certify } from '../../src/nn/certified.js';
+import { toSparseRows } from '../../src/math/sparse.js';
+import { certificateWeights, certify, certifyRows } from '../../src/nn/certified.js';
 import { TwoLayerNet } from '../../src/nn/dense.js';
 
 /** s(x) with plain loops. */
@@ -40,6 +41,16 @@ describe('certified radii of a 2-layer ReLU network', () => {
         const moved = Float64Array.from(x, (v, p) => v + (0.999 * c.radius * u[p]) / length);
         expect(Math.sign(score(net, moved))).toBe(Math.sign(c.score));
       }
+    }
+  });
+
+  it('gives the same certificates image by image and in a batch over sparse rows', () => {
+    const batch = certifyRows(net, weights, toSparseRows(pair.train.x, pair.train.n, 784));
+    for (let r = 0; r < pair.train.n; r++) {
+      const one = certify(net, weights, pair.train.x, r * 784);
+      expect(batch[r].score).toBeCloseTo(one.score, 10);
+      expect(batch[r].localScale).toBeCloseTo(one.localScale, 10);
+      expect(batch[r].radius).toBeCloseTo(one.radius, 10);
     }
   });
 

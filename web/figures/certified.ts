@@ -49,9 +49,10 @@ export function renderCertified(container: HTMLElement, sweep: LocalLinearity): 
     label:
       'Median and quartiles over test images of the certified radius, the linearised distance and the attack norm, against weight decay.',
     title: 'certified radius, linearised distance and attack norm against weight decay',
-    width: 720,
-    height: 300,
+    width: 640,
+    height: 280,
     margin: { left: 60, right: 150 },
+    className: 'panel-medium',
   });
   const decays = sweep.models.map((m) => String(m.weightDecay));
   const x = scalePoint<string>().domain(decays).range([0, p.width]).padding(0.4);

@@ -132,7 +132,7 @@ export function renderRobust(
   const y = scaleLinear().domain([0, 100]).range([p.height, 0]);
   xAxis(p, axisBottom(x).ticks(5), 'ε (ℓ2, 0..1 pixel scale)');
   yAxis(p, axisLeft(y).ticks(5), 'robust test error (%)');
-  for (const c of SHOWN_PATH_MODELS) {
+  for (const [index, c] of SHOWN_PATH_MODELS.entries()) {
     const m = path.find((q) => q.c === c);
     if (!m) continue;
     curve(
@@ -142,13 +142,14 @@ export function renderRobust(
       y,
       'reference',
     );
-    const last = m.robustErrCurve.findIndex((v) => v > 60);
-    const k = last < 0 ? artifact.epsilons.length - 1 : last;
+    // each label where its curve first passes 50 %, staggered so that steep neighbours do not overlap
+    const k = m.robustErrCurve.findIndex((v) => v >= 50);
+    const at = k < 0 ? artifact.epsilons.length - 1 : k;
     p.plot
       .append('text')
       .attr('class', 'curve-label')
-      .attr('x', x(artifact.epsilons[k]) + 3)
-      .attr('y', y(Math.min(97, m.robustErrCurve[k])))
+      .attr('x', x(artifact.epsilons[at]) + 4)
+      .attr('y', y(Math.min(95, m.robustErrCurve[at])) + 12 * index - 6)
       .text(`λ = ${formatLambda(m.lambda)}`);
   }
   const best = artifact.epsilons.map((e, k): Point => [e, Math.min(...path.map((m) => m.robustErrCurve[k]))]);

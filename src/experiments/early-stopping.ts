@@ -27,6 +27,7 @@ import {
 } from '../solvers/gradient-descent.js';
 import type { HingePathModel } from '../solvers/hinge-path.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
+import { canUseDescentThreads, threadedGradient } from './descent-threads.js';
 import type { Job, ProgressCallback } from './job.js';
 import { measure, type PairRows, pairRows } from './linear-measure.js';
 import { writeFileAtomic } from './store.js';
@@ -145,6 +146,7 @@ export async function computeEarlyStopping(
   partialPath: string,
   progress: ProgressCallback = () => {},
   checkpointEveryMs = 15_000,
+  threads = 1,
 ): Promise<EarlyStopping> {
   const started = performance.now();
   const rows = pairRows(pair);
@@ -157,7 +159,9 @@ export async function computeEarlyStopping(
   const hingePath = pathPoints(rows, hinge);
   const hardModel = hinge[hinge.length - 1] as HingePathModel;
   const problem = descentProblem(pair.train);
-  const key = `${dataset}:${pair.classI}-${pair.classJ}:${pair.perClass}:${steps}:${problem.step}`;
+  // two threads sum the gradient in another order than one: a checkpoint resumes with its own count
+  const split = threads > 1 && canUseDescentThreads();
+  const key = `${dataset}:${pair.classI}-${pair.classJ}:${pair.perClass}:${steps}:${problem.step}:${split ? 2 : 1}`;
   const checkpoint = checkpointFile(partialPath, key, checkpointEveryMs);
   const resumed = checkpoint.load(pair.train.dim);
   const state = resumed?.state ?? initialState(pair.train.dim);
@@ -183,11 +187,16 @@ export async function computeEarlyStopping(
   };
   const recorded = new Set(recordedSteps(steps));
   const chunk = 200;
-  while (state.t < steps) {
-    descend(problem, state, Math.min(steps, state.t + chunk), recorded, record);
-    checkpoint.save(state, records);
-    progress(done + state.t, total, `gradient descent: step ${state.t}`);
-    await yieldToEventLoop();
+  const threaded = split ? threadedGradient(problem.rows, problem.y) : undefined;
+  try {
+    while (state.t < steps) {
+      descend(problem, state, Math.min(steps, state.t + chunk), recorded, record, threaded?.gradient);
+      checkpoint.save(state, records);
+      progress(done + state.t, total, `gradient descent: step ${state.t}`);
+      await yieldToEventLoop();
+    }
+  } finally {
+    await threaded?.close();
   }
   const artifact: EarlyStopping = {
     schema: 'l2angle/early-stopping',
@@ -254,7 +263,15 @@ export function earlyStoppingJob(): Job {
     async run(store, progress) {
       const pair = selectPair(loadDataset(datasetFiles('mnist'), 'mnist'), classI, classJ, PER_CLASS);
       const partial = store.pathOf(artifact.replace(/\.json$/, '.partial.json'));
-      const value = await computeEarlyStopping(pair, 'mnist', EARLY_STOPPING.steps, partial, progress);
+      const value = await computeEarlyStopping(
+        pair,
+        'mnist',
+        EARLY_STOPPING.steps,
+        partial,
+        progress,
+        15_000,
+        2,
+      );
       store.write('l2angle/early-stopping', artifact, value);
       clearEarlyStoppingCheckpoint(partial);
     },

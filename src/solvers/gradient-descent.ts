@@ -93,8 +93,37 @@ export function riskAt(problem: DescentProblem, state: DescentState): { risk: nu
 }
 
 /**
+ * ∇R over the images lo … hi − 1 only, without the 1/n averaging's other half: g (dim values) is overwritten
+ * with Σ_i y_i f'(z_i)/n · x_i and the bias part is returned. Two such halves summed are the whole gradient.
+ */
+export function partialGradient(
+  problem: Pick<DescentProblem, 'rows' | 'y'>,
+  w: Float64Array,
+  b: number,
+  lo: number,
+  hi: number,
+  g: Float64Array,
+): number {
+  const { rows, y } = problem;
+  const { start, column, value, n } = rows;
+  g.fill(0);
+  let gb = 0;
+  for (let i = lo; i < hi; i++) {
+    const z = y[i] * (sparseRowDot(rows, i, w) + b);
+    const c = (y[i] * softplusDerivative(z)) / n;
+    gb += c;
+    const end = start[i + 1];
+    for (let p = start[i]; p < end; p++) g[column[p]] += c * value[p];
+  }
+  return gb;
+}
+
+/** Computes ∇R at (w, b) into g and returns its bias part (one thread, or several: see descent-threads). */
+export type GradientFunction = (w: Float64Array, b: number, g: Float64Array) => number;
+
+/**
  * Runs the descent from `state` (updated in place) until `until` steps, calling `onStep` after every step
- * whose count is in `record` (ascending) and `onTick` every `tickEvery` steps (for checkpoints and progress).
+ * whose count is in `record` (ascending). `gradient` defaults to one pass over every image on this thread.
  */
 export function descend(
   problem: DescentProblem,
@@ -102,28 +131,17 @@ export function descend(
   until: number,
   record: ReadonlySet<number>,
   onStep: (state: DescentState) => void,
-  onTick: (state: DescentState) => void = () => {},
-  tickEvery = 1000,
+  gradient: GradientFunction = (w, b, g) => partialGradient(problem, w, b, 0, problem.rows.n, g),
 ): void {
-  const { rows, columns, y, step } = problem;
-  const n = rows.n;
-  const coef = new Float64Array(n);
-  const g = new Float64Array(rows.dim);
+  const { step } = problem;
+  const g = new Float64Array(problem.rows.dim);
   const w = state.w;
   while (state.t < until) {
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const z = y[i] * (sparseRowDot(rows, i, w) + state.b);
-      const c = (y[i] * softplusDerivative(z)) / n;
-      coef[i] = c;
-      gb += c;
-    }
-    sparseTransposeTimes(columns, coef, g);
+    const gb = gradient(w, state.b, g);
     for (let k = 0; k < w.length; k++) w[k] -= step * g[k];
     state.b -= step * gb;
     state.t++;
     if (record.has(state.t)) onStep(state);
-    if (state.t % tickEvery === 0) onTick(state);
   }
 }
 

@@ -352,3 +352,39 @@ describe('robust --pair --csv', () => {
     expectOneLineError(l2angle('robust', '--results', out), 2, /--pair/);
   });
 });
+
+describe('early-stopping --csv', () => {
+  it('records the descent at log-spaced steps, the same on one thread and on two', () => {
+    const tables = ['1', '2'].map((threads) => {
+      const out = join(scratch, `descent-${threads}`);
+      const csv = join(scratch, `descent-${threads}.csv`);
+      const result = l2angle(
+        ...['early-stopping', '--pair', '0,1', '--per-class', '50', '--steps', '300'],
+        ...['--threads', threads, '--csv', csv, '--results', out],
+      );
+      expect(result.status, result.stderr).toBe(0);
+      expect(existsSync(join(out, 'early-stopping', 'mnist-0-1.json'))).toBe(true);
+      expect(existsSync(join(out, 'early-stopping', 'mnist-0-1.partial.json'))).toBe(false);
+      return readFileSync(csv, 'utf8').trim().split('\n');
+    });
+    expect(tables[0][0]).toBe(
+      't,norm_w,bias,theta,d_adv,d_err,err_train,err_test,risk,gradient_norm,angle_to_hard_margin,lambda_equal_theta',
+    );
+    expect(tables[0].map((row) => row.split(',')[0]).slice(1, 8)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '6',
+      '7',
+      '10',
+    ]);
+    expect(tables[1]).toHaveLength(tables[0].length);
+    // two threads group the gradient's sum differently: equal to rounding, not bit for bit
+    for (let r = 1; r < tables[0].length; r++) {
+      const [a, b] = [tables[0][r].split(','), tables[1][r].split(',')];
+      for (const k of [1, 3, 10]) expect(Number(b[k])).toBeCloseTo(Number(a[k]), 9);
+    }
+    expectOneLineError(l2angle('early-stopping', '--threads', '3', '--results', scratch), 2, /--threads 3/);
+  });
+});

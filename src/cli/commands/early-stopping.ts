@@ -20,6 +20,7 @@ interface EarlyStoppingOptions extends DataOptions {
   steps: string;
   csv?: string;
   perClass: string;
+  threads: string;
 }
 
 /** The most steps `--steps` accepts (10⁸ steps are days of computing). */
@@ -41,6 +42,7 @@ export function registerEarlyStopping(program: Command): void {
       .option('--pair <I,J>', 'the two classes, smaller first', EARLY_STOPPING.pair.join(','))
       .option('--steps <n>', 'gradient steps', String(EARLY_STOPPING.steps))
       .option('--csv <file>', 'write one row per recorded step as CSV to this file')
+      .option('--threads <n>', 'threads for the gradient: 1 or 2 (the images split in halves)', '2')
       .option(
         '--per-class <n>',
         'training images per class (the first ones in file order)',
@@ -50,6 +52,7 @@ export function registerEarlyStopping(program: Command): void {
     const [classI, classJ] = parsePair(options.pair);
     const steps = parsePositiveInt('--steps', options.steps, MOST_STEPS);
     const perClass = parsePositiveInt('--per-class', options.perClass);
+    const threads = parsePositiveInt('--threads', options.threads, 2);
     const store = new ResultsStore(command.optsWithGlobals().results);
     const data = loadFromOptions(options);
     const pair = selectPair(data, classI, classJ, perClass);
@@ -57,8 +60,14 @@ export function registerEarlyStopping(program: Command): void {
     lockFolder(store.root, 'l2angle early-stopping');
     const partial = store.pathOf(file.replace(/\.json$/, '.partial.json'));
     const progress = createProgress(`${classI}-${classJ} early stopping`, 1);
-    const artifact = await computeEarlyStopping(pair, data.name, steps, partial, (done, total, status) =>
-      progress.update(done, status, total),
+    const artifact = await computeEarlyStopping(
+      pair,
+      data.name,
+      steps,
+      partial,
+      (done, total, status) => progress.update(done, status, total),
+      15_000,
+      threads,
     );
     progress.stop();
     const path = store.write('l2angle/early-stopping', file, artifact);

@@ -1,21 +1,24 @@
-// Gradient descent's gradient on two threads: this thread takes the first half of the images, a worker the
-// second, over shared memory; one barrier a step (Atomics). The halves are summed in a fixed order, so a run
-// gives the same bits every time (not the same as one thread's: the sum is grouped differently).
+// Gradient descent's gradient on two threads over shared memory: the per-image weights split by images, then
+// the gradient's entries split by pixels, one barrier after each (Atomics). Every number is computed by the
+// same operations in the same order as on one thread, so both give the same bits.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { SparseRows } from '../math/sparse.js';
-import { type GradientFunction, partialGradient } from '../solvers/gradient-descent.js';
+import { type SparseColumns, type SparseRows, sparseTransposeTimesColumns } from '../math/sparse.js';
+import { descentCoefficients, type GradientFunction } from '../solvers/gradient-descent.js';
 
 interface DescentWorkerData {
   kind: 'l2angle-descent';
   rows: SparseRows;
+  columns: SparseColumns;
   y: Float64Array;
-  /** the worker's images: from … n − 1 */
+  /** the worker's images (from … n − 1) and pixels (fromColumn … dim − 1) */
   from: number;
+  fromColumn: number;
   /** w then b (dim + 1 values), written by the main thread before each step */
   parameters: SharedArrayBuffer;
-  /** the worker's gradient half, bias last */
+  /** the per-image weights c_i (n values) and the gradient (dim values), written by both threads */
+  coef: SharedArrayBuffer;
   gradient: SharedArrayBuffer;
-  /** [step requested, step done]; a negative request stops the worker */
+  /** [phase requested, phase done]; a negative request stops the worker */
   control: SharedArrayBuffer;
 }
 
@@ -30,17 +33,46 @@ export function canUseDescentThreads(): boolean {
   return import.meta.url.endsWith('.js');
 }
 
-/** A gradient function that splits the images between this thread and one worker. */
-export function threadedGradient(rows: SparseRows, y: Float64Array): ThreadedGradient {
-  const dim = rows.dim;
-  const from = rows.n >> 1;
+/** The first column of the second half of the entries (so both threads gather about as many). */
+function balancedColumn(columns: SparseColumns): number {
+  const half = columns.start[columns.dim] / 2;
+  let k = 0;
+  while (k < columns.dim && columns.start[k] < half) k++;
+  return k;
+}
+
+/**
+ * A gradient function that splits the work with one worker: the images' weights c_i by rows, then the
+ * gradient's entries by columns, two barriers a step. Its bits equal `serialGradient`'s.
+ */
+export function threadedGradient(
+  rows: SparseRows,
+  columns: SparseColumns,
+  y: Float64Array,
+): ThreadedGradient {
+  const { n, dim } = rows;
+  const from = n >> 1;
+  const fromColumn = balancedColumn(columns);
   const parameters = new SharedArrayBuffer(8 * (dim + 1));
-  const gradient = new SharedArrayBuffer(8 * (dim + 1));
+  const coefBuffer = new SharedArrayBuffer(8 * n);
+  const gradientBuffer = new SharedArrayBuffer(8 * dim);
   const control = new SharedArrayBuffer(8);
   const shared = new Float64Array(parameters);
-  const theirs = new Float64Array(gradient);
+  const coef = new Float64Array(coefBuffer);
+  const g = new Float64Array(gradientBuffer);
   const flags = new Int32Array(control);
-  const data: DescentWorkerData = { kind: 'l2angle-descent', rows, y, from, parameters, gradient, control };
+  const data: DescentWorkerData = {
+    kind: 'l2angle-descent',
+    rows,
+    columns,
+    y,
+    from,
+    fromColumn,
+    parameters,
+    coef: coefBuffer,
+    gradient: gradientBuffer,
+    control,
+  };
   const worker = new Worker(new URL(import.meta.url), { workerData: data });
   let failure: Error | undefined;
   worker.on('error', (error) => {
@@ -48,22 +80,25 @@ export function threadedGradient(rows: SparseRows, y: Float64Array): ThreadedGra
     Atomics.store(flags, 1, -2);
     Atomics.notify(flags, 1);
   });
-  const mine = new Float64Array(dim);
-  let sequence = 0;
+  let phase = 0;
+  const run = (work: () => void) => {
+    phase++;
+    Atomics.store(flags, 0, phase);
+    Atomics.notify(flags, 0);
+    work();
+    while (Atomics.load(flags, 1) !== phase) {
+      if (failure) throw failure;
+      Atomics.wait(flags, 1, Atomics.load(flags, 1), 1000);
+    }
+  };
   return {
-    gradient(w, b, g) {
+    gradient(w, b, out, coefOut) {
       shared.set(w);
       shared[dim] = b;
-      sequence++;
-      Atomics.store(flags, 0, sequence);
-      Atomics.notify(flags, 0);
-      const gb = partialGradient({ rows, y }, w, b, 0, from, mine);
-      while (Atomics.load(flags, 1) !== sequence) {
-        if (failure) throw failure;
-        Atomics.wait(flags, 1, Atomics.load(flags, 1), 1000);
-      }
-      for (let k = 0; k < dim; k++) g[k] = mine[k] + theirs[k];
-      return gb + theirs[dim];
+      run(() => descentCoefficients({ rows, y }, w, b, 0, from, coef));
+      run(() => sparseTransposeTimesColumns(columns, coef, g, 0, fromColumn));
+      out.set(g);
+      coefOut.set(coef);
     },
     async close() {
       Atomics.store(flags, 0, -1);
@@ -73,14 +108,14 @@ export function threadedGradient(rows: SparseRows, y: Float64Array): ThreadedGra
   };
 }
 
-/** The worker's loop: wait for a step, compute its half, say done. */
+/** The worker's loop: odd phases are its images' weights, even phases its columns of the gradient. */
 function serve(data: DescentWorkerData): void {
-  const dim = data.rows.dim;
+  const { dim, n } = data.rows;
   const parameters = new Float64Array(data.parameters);
-  const out = new Float64Array(data.gradient);
+  const coef = new Float64Array(data.coef);
+  const g = new Float64Array(data.gradient);
   const flags = new Int32Array(data.control);
   const w = new Float64Array(dim);
-  const g = new Float64Array(dim);
   let seen = 0;
   for (;;) {
     Atomics.wait(flags, 0, seen);
@@ -88,10 +123,12 @@ function serve(data: DescentWorkerData): void {
     if (request < 0) return;
     if (request === seen) continue;
     seen = request;
-    w.set(parameters.subarray(0, dim));
-    const gb = partialGradient(data, w, parameters[dim], data.from, data.rows.n, g);
-    out.set(g);
-    out[dim] = gb;
+    if (seen % 2 === 1) {
+      w.set(parameters.subarray(0, dim));
+      descentCoefficients(data, w, parameters[dim], data.from, n, coef);
+    } else {
+      sparseTransposeTimesColumns(data.columns, coef, g, data.fromColumn, dim);
+    }
     Atomics.store(flags, 1, seen);
     Atomics.notify(flags, 1);
   }

@@ -159,9 +159,9 @@ export async function computeEarlyStopping(
   const hingePath = pathPoints(rows, hinge);
   const hardModel = hinge[hinge.length - 1] as HingePathModel;
   const problem = descentProblem(pair.train);
-  // two threads sum the gradient in another order than one: a checkpoint resumes with its own count
+  // one thread or two give the same bits: a checkpoint of either resumes on either
   const split = threads > 1 && canUseDescentThreads();
-  const key = `${dataset}:${pair.classI}-${pair.classJ}:${pair.perClass}:${steps}:${problem.step}:${split ? 2 : 1}`;
+  const key = `${dataset}:${pair.classI}-${pair.classJ}:${pair.perClass}:${steps}:${problem.step}`;
   const checkpoint = checkpointFile(partialPath, key, checkpointEveryMs);
   const resumed = checkpoint.load(pair.train.dim);
   const state = resumed?.state ?? initialState(pair.train.dim);
@@ -187,7 +187,7 @@ export async function computeEarlyStopping(
   };
   const recorded = new Set(recordedSteps(steps));
   const chunk = 200;
-  const threaded = split ? threadedGradient(problem.rows, problem.y) : undefined;
+  const threaded = split ? threadedGradient(problem.rows, problem.columns, problem.y) : undefined;
   try {
     while (state.t < steps) {
       descend(problem, state, Math.min(steps, state.t + chunk), recorded, record, threaded?.gradient);

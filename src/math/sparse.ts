@@ -93,8 +93,19 @@ export function toSparseColumns(m: SparseRows): SparseColumns {
 
 /** out[k] = Σ_r X[r, k] t[r] for every column k (out has at least dim entries; the rest is untouched). */
 export function sparseTransposeTimes(m: SparseColumns, t: Float64Array, out: Float64Array): void {
+  sparseTransposeTimesColumns(m, t, out, 0, m.dim);
+}
+
+/** The same for the columns lo … hi − 1 only (each column's sum is the same whichever range it is in). */
+export function sparseTransposeTimesColumns(
+  m: SparseColumns,
+  t: Float64Array,
+  out: Float64Array,
+  lo: number,
+  hi: number,
+): void {
   const { start, row, value } = m;
-  for (let k = 0; k < m.dim; k++) {
+  for (let k = lo; k < hi; k++) {
     let s0 = 0;
     let s1 = 0;
     const end = start[k + 1];

@@ -9,6 +9,7 @@ import {
   type SparseRows,
   sparseRowDot,
   sparseTransposeTimes,
+  sparseTransposeTimesColumns,
   toSparseColumns,
   toSparseRows,
 } from '../math/sparse.js';
@@ -92,34 +93,35 @@ export function riskAt(problem: DescentProblem, state: DescentState): { risk: nu
   return { risk: risk / rows.n, gradientNorm: Math.sqrt(g2) };
 }
 
-/**
- * ∇R over the images lo … hi − 1 only, without the 1/n averaging's other half: g (dim values) is overwritten
- * with Σ_i y_i f'(z_i)/n · x_i and the bias part is returned. Two such halves summed are the whole gradient.
- */
-export function partialGradient(
+/** c_i = y_i f'(z_i)/n for the images lo … hi − 1 (the gradient's per-image weights). */
+export function descentCoefficients(
   problem: Pick<DescentProblem, 'rows' | 'y'>,
   w: Float64Array,
   b: number,
   lo: number,
   hi: number,
-  g: Float64Array,
-): number {
+  coef: Float64Array,
+): void {
   const { rows, y } = problem;
-  const { start, column, value, n } = rows;
-  g.fill(0);
-  let gb = 0;
   for (let i = lo; i < hi; i++) {
-    const z = y[i] * (sparseRowDot(rows, i, w) + b);
-    const c = (y[i] * softplusDerivative(z)) / n;
-    gb += c;
-    const end = start[i + 1];
-    for (let p = start[i]; p < end; p++) g[column[p]] += c * value[p];
+    coef[i] = (y[i] * softplusDerivative(y[i] * (sparseRowDot(rows, i, w) + b))) / rows.n;
   }
-  return gb;
 }
 
-/** Computes ∇R at (w, b) into g and returns its bias part (one thread, or several: see descent-threads). */
-export type GradientFunction = (w: Float64Array, b: number, g: Float64Array) => number;
+/**
+ * Computes ∇R at (w, b) into g and returns its bias part. The default runs on this thread; a threaded one
+ * (descent-threads.ts) splits the images and the pixels, and gives the same bits: each c_i and each g_k is
+ * computed by the same operations in the same order, and the bias part is summed here over all c_i.
+ */
+export type GradientFunction = (w: Float64Array, b: number, g: Float64Array, coef: Float64Array) => void;
+
+/** The gradient on one thread. */
+export function serialGradient(problem: DescentProblem): GradientFunction {
+  return (w, b, g, coef) => {
+    descentCoefficients(problem, w, b, 0, problem.rows.n, coef);
+    sparseTransposeTimesColumns(problem.columns, coef, g, 0, problem.rows.dim);
+  };
+}
 
 /**
  * Runs the descent from `state` (updated in place) until `until` steps, calling `onStep` after every step
@@ -131,13 +133,16 @@ export function descend(
   until: number,
   record: ReadonlySet<number>,
   onStep: (state: DescentState) => void,
-  gradient: GradientFunction = (w, b, g) => partialGradient(problem, w, b, 0, problem.rows.n, g),
+  gradient: GradientFunction = serialGradient(problem),
+  coef: Float64Array = new Float64Array(problem.rows.n),
 ): void {
   const { step } = problem;
   const g = new Float64Array(problem.rows.dim);
   const w = state.w;
   while (state.t < until) {
-    const gb = gradient(w, state.b, g);
+    gradient(w, state.b, g, coef);
+    let gb = 0;
+    for (let i = 0; i < coef.length; i++) gb += coef[i];
     for (let k = 0; k < w.length; k++) w[k] -= step * g[k];
     state.b -= step * gb;
     state.t++;

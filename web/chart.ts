@@ -1,6 +1,6 @@
 // Chart scaffolding shared by the figures: an SVG panel with a fixed viewBox (it scales with its column, so
 // phones get the same drawing smaller), inner margins, axes and number formats.
-import { type Axis, type AxisDomain, axisBottom, axisLeft, type Selection, select } from 'd3';
+import { type Axis, type AxisDomain, axisBottom, axisLeft, line, type Selection, select } from 'd3';
 
 /** An SVG panel and its plotting area. */
 export interface Panel {
@@ -137,4 +137,24 @@ export function formatLambda(lambda: number): string {
   const r = Math.floor(e);
   const m = lambda / 10 ** r;
   return r >= -2 && r <= 2 ? sig(lambda, 2) : `${m.toFixed(1)}×${powerOfTen(r)}`;
+}
+
+/** Appends a polyline through `points` (data coordinates) to a panel, with the classes `cls`. */
+export function curvePath(
+  p: Panel,
+  points: Array<[number, number]>,
+  x: (v: number) => number,
+  y: (v: number) => number,
+  cls: string,
+): void {
+  p.plot
+    .append('path')
+    .attr('class', `curve ${cls}`)
+    .attr(
+      'd',
+      line<[number, number]>(
+        (d) => x(d[0]),
+        (d) => y(d[1]),
+      )(points),
+    );
 }

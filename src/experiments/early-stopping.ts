@@ -28,7 +28,7 @@ import {
 import type { HingePathModel } from '../solvers/hinge-path.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { canUseDescentThreads, threadedGradient } from './descent-threads.js';
-import type { Job, ProgressCallback } from './job.js';
+import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
 import { measure, type PairRows, pairRows } from './linear-measure.js';
 import { writeFileAtomic } from './store.js';
 
@@ -122,8 +122,6 @@ function pathPoints(rows: PairRows, models: readonly PathModel[]): EarlyStopping
     };
   });
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function solvedPath(pair: BinaryPair, solver: 'hinge-path' | 'logistic-path', done: () => void) {
   const models: PathModel[] = [];

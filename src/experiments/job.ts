@@ -30,3 +30,8 @@ export function artifactSummary(artifacts: readonly string[]): string {
   if (artifacts.length === 1) return artifacts[0];
   return `${artifacts[0]} and ${artifacts.length - 1} more`;
 }
+
+/** Lets the event loop run (a server streams progress) between the steps of a long computation. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -19,7 +19,7 @@ import {
 import { ARTIFACT_VERSION } from '../schema/version.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { collapseThreshold, type RobustModel, robustModels } from '../solvers/robust.js';
-import type { Job, ProgressCallback } from './job.js';
+import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
 import { type Measured, measure, pairRows } from './linear-measure.js';
 
 function modelRecord(model: RobustModel, m: Measured, epsilons: readonly number[]): RobustModelRecord {
@@ -54,8 +54,6 @@ function pathLambdas(lambdas: readonly number[]): number[] {
   const extra = lambdas.filter((l) => !grid.some((g) => Math.abs(g - l) <= 1e-12 * l));
   return [...grid, ...extra].sort((a, b) => b - a);
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Solves the λ path and, at each λ of `lambdas`, the ε path of `epsilons` (ascending, starting at 0 or not),

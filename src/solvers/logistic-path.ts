@@ -8,12 +8,12 @@
 import { softplusChange, softplusDerivative, softplusLoss } from '../math/losses.js';
 import { sparseRowDot, sparseTransposeTimes } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
+import { newtonCg } from './logistic/cg.js';
 import {
   CHEAP_CG,
   diagonalPreconditioner,
   FACTOR_COST_IN_CG,
   factorHessian,
-  precondition,
 } from './logistic/preconditioner.js';
 import { margins, type Problem, problemOf, Workspace } from './logistic/workspace.js';
 import type { FitReport } from './report.js';
@@ -127,10 +127,7 @@ function hessianTimes(
   out[dim] = ob;
 }
 
-/**
- * Preconditioned CG for H d = −g, stopped at ‖r‖ ≤ η‖g‖ (η = min(0.1, √‖g‖), the classic truncated-Newton
- * forcing term, which gives superlinear convergence near the optimum). Returns the iteration count.
- */
+/** The Newton direction by preconditioned CG (logistic/cg.ts); returns the CG iteration count. */
 function newtonDirection(
   data: Problem,
   lambda: number,
@@ -139,43 +136,17 @@ function newtonDirection(
   maxIter: number,
 ): number {
   const p = data.rows.dim + 1;
-  const { direction: d, residual: r, precond: m, pz: zv, search: s, hs } = ws;
-  d.fill(0);
-  for (let k = 0; k < p; k++) r[k] = -ws.grad[k];
-  precondition(ws, p, r, zv);
-  let rz = 0;
-  for (let k = 0; k < p; k++) rz += r[k] * zv[k];
-  s.set(zv);
-  const target = Math.min(0.1, Math.sqrt(gnorm)) * gnorm;
-  let iter = 0;
-  while (iter < maxIter) {
-    hessianTimes(data, lambda, ws, s, hs);
-    let sHs = 0;
-    for (let k = 0; k < p; k++) sHs += s[k] * hs[k];
-    if (!(sHs > 0)) break;
-    const alpha = rz / sHs;
-    let rr = 0;
-    for (let k = 0; k < p; k++) {
-      d[k] += alpha * s[k];
-      r[k] -= alpha * hs[k];
-      rr += r[k] * r[k];
-    }
-    iter++;
-    if (Math.sqrt(rr) <= target) break;
-    precondition(ws, p, r, zv);
-    let rzNew = 0;
-    for (let k = 0; k < p; k++) rzNew += r[k] * zv[k];
-    const beta = rzNew / rz;
-    rz = rzNew;
-    for (let k = 0; k < p; k++) s[k] = zv[k] + beta * s[k];
-  }
-  if (iter === 0) {
-    // no curvature information: fall back to the preconditioned steepest descent direction
-    for (let k = 0; k < p; k++) d[k] = -ws.grad[k] / m[k];
-  }
-  ws.lastCg = iter;
-  ws.cgSinceFactor += iter;
-  return iter;
+  return newtonCg(
+    ws,
+    p,
+    gnorm,
+    maxIter,
+    (v, out) => hessianTimes(data, lambda, ws, v, out),
+    // no curvature information: the Jacobi-preconditioned steepest descent direction
+    (d) => {
+      for (let k = 0; k < p; k++) d[k] = -ws.grad[k] / ws.precond[k];
+    },
+  );
 }
 
 /**

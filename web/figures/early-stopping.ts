@@ -1,27 +1,13 @@
 // Beyond the article, linear models: early stopping against weight decay. Gradient descent on unregularised
 // logistic regression of a separable pair: θ(t) and the angle to the hard-margin SVM against the step t
 // (log scale), θ(λ) along the logistic and hinge λ paths, and the map t ↦ λ of equal θ.
-import { axisBottom, axisLeft, line, scaleLinear, scaleLog } from 'd3';
+import { axisBottom, axisLeft, scaleLinear, scaleLog } from 'd3';
 import { pairLabel } from '../../src/schema/datasets.js';
 import type { EarlyStopping } from '../../src/schema/early-stopping.js';
-import { type Panel, panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
+import { curvePath, panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
 import { figureRow } from '../layout.js';
 import type { FigureHandle } from '../slot.js';
 
-type Point = [number, number];
-
-function draw(p: Panel, points: Point[], x: (v: number) => number, y: (v: number) => number, cls: string) {
-  p.plot
-    .append('path')
-    .attr('class', `curve ${cls}`)
-    .attr(
-      'd',
-      line<Point>(
-        (d) => x(d[0]),
-        (d) => y(d[1]),
-      )(points),
-    );
-}
 
 function decadeTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -51,21 +37,21 @@ export function renderEarlyStopping(container: HTMLElement, run: EarlyStopping):
   const ya = scaleLinear().domain([0, thetaTop]).range([a.height, 0]).nice();
   xAxis(a, axisBottom(xt).tickValues(decadeTicks(1, tMax)).tickFormat(tenTo), 'step t');
   yAxis(a, axisLeft(ya).ticks(5), 'radians');
-  draw(
+  curvePath(
     a,
     records.map((r) => [r.t, r.theta]),
     xt,
     ya,
     'family-adversarial',
   );
-  draw(
+  curvePath(
     a,
     records.map((r) => [r.t, r.angleToHardMargin]),
     xt,
     ya,
     'family-adversarial dashed',
   );
-  draw(
+  curvePath(
     a,
     [
       [1, run.hardMargin.theta],
@@ -95,14 +81,14 @@ export function renderEarlyStopping(container: HTMLElement, run: EarlyStopping):
     'λ',
   );
   yAxis(b, axisLeft(yb).ticks(5), 'θ (rad)');
-  draw(
+  curvePath(
     b,
     run.hingePath.map((m) => [m.lambda, m.theta]),
     xl,
     yb,
     'reference',
   );
-  draw(
+  curvePath(
     b,
     run.softplusPath.map((m) => [m.lambda, m.theta]),
     xl,
@@ -135,7 +121,7 @@ export function renderEarlyStopping(container: HTMLElement, run: EarlyStopping):
       .tickFormat(tenTo),
     'λ of equal θ',
   );
-  draw(
+  curvePath(
     c,
     mapped.map((r) => [r.t, r.lambdaOfEqualTheta]),
     xt.copy().range([0, c.width]),

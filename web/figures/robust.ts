@@ -8,7 +8,7 @@ import { LOSSES } from '../../src/math/losses.js';
 import { pairLabel } from '../../src/schema/datasets.js';
 import { decodeFloat32 } from '../../src/schema/encoding.js';
 import type { RobustArtifact, RobustModelRecord } from '../../src/schema/robust.js';
-import { formatLambda, type Panel, panel, percent, sig, xAxis, yAxis } from '../chart.js';
+import { curvePath, formatLambda, panel, percent, sig, xAxis, yAxis } from '../chart.js';
 import { figureRow } from '../layout.js';
 import { divergingFor, picture } from '../pictures.js';
 import type { FigureHandle } from '../slot.js';
@@ -27,19 +27,6 @@ type Point = [number, number];
 
 /** The λ-path models the robust-error panel draws one curve for: c = 80, 60, 40, 20 (λ = 1e-6 … 1). */
 const SHOWN_PATH_MODELS = [80, 60, 40, 20];
-
-function curve(p: Panel, points: Point[], x: (v: number) => number, y: (v: number) => number, cls: string) {
-  p.plot
-    .append('path')
-    .attr('class', `curve ${cls}`)
-    .attr(
-      'd',
-      line<Point>(
-        (d) => x(d[0]),
-        (d) => y(d[1]),
-      )(points),
-    );
-}
 
 /** The solved (not collapsed) models with a defined θ and d_adv. */
 function solved(models: readonly RobustModelRecord[]): RobustModelRecord[] {
@@ -96,14 +83,14 @@ export function renderRobust(
       .nice();
     xAxis(p, axisBottom(x).ticks(5), 'training error (%)');
     yAxis(p, axisLeft(y).ticks(5), label);
-    curve(
+    curvePath(
       p,
       path.map((m) => [m.errTrain, m[quantity]]),
       x,
       y,
       'family-weight-decay',
     );
-    curve(
+    curvePath(
       p,
       eps.map((m) => [m.errTrain, m[quantity] ?? 0]),
       x,
@@ -135,7 +122,7 @@ export function renderRobust(
   for (const [index, c] of SHOWN_PATH_MODELS.entries()) {
     const m = path.find((q) => q.c === c);
     if (!m) continue;
-    curve(
+    curvePath(
       p,
       artifact.epsilons.map((e, k) => [e, m.robustErrCurve[k]]),
       x,
@@ -153,8 +140,8 @@ export function renderRobust(
       .text(`λ = ${formatLambda(m.lambda)}`);
   }
   const best = artifact.epsilons.map((e, k): Point => [e, Math.min(...path.map((m) => m.robustErrCurve[k]))]);
-  curve(p, best, x, y, 'family-weight-decay dashed');
-  curve(
+  curvePath(p, best, x, y, 'family-weight-decay dashed');
+  curvePath(
     p,
     artifact.models.map((m) => [m.epsilon, m.robustErrTest]),
     x,

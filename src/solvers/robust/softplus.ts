@@ -15,12 +15,12 @@
 // of dual.ts is reported beside it.
 import { softplusChange, softplusDerivative } from '../../math/losses.js';
 import { sparseRowDot, sparseTransposeTimes } from '../../math/sparse.js';
+import { newtonCg } from '../logistic/cg.js';
 import {
   CHEAP_CG,
   diagonalPreconditioner,
   FACTOR_COST_IN_CG,
   factorHessian,
-  precondition,
 } from '../logistic/preconditioner.js';
 import { margins, type Problem, Workspace } from '../logistic/workspace.js';
 import { type CollapsedModel, collapsedRobustModel, robustDual, robustObjective } from './dual.js';
@@ -116,46 +116,17 @@ function hessianTimes(
   out[dim] = ob;
 }
 
-/** Preconditioned CG for ∇²F d = −∇F to the truncated-Newton forcing term. */
+/** The Newton direction by preconditioned CG (logistic/cg.ts). */
 function newtonDirection(data: Problem, lambda: number, epsilon: number, ws: Workspace, it: Iterate): number {
-  const p = data.rows.dim + 1;
-  const { direction: d, residual: r, pz: zv, search: s, hs } = ws;
-  d.fill(0);
-  for (let k = 0; k < p; k++) r[k] = -ws.grad[k];
-  precondition(ws, p, r, zv);
-  let rz = 0;
-  for (let k = 0; k < p; k++) rz += r[k] * zv[k];
-  s.set(zv);
-  const target = Math.min(0.1, Math.sqrt(it.gnorm)) * it.gnorm;
-  let iter = 0;
-  while (iter < MAX_CG) {
-    hessianTimes(data, lambda, epsilon, ws, it, s, hs);
-    let sHs = 0;
-    for (let k = 0; k < p; k++) sHs += s[k] * hs[k];
-    if (!(sHs > 0)) break;
-    const alpha = rz / sHs;
-    let rr = 0;
-    for (let k = 0; k < p; k++) {
-      d[k] += alpha * s[k];
-      r[k] -= alpha * hs[k];
-      rr += r[k] * r[k];
-    }
-    iter++;
-    if (Math.sqrt(rr) <= target) break;
-    precondition(ws, p, r, zv);
-    let rzNew = 0;
-    for (let k = 0; k < p; k++) rzNew += r[k] * zv[k];
-    const beta = rzNew / rz;
-    rz = rzNew;
-    for (let k = 0; k < p; k++) s[k] = zv[k] + beta * s[k];
-  }
-  if (iter === 0)
-    zv.forEach((value, k) => {
-      d[k] = value;
-    });
-  ws.lastCg = iter;
-  ws.cgSinceFactor += iter;
-  return iter;
+  return newtonCg(
+    ws,
+    data.rows.dim + 1,
+    it.gnorm,
+    MAX_CG,
+    (v, out) => hessianTimes(data, lambda, epsilon, ws, it, v, out),
+    // no curvature information: the preconditioned steepest descent direction
+    (d) => d.set(ws.pz),
+  );
 }
 
 /** F(θ + t d) − F(θ) as a sum of differences (exact far below the rounding of F itself). */

@@ -8,7 +8,6 @@ import { curvePath, panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
 import { figureRow } from '../layout.js';
 import type { FigureHandle } from '../slot.js';
 
-
 function decadeTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
   for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++)

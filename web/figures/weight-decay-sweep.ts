@@ -2,11 +2,11 @@
 // the median adversarial perturbation, the article's calibrated temperature, and the ECE at that
 // temperature. Each seed is a dot; the curve joins the seeds' medians; the article's two networks are
 // marked at λ = 1e-4 and 1e-1.
-import { axisBottom, axisLeft, extent, line, max, scaleLinear, scaleLog } from 'd3';
+import { axisBottom, axisLeft, extent, max, scaleLinear, scaleLog } from 'd3';
 import { ARTICLE_LENETS } from '../../src/article.js';
 import { datasetLabel } from '../../src/schema/datasets.js';
 import type { LenetSweep } from '../../src/schema/lenet-sweep.js';
-import { panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
+import { curvePath, panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
 import { figureRow } from '../layout.js';
 import type { FigureHandle } from '../slot.js';
 
@@ -105,17 +105,7 @@ export function renderWeightDecaySweep(container: HTMLElement, sweeps: LenetSwee
     }
     for (const sweep of sweeps) {
       const cls = `dataset-${sweep.dataset}`;
-      const curve = curveOf(sweep, q.value);
-      p.plot
-        .append('path')
-        .attr('class', `curve ${cls}`)
-        .attr(
-          'd',
-          line<[number, number]>(
-            (d) => px(d[0]),
-            (d) => y(d[1]),
-          )(curve),
-        );
+      curvePath(p, curveOf(sweep, q.value), px, y, cls);
       for (const n of sweep.networks) {
         const v = q.value(n);
         if (n.weightDecay <= 0 || v === null) continue;

@@ -44,6 +44,8 @@ const CHROMIUM = process.env.L2ANGLE_CHROMIUM ?? '/usr/bin/chromium';
 const bin = new URL('../../bin/l2angle.js', import.meta.url).pathname;
 const SKIP = process.env.L2ANGLE_SKIP_BROWSER === '1';
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
+/** The name `--train-images …` files get (custom-<hash>): the dataset switch must find it by its results. */
+const CUSTOM = 'custom-0123456789ab';
 
 /** Figures that must draw (an svg or a canvas) from the small artifacts computed at test time: all of them. */
 const FIGURES = FIGURE_LIST.map((f) => f.name);
@@ -187,6 +189,12 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       },
     );
     store.write('l2angle/svm-path', svmPathFile('fashion-mnist', 7, 9, 'hinge'), fashionPath);
+    // a user's own idx files (here MNIST's, under the name a custom dataset gets), for the switch's discovery
+    const { artifact: customPath } = computeSvmPath(selectPair(data, 7, 9, 60), CUSTOM, 'hinge', {
+      rows: 28,
+      cols: 28,
+    });
+    store.write('l2angle/svm-path', svmPathFile(CUSTOM, 7, 9, 'hinge'), customPath);
     // a small sweep by the CLI (built by npm test), for the sweeps' table
     const sweep = spawnSync(
       process.execPath,
@@ -424,6 +432,22 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     const certified = (await page.locator('[data-prose="certified"]').textContent()) ?? '';
     expect(certified).toMatch(/\(0 exceptions\)/);
     await page.locator('#beyond-linear').screenshot({ path: join(SHOTS, 'beyond-linear.png') });
+  });
+
+  it('offers a dataset of the user’s own in the switch once its results exist', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${base}#pair=7-9&loss=hinge&c=80&data=mnist`, { waitUntil: 'networkidle' });
+    await page.locator('[data-figure="mnist"]').first().scrollIntoViewIfNeeded();
+    const button = page.locator(`[data-control="mnist-dataset"] button[data-value="${CUSTOM}"]`);
+    await expect.poll(() => button.count(), { timeout: 20_000 }).toBe(1);
+    expect(await button.textContent()).toBe(`your idx files (${CUSTOM})`);
+    await button.click();
+    await expect
+      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
+      .toContain(`data=${CUSTOM}`);
+    const plane = page.locator('[data-figure="tilting-plane"]').first();
+    await expect.poll(() => plane.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-pair="7-9"]').first().getAttribute('title')).toBe('class 7 vs class 9');
   });
 
   it('logs no console errors', () => {

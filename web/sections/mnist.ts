@@ -19,8 +19,27 @@ import { LAMBDA_COUNT, lambdaOf, type StateStore, type TrainingLoss, type ViewSt
 const lossName = (loss: TrainingLoss) => LOSSES[loss].model;
 
 /** The datasets to choose from: the registry's, and a user's own when the URL names it. */
-function datasetChoices(current: string): Array<{ value: string; label: string }> {
-  const names: string[] = [...DATASET_NAMES];
+/**
+ * The user's own datasets (`custom-<hash>`) that have results in the folder: a λ path or a geometry file.
+ * The registry's datasets are always offered (what is missing says how to compute it).
+ */
+export function customDatasetsWithResults(results: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const path of results) {
+    const m = /^(?:svm\/(custom-[0-9a-f]{12})-\d-\d-[a-z-]+|geometry\/(custom-[0-9a-f]{12}))\.json$/.exec(
+      path,
+    );
+    const name = m?.[1] ?? m?.[2];
+    if (name) found.add(name);
+  }
+  return [...found].sort();
+}
+
+function datasetChoices(
+  current: string,
+  results: readonly string[],
+): Array<{ value: string; label: string }> {
+  const names: string[] = [...DATASET_NAMES, ...customDatasetsWithResults(results)];
   if (!names.includes(current)) names.push(current);
   return names.map((name) => ({ value: name, label: datasetLabel(name) }));
 }
@@ -91,14 +110,32 @@ export function mountMnist(
     onChange: (v) => store.set({ loss: v }),
   });
   const lambda = lambdaSlider(store, 'mnist-lambda');
-  const dataset = toggle<string>({
-    name: 'mnist-dataset',
-    label: 'dataset',
-    choices: datasetChoices(store.state.dataset),
-    value: store.state.dataset,
-    onChange: (v) => store.set({ dataset: v }),
-  });
+  const datasetToggle = (results: readonly string[]) =>
+    toggle<string>({
+      name: 'mnist-dataset',
+      label: 'dataset',
+      choices: datasetChoices(store.state.dataset, results),
+      value: store.state.dataset,
+      onChange: (v) => store.set({ dataset: v }),
+    });
+  let offered = datasetChoices(store.state.dataset, [])
+    .map((c) => c.value)
+    .join();
+  let dataset = datasetToggle([]);
   roots.controls.append(controlBar(dataset, loss, lambda));
+  // a dataset of the user's own joins the switch once its results appear
+  const refreshDatasets = () => {
+    const results = client.status?.results ?? [];
+    const names = datasetChoices(store.state.dataset, results)
+      .map((c) => c.value)
+      .join();
+    if (names === offered) return;
+    offered = names;
+    const next = datasetToggle(results);
+    dataset.element.replaceWith(next.element);
+    dataset = next;
+  };
+  refreshDatasets();
 
   const slot = dataSlot<SvmPath>(
     client,
@@ -193,6 +230,7 @@ export function mountMnist(
       overview.update(state);
     },
     statusChanged() {
+      refreshDatasets();
       picker.statusChanged();
       slot.statusChanged(client.status);
       overview.statusChanged();

@@ -74,6 +74,12 @@ export const FIGURES = [
     needs: ['l2angle/lenet-sweep'],
   },
   {
+    name: 'swept-network',
+    title: 'any swept LeNet: its filters and targeted adversarial examples',
+    needs: ['l2angle/lenet-sweep', 'l2angle/adversarial'],
+    parent: 'weight-decay-sweep',
+  },
+  {
     name: 'robust',
     title: 'adversarial training beside weight decay: trade-off curves and robust test error',
     needs: ['l2angle/robust'],

@@ -11,6 +11,7 @@ import { renderScaledLoss } from './figures/scaled-loss.js';
 import { renderScoreToLoss } from './figures/score-to-loss.js';
 import { renderSoftmaxTemperature } from './figures/softmax-temperature.js';
 import { renderSweeps } from './figures/sweeps.js';
+import { renderSweptPicker } from './figures/swept-network.js';
 import { renderToyBoundary } from './figures/toy-boundary.js';
 import { renderToyFit } from './figures/toy-fit.js';
 import { renderToyImage } from './figures/toy-image.js';
@@ -141,7 +142,19 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
         describe: () =>
           'LeNets swept over weight decay (`npx l2angle sweep --study lenet --dataset mnist,fashion-mnist ' +
           '--weight-decays 1e-5,1e-4,1e-3,1e-2,1e-1`, about 10 min a network on 2 cores; see the table of sweeps below)',
-        render: (container, data) => renderWeightDecaySweep(container, data),
+        render: (container, data, state) => {
+          const chart = renderWeightDecaySweep(container, data);
+          const picker = renderSweptPicker(container, data, ctx.store, (path) =>
+            ctx.client.load(path, registered('l2angle/adversarial')),
+          );
+          picker.update(state);
+          return {
+            update(s) {
+              chart.update(s);
+              picker.update(s);
+            },
+          };
+        },
         onData: (data) => {
           if (!prose) return;
           prose.replaceChildren(

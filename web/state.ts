@@ -39,6 +39,8 @@ export interface ViewState {
   robustLoss: TrainingLoss;
   robustLambda: number;
   epsilon: number;
+  /** beyond the article: the swept LeNet shown by the picker (its sweep cell's id; '' for the first) */
+  sweptCell: string;
   /** the section in view (its element id), restored by scrolling */
   section: string;
 }
@@ -61,6 +63,7 @@ export const DEFAULT_STATE: ViewState = Object.freeze({
   robustLoss: 'hinge',
   robustLambda: ROBUST_TRAINING.lambdas[0],
   epsilon: 0.5,
+  sweptCell: '',
   section: '',
 });
 
@@ -120,6 +123,7 @@ const FIELDS: { [K in keyof ViewState]: Field<K> } = {
     read: (text) => ROBUST_TRAINING.lambdas.find((l) => Number(text) === l),
   },
   epsilon: { key: 'eps', write: short, read: number(0, 10) },
+  sweptCell: { key: 'swept', write: String, read: (text) => (/^[a-z0-9-]*$/.test(text) ? text : undefined) },
   section: { key: 'section', write: String, read: (text) => (/^[a-z0-9-]*$/.test(text) ? text : undefined) },
 };
 

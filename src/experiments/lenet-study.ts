@@ -197,24 +197,33 @@ export function filterSelection(
   return { indices, pictures };
 }
 
+/**
+ * The filters the page shows of a trained LeNet: all 20 of conv1 and 24 seeded (out, in) slices of conv2, the
+ * same selection for every network, so that pictures compare like with like.
+ */
+export function lenetFilterSets(
+  net: ReturnType<typeof loadLenet>,
+): LenetStudy['networks'][number]['filters'] {
+  const [conv1, , conv2] = net.network.parameters();
+  const first = filterSelection(conv1.w, 20, 1, 5, 20, 1);
+  const second = filterSelection(conv2.w, 50, 20, 5, 24, 2);
+  return [
+    { layer: 'conv1', size: 5, indices: first.indices, pictures: encodeFloat32(first.pictures) },
+    { layer: 'conv2', size: 5, indices: second.indices, pictures: encodeFloat32(second.pictures) },
+  ];
+}
+
 /** The comparison artifact from two finished runs. */
 export function lenetStudy(store: ResultsStore, epochs: number = LENET_DEFAULTS.epochs): LenetStudy {
   const networks = ARTICLE_LENETS.map((which) => {
     const metrics = trainedRun(store, which, epochs);
     const net = loadLenet(store.pathOf(lenetRunFolder(which.key)));
-    const [conv1, , conv2] = net.network.parameters();
-    // the same filters for both networks, so the pictures compare like with like
-    const first = filterSelection(conv1.w, 20, 1, 5, 20, 1);
-    const second = filterSelection(conv2.w, 50, 20, 5, 24, 2);
     return {
       name: which.name,
       settings: trainingMetricsSchema.shape.settings.parse(metrics.settings),
       epochs: metrics.epochs,
       layers: LENET_LAYERS,
-      filters: [
-        { layer: 'conv1', size: 5, indices: first.indices, pictures: encodeFloat32(first.pictures) },
-        { layer: 'conv2', size: 5, indices: second.indices, pictures: encodeFloat32(second.pictures) },
-      ],
+      filters: lenetFilterSets(net),
     };
   });
   return {

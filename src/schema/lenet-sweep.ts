@@ -2,6 +2,7 @@
 // calibration and attack norms, gathered from the finished cells (a partial grid as well as a full one).
 // Browser-safe.
 import { z } from 'zod';
+import { filterSetSchema } from './training.js';
 import { ARTIFACT_VERSION } from './version.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -32,6 +33,10 @@ export const sweptLenetSchema = z.object({
     /** quartiles of the successful attacks' norms; null when none succeeded */
     quartiles: z.tuple([finite, finite, finite]).nullable(),
   }),
+  /** the network's filters (conv1 whole, a seeded selection of conv2), when its checkpoint was there */
+  filters: z.array(filterSetSchema).optional(),
+  /** its adversarial study (with the ten targeted examples' pictures), relative to the results folder */
+  adversarialFile: z.string().optional(),
 });
 
 /** The summary of a dataset's swept LeNets. */

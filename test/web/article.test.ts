@@ -17,7 +17,7 @@ import { adversarialStudy } from '../../src/experiments/adversarial.js';
 import { computeEarlyStopping } from '../../src/experiments/early-stopping.js';
 import type { Job } from '../../src/experiments/job.js';
 import { loadLenet } from '../../src/experiments/lenet-network.js';
-import { ARTICLE_LENETS, lenetStudy } from '../../src/experiments/lenet-study.js';
+import { ARTICLE_LENETS, lenetFilterSets, lenetStudy } from '../../src/experiments/lenet-study.js';
 import { LENET_DEFAULTS, trainLenet } from '../../src/experiments/lenet-training.js';
 import { runLocalLinearity } from '../../src/experiments/local-linearity.js';
 import { logitScale } from '../../src/experiments/logit-scale.js';
@@ -102,6 +102,7 @@ async function smallNetworkArtifacts(
         metrics,
         logitScale(net, which.name, 'mnist', small.test, 100),
         adversarial,
+        { filters: lenetFilterSets(net), adversarialFile: adversarialFile(which.name) },
       ),
     );
   }
@@ -448,6 +449,26 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     const plane = page.locator('[data-figure="tilting-plane"]').first();
     await expect.poll(() => plane.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await page.locator('[data-pair="7-9"]').first().getAttribute('title')).toBe('class 7 vs class 9');
+  });
+
+  it('shows any swept network’s filters and adversarial examples, the choice in the URL', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${base}#swept=lenet-test-high`, { waitUntil: 'networkidle' });
+    const picker = page.locator('[data-figure="swept-network"]').first();
+    await page.locator('[data-figure="weight-decay-sweep"]').first().scrollIntoViewIfNeeded();
+    await expect.poll(() => picker.count(), { timeout: 20_000 }).toBe(1);
+    const select = page.locator('[data-control="swept-network"]');
+    expect(await select.inputValue()).toBe('lenet-test-high');
+    expect(await select.locator('option').count()).toBe(2);
+    // 20 conv1 filters (12 shown) and 12 of conv2's, then three pictures for each of the ten examples
+    await expect.poll(() => picker.locator('.example-pair canvas').count(), { timeout: 20_000 }).toBe(30);
+    expect(await picker.locator('.filters-row canvas').count()).toBe(24);
+    await select.selectOption('lenet-test-low');
+    await expect
+      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
+      .toContain('swept=lenet-test-low');
+    await expect.poll(() => picker.locator('.figure-note').first().textContent()).toMatch(/λ = 0\.0001/);
+    await picker.screenshot({ path: join(SHOTS, 'swept-network.png') });
   });
 
   it('logs no console errors', () => {

@@ -155,30 +155,7 @@ export function renderLenet(container: HTMLElement, runs: LenetRun[]): FigureHan
     title.className = 'figure-note';
     title.textContent = `${r.name} (weight decay ${r.weightDecay}): a random selection of filters per layer, each on its own colour scale within the layer`;
     block.append(title);
-    for (const set of r.filters) {
-      if (set.size < 2) continue;
-      const values = decodeFloat32(set.pictures);
-      const n = set.size * set.size;
-      const map = divergingFor(values);
-      const strip = document.createElement('div');
-      strip.className = 'picture-strip compact filters-row';
-      const label = document.createElement('span');
-      label.className = 'filter-label';
-      label.textContent = set.layer;
-      strip.append(label);
-      for (const [i, index] of set.indices.slice(0, 12).entries()) {
-        strip.append(
-          picture(values.subarray(i * n, (i + 1) * n), {
-            rows: set.size,
-            cols: set.size,
-            map,
-            size: 36,
-            alt: `${r.name} ${set.layer} filter, output ${index.out}, input ${index.in}`,
-          }).element,
-        );
-      }
-      block.append(strip);
-    }
+    block.append(...filterStrips(r.filters, r.name));
     filters.append(block);
   }
 
@@ -227,4 +204,34 @@ function architecture(): HTMLElement {
   }
   box.append(list);
   return box;
+}
+
+/** One strip of pictures per filter set (each set on its own diverging scale), labelled with its layer. */
+export function filterStrips(sets: LenetStudy['networks'][number]['filters'], name: string): HTMLElement[] {
+  const strips: HTMLElement[] = [];
+  for (const set of sets) {
+    if (set.size < 2) continue;
+    const values = decodeFloat32(set.pictures);
+    const n = set.size * set.size;
+    const map = divergingFor(values);
+    const strip = document.createElement('div');
+    strip.className = 'picture-strip compact filters-row';
+    const label = document.createElement('span');
+    label.className = 'filter-label';
+    label.textContent = set.layer;
+    strip.append(label);
+    for (const [i, index] of set.indices.slice(0, 12).entries()) {
+      strip.append(
+        picture(values.subarray(i * n, (i + 1) * n), {
+          rows: set.size,
+          cols: set.size,
+          map,
+          size: 36,
+          alt: `${name} ${set.layer} filter, output ${index.out}, input ${index.in}`,
+        }).element,
+      );
+    }
+    strips.push(strip);
+  }
+  return strips;
 }

@@ -1,6 +1,7 @@
 // Gathers every finished LeNet cell of a dataset into its summary artifact (sweeps/lenet-<dataset>.json):
 // whatever part of a grid exists, from whichever sweep or worker computed it.
 import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { quantiles } from '../../math/statistics.js';
 import { type LenetSweep, lenetSweepFile } from '../../schema/lenet-sweep.js';
 import type { LogitScale } from '../../schema/logit-scale.js';
@@ -9,6 +10,8 @@ import { cellRecordFile } from '../../schema/sweep.js';
 import type { TrainingMetrics } from '../../schema/training.js';
 import { ARTIFACT_VERSION } from '../../schema/version.js';
 import { studyNorms } from '../adversarial.js';
+import { loadLenet } from '../lenet-network.js';
+import { lenetFilterSets } from '../lenet-study.js';
 import type { ResultsStore } from '../store.js';
 
 /** Writes the summary of the dataset's finished LeNet cells; returns how many networks it holds. */
@@ -31,7 +34,18 @@ export function writeLenetSummary(store: ResultsStore, dataset: string): number 
     const adversarial = store.readIfValid('l2angle/adversarial', file('/adversarial.json'));
     // a cell of an older format (no logit scale) is left out
     if (!metrics || !scale || !adversarial) continue;
-    networks.push(sweptLenet(id, record.cell, metrics, scale, adversarial));
+    let filters: LenetSweep['networks'][number]['filters'];
+    try {
+      filters = lenetFilterSets(loadLenet(store.pathOf(dirname(file('/metrics.json')))));
+    } catch {
+      // no checkpoint beside the record (an older cell): the summary goes without its filters
+    }
+    networks.push(
+      sweptLenet(id, record.cell, metrics, scale, adversarial, {
+        ...(filters ? { filters } : {}),
+        adversarialFile: file('/adversarial.json'),
+      }),
+    );
   }
   if (networks.length === 0) return 0;
   const value: LenetSweep = {
@@ -52,6 +66,7 @@ export function sweptLenet(
   metrics: TrainingMetrics,
   scale: LogitScale,
   adversarial: Adversarial,
+  extras: Pick<LenetSweep['networks'][number], 'filters' | 'adversarialFile'> = {},
 ): LenetSweep['networks'][number] {
   const last = metrics.epochs[metrics.epochs.length - 1];
   const median = scale.quantileLevels.indexOf(0.5);
@@ -71,5 +86,6 @@ export function sweptLenet(
     medianMargin: scale.margin.quantiles[median],
     medianGradientNorm: scale.gradientNorm.quantiles[median],
     attack: { images, successRate, medianNorm, quartiles: ok.length > 0 ? [q1, q2, q3] : null },
+    ...extras,
   };
 }

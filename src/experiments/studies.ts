@@ -127,8 +127,8 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle robust --pair 7,9 --loss hinge --lambda 1e-6 (and softplus, and λ = 1e-4)',
     main: true,
     nn: false,
-    anyDataset: false,
-    jobs: () => TRAINING_LOSSES.map((loss) => robustJob(loss)),
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => TRAINING_LOSSES.map((loss) => robustJob(loss, dataset)),
   },
   {
     id: 'early-stopping',

@@ -2,6 +2,7 @@
 // controls: loss, λ and ε, all in the URL state), early stopping, and the certified radii of the 2-layer
 // networks. Each figure waits for its artifacts and fills its paragraph from them.
 import { EARLY_STOPPING, LOCAL_LINEARITY_PAIR, ROBUST_TRAINING } from '../../src/article.js';
+import { datasetLabel, pairLabel } from '../../src/schema/datasets.js';
 import { type EarlyStopping, earlyStoppingFile } from '../../src/schema/early-stopping.js';
 import { type LocalLinearity, localLinearityFile } from '../../src/schema/nn-artifacts.js';
 import { type RobustArtifact, robustFile } from '../../src/schema/robust.js';
@@ -33,7 +34,7 @@ function fillProse(name: string, paragraphs: readonly string[]): void {
 const { start, step, stop } = ROBUST_TRAINING.epsilons;
 
 const robustPath = (s: ViewState) =>
-  robustFile('mnist', s.robustPair[0], s.robustPair[1], s.robustLoss, s.robustLambda);
+  robustFile(s.dataset, s.robustPair[0], s.robustPair[1], s.robustLoss, s.robustLambda);
 
 /** The adversarial-training figure: its controls above the slot. */
 export function mountRobust(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
@@ -73,14 +74,14 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
       path: robustPath,
       parse: registered('l2angle/robust'),
       describe: (s) =>
-        `adversarial training of ${s.robustPair.join(' vs ')} (${s.robustLoss}, λ = ${formatLambda(s.robustLambda)})`,
+        `adversarial training of ${pairLabel(s.dataset, s.robustPair[0], s.robustPair[1])} (${datasetLabel(s.dataset)}, ${s.robustLoss}, λ = ${formatLambda(s.robustLambda)})`,
       pendingJob: (c) => pendingOf(c, 'robust'),
       render: (container, data, s) => renderRobust(container, data, s),
       onData: () => {
         // both losses at the shown λ, when both exist, for the paragraph
         const s = store.state;
         const files = (['hinge', 'softplus'] as const).map((l) =>
-          robustFile('mnist', s.robustPair[0], s.robustPair[1], l, s.robustLambda),
+          robustFile(s.dataset, s.robustPair[0], s.robustPair[1], l, s.robustLambda),
         );
         const ready = files.filter((f) => client.availability(f).state === 'ready');
         Promise.all(ready.map((f) => client.load(f, registered('l2angle/robust')))).then(
@@ -127,7 +128,7 @@ export function mountCertified(root: HTMLElement, store: StateStore, client: Res
     client,
     {
       container: root,
-      path: () => localLinearityFile('mnist', ...LOCAL_LINEARITY_PAIR),
+      path: (s) => localLinearityFile(s.dataset, ...LOCAL_LINEARITY_PAIR),
       parse: registered('l2angle/local-linearity'),
       describe: () => 'certified radii of the 2-layer networks',
       pendingJob: (c) => pendingOf(c, 'local-linearity'),

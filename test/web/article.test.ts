@@ -171,6 +171,9 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       [0, 0.25, 0.5, 1, 1.5, 2],
     );
     store.write('l2angle/robust', robustFile('mnist', 7, 9, 'hinge', 1e-6), robust);
+    // another pair, as `l2angle robust --pair 0,1` would leave it: the figure's pair toggle must offer it
+    const [other] = await computeRobust(selectPair(data, 0, 1, 60), 'mnist', 'hinge', [1e-6], [0, 0.5, 1]);
+    store.write('l2angle/robust', robustFile('mnist', 0, 1, 'hinge', 1e-6), other);
     const descent = await computeEarlyStopping(
       selectPair(data, 0, 1, 60),
       'mnist',
@@ -430,6 +433,15 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     expect(await page.locator('[data-figure="robust"] .figure-note').first().textContent()).toMatch(
       /At ε = 1:/,
     );
+    const other = page.locator('[data-control="robust-pair"] button[data-value="0-1"]');
+    await expect.poll(() => other.count(), { timeout: 20_000 }).toBe(1);
+    await other.click();
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 5_000 }).toContain('rpair=0-1');
+    await expect
+      .poll(() => page.locator('[data-figure="robust"] .figure-note').nth(1).textContent(), {
+        timeout: 20_000,
+      })
+      .toMatch(/^0 vs 1/);
     const certified = (await page.locator('[data-prose="certified"]').textContent()) ?? '';
     expect(certified).toMatch(/\(0 exceptions\)/);
     await page.locator('#beyond-linear').screenshot({ path: join(SHOTS, 'beyond-linear.png') });

@@ -36,6 +36,18 @@ const { start, step, stop } = ROBUST_TRAINING.epsilons;
 const robustPath = (s: ViewState) =>
   robustFile(s.dataset, s.robustPair[0], s.robustPair[1], s.robustLoss, s.robustLambda);
 
+/** The pairs of a dataset with adversarial-training results (`l2angle robust --pair …`), 7 vs 9 first. */
+export function robustPairs(results: readonly string[], dataset: string): Array<[number, number]> {
+  const found = new Set<string>([ROBUST_TRAINING.pair.join('-')]);
+  const prefix = `robust/${dataset}-`;
+  for (const path of results) {
+    if (!path.startsWith(prefix)) continue;
+    const m = /^(\d)-(\d)-/.exec(path.slice(prefix.length));
+    if (m) found.add(`${m[1]}-${m[2]}`);
+  }
+  return [...found].map((p) => p.split('-').map(Number) as [number, number]);
+}
+
 /** The adversarial-training figure: its controls above the slot. */
 export function mountRobust(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
   const controls = document.createElement('div');
@@ -66,7 +78,28 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
     onInput: (v) => store.set({ epsilon: v }),
     name: 'epsilon',
   });
-  controls.append(controlBar(loss, lambda, epsilon));
+  // the pairs with results: the default one, and any the command line computed
+  const pairToggle = (pairs: Array<[number, number]>) =>
+    toggle({
+      label: 'pair',
+      choices: pairs.map(([i, j]) => ({ value: `${i}-${j}`, label: pairLabel(store.state.dataset, i, j) })),
+      value: store.state.robustPair.join('-'),
+      onChange: (value) => store.set({ robustPair: value.split('-').map(Number) as [number, number] }),
+      name: 'robust-pair',
+    });
+  let offered = '';
+  let pair = pairToggle(robustPairs([], s0.dataset));
+  const refreshPairs = () => {
+    const pairs = robustPairs(client.status?.results ?? [], store.state.dataset);
+    const key = `${store.state.dataset}:${pairs.join('|')}`;
+    if (key === offered) return;
+    offered = key;
+    const next = pairToggle(pairs);
+    pair.element.replaceWith(next.element);
+    pair = next;
+  };
+  controls.append(controlBar(pair, loss, lambda, epsilon));
+  refreshPairs();
   const slot = dataSlot<RobustArtifact>(
     client,
     {
@@ -94,12 +127,17 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
   );
   return {
     update(s) {
+      refreshPairs();
+      pair.set(s.robustPair.join('-'));
       loss.set(s.robustLoss);
       lambda.set(String(s.robustLambda));
       epsilon.set(s.epsilon);
       slot.update(s);
     },
-    statusChanged: (status) => slot.statusChanged(status),
+    statusChanged: (status) => {
+      refreshPairs();
+      slot.statusChanged(status);
+    },
   };
 }
 

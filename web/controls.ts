@@ -110,6 +110,47 @@ export function toggle<T extends string>(options: {
   return { element, set };
 }
 
+/**
+ * A toggle whose choices follow something that changes (the results that exist): `refresh` rebuilds it in
+ * place when `choices()` gives another list, keeping the pressed value.
+ */
+export function followingToggle<T extends string>(
+  options: { label: string; value: T; onChange(value: T): void; name: string },
+  choices: () => ReadonlyArray<{ value: T; label: string }>,
+): Toggle<T> & { refresh(): void } {
+  let value = options.value;
+  let shown = '';
+  let current: Toggle<T> | undefined;
+  const refresh = () => {
+    const list = choices();
+    const key = list.map((c) => `${c.value}\u0000${c.label}`).join('\u0001');
+    if (key === shown && current) return;
+    shown = key;
+    const next = toggle({
+      ...options,
+      value,
+      choices: list,
+      onChange: (v) => {
+        value = v;
+        options.onChange(v);
+      },
+    });
+    current?.element.replaceWith(next.element);
+    current = next;
+  };
+  refresh();
+  return {
+    get element() {
+      return (current as Toggle<T>).element;
+    },
+    set(v) {
+      value = v;
+      current?.set(v);
+    },
+    refresh,
+  };
+}
+
 /** A row of controls under a figure. */
 export function controlBar(...controls: Array<{ element: HTMLElement }>): HTMLElement {
   const bar = document.createElement('div');

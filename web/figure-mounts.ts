@@ -17,6 +17,7 @@ import { renderToyFit } from './figures/toy-fit.js';
 import { renderToyImage } from './figures/toy-image.js';
 import { renderToyMirror } from './figures/toy-mirror.js';
 import { renderWeightDecaySweep } from './figures/weight-decay-sweep.js';
+import { fillProse } from './numbers.js';
 import { weightDecayProse } from './prose/weight-decay.js';
 import { mountCertified, mountEarlyStopping, mountRobust } from './sections/linear-beyond.js';
 import { mountMnist, mountOpening } from './sections/mnist.js';
@@ -127,7 +128,6 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
     ctx.onStatus(() => lenet.statusChanged());
   },
   'weight-decay-sweep': (ctx) => {
-    const prose = document.querySelector<HTMLElement>('[data-prose="weight-decay"]');
     const slot = multiSlot<LenetSweep>(
       ctx.client,
       {
@@ -155,17 +155,7 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
             },
           };
         },
-        onData: (data) => {
-          if (!prose) return;
-          prose.replaceChildren(
-            ...weightDecayProse(data).map((text) => {
-              const p = document.createElement('p');
-              p.textContent = text;
-              return p;
-            }),
-          );
-          prose.classList.add('filled');
-        },
+        onData: (data) => fillProse('weight-decay', weightDecayProse(data)),
       },
       ctx.store.state,
     );

@@ -17,3 +17,17 @@ export function markPendingNumbers(): void {
     el.title = 'computed from results that are not available yet';
   }
 }
+
+/** Replaces the paragraphs of a `[data-prose="name"]` block with `paragraphs` (written from the results). */
+export function fillProse(name: string, paragraphs: readonly string[]): void {
+  const element = document.querySelector<HTMLElement>(`[data-prose="${name}"]`);
+  if (!element || paragraphs.length === 0) return;
+  element.replaceChildren(
+    ...paragraphs.map((text) => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }),
+  );
+  element.classList.add('filled');
+}

@@ -29,7 +29,7 @@ import type { HingePathModel } from '../solvers/hinge-path.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { canUseDescentThreads, threadedGradient } from './descent-threads.js';
 import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
-import { measure, type PairRows, pairRows } from './linear-measure.js';
+import { measure, type PairRows, pairRows, pathPoint } from './linear-measure.js';
 import { writeFileAtomic } from './store.js';
 
 /** Steps at about eight per decade (1, 2, 3, 4, 6, 7, 10, 13, …), up to and including `last`. */
@@ -100,8 +100,8 @@ function checkpointFile(path: string, key: string, everyMs = 15_000) {
         return undefined;
       }
     },
-    save(state: DescentState, records: DescentRecord[], force = false): void {
-      if (!force && Date.now() - last < everyMs) return;
+    save(state: DescentState, records: DescentRecord[]): void {
+      if (Date.now() - last < everyMs) return;
       last = Date.now();
       const w = bytesToBase64(new Uint8Array(state.w.buffer, state.w.byteOffset, state.w.byteLength));
       writeFileAtomic(path, JSON.stringify({ key, t: state.t, w, b: state.b, records }));
@@ -110,17 +110,7 @@ function checkpointFile(path: string, key: string, everyMs = 15_000) {
 }
 
 function pathPoints(rows: PairRows, models: readonly PathModel[]): EarlyStopping['softplusPath'] {
-  return models.map((m) => {
-    const measured = measure(rows, m.w, m.b, []);
-    return {
-      lambda: m.lambda,
-      normW: measured.normW,
-      theta: measured.theta ?? 0,
-      dAdv: measured.dAdv ?? 0,
-      errTrain: measured.errTrain,
-      errTest: measured.errTest,
-    };
-  });
+  return models.map((m) => pathPoint(m.lambda, measure(rows, m.w, m.b, [])));
 }
 
 async function solvedPath(pair: BinaryPair, solver: 'hinge-path' | 'logistic-path', done: () => void) {
@@ -135,7 +125,8 @@ async function solvedPath(pair: BinaryPair, solver: 'hinge-path' | 'logistic-pat
 
 /**
  * Runs `steps` steps of gradient descent on `pair` (resuming from `partialPath` when it holds this run's
- * checkpoint) and returns the artifact; the checkpoint is removed once the artifact is returned.
+ * checkpoint, on one thread or two: they give the same bits) and returns the artifact. The caller removes
+ * the checkpoint once the artifact is written (`clearEarlyStoppingCheckpoint`).
  */
 export async function computeEarlyStopping(
   pair: BinaryPair,

@@ -85,3 +85,18 @@ export function pairRows(pair: BinaryPair): PairRows & { i: Float64Array; j: Flo
     j,
   };
 }
+
+/** A λ path's model as the figures draw it (θ and d_adv are defined: the path's w is never 0). */
+export function pathPoint(
+  lambda: number,
+  m: Measured,
+): { lambda: number; normW: number; theta: number; dAdv: number; errTrain: number; errTest: number } {
+  return {
+    lambda,
+    normW: m.normW,
+    theta: m.theta ?? 0,
+    dAdv: m.dAdv ?? 0,
+    errTrain: m.errTrain,
+    errTest: m.errTest,
+  };
+}

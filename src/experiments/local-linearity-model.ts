@@ -3,7 +3,7 @@
 // test images at the calibrated temperature.
 import { CALIBRATION_TARGET } from '../article.js';
 import type { BinaryPair } from '../data/pairs.js';
-import { toSparseRows } from '../math/sparse.js';
+import type { SparseRows } from '../math/sparse.js';
 import { frobenius, histogram, meanOfNumbers, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
 import { binaryAttack } from '../nn/attack.js';
 import { certificateWeights, certifyRows } from '../nn/certified.js';
@@ -157,20 +157,22 @@ function strongestFilters(net: TwoLayerNet, count: number): LocalLinearityModel[
 /**
  * Certified radii (src/nn/certified.ts) of every training and test image, the linearised distance of the test
  * images, and each attacked image's radius beside its attack: a successful attack shorter than the radius
- * would be a bound that failed, and is counted.
+ * would be a bound that failed, and is counted. `rows` are the pair's images as sparse rows (made once a
+ * sweep, not once a network).
  */
 export function certifiedRadii(
   net: TwoLayerNet,
   pair: BinaryPair,
+  rows: { train: SparseRows; test: SparseRows },
   testIndex: readonly number[],
   attack: LocalLinearityModel['attack'],
 ): LocalLinearityModel['certified'] {
   const weights = certificateWeights(net);
-  const over = (set: BinaryPair['train']) => {
+  const over = (set: BinaryPair['train'], sparse: SparseRows) => {
     const radius = new Float64Array(set.n);
     const correct = new Uint8Array(set.n);
     const linearised: number[] = [];
-    const certificates = certifyRows(net, weights, toSparseRows(set.x, set.n, set.dim));
+    const certificates = certifyRows(net, weights, sparse);
     for (let r = 0; r < set.n; r++) {
       const c = certificates[r];
       radius[r] = c.radius;
@@ -183,8 +185,8 @@ export function certifiedRadii(
     quantiles: values.length > 0 ? quantiles(values) : QUANTILE_LEVELS.map(() => 0),
     mean: values.length > 0 ? meanOfNumbers(values) : 0,
   });
-  const train = over(pair.train);
-  const test = over(pair.test);
+  const train = over(pair.train, rows.train);
+  const test = over(pair.test, rows.test);
   // an image the network already gets wrong needs no perturbation: its radius (of the wrong class) counts as 0
   const attackedRadius = testIndex.map((t) => (test.correct[t] ? test.radius[t] * PIXEL_SCALE : 0));
   let violations = 0;

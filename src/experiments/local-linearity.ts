@@ -13,6 +13,7 @@ import { datasetFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
 import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
+import { toSparseRows } from '../math/sparse.js';
 import { budgetGrid, QUANTILE_LEVELS } from '../math/statistics.js';
 import { BINARY_DEFAULTS } from '../nn/attack.js';
 import { DenseEngine } from '../nn/dense-engine.js';
@@ -122,6 +123,10 @@ export async function localLinearityStudy(
   for (let k = 0; k < i.length; k++) centroidDistance += (j[k] - i[k]) ** 2;
   centroidDistance = Math.sqrt(centroidDistance);
 
+  const sparseRows = {
+    train: toSparseRows(train.x, train.n, train.dim),
+    test: toSparseRows(test.x, test.n, test.dim),
+  };
   const attackCount = Math.min(o.attackImages, test.n);
   const testIndex = Array.from(
     permutation(test.n, seededRandom(o.seed ^ 0x7f4a7c15)).subarray(0, attackCount),
@@ -181,7 +186,7 @@ export async function localLinearityStudy(
       budgets,
       normBins,
     );
-    const certified = certifiedRadii(net, pair, testIndex, attack);
+    const certified = certifiedRadii(net, pair, sparseRows, testIndex, attack);
     models.push({ weightDecay, ...model, epochLoss, attack, certified, seconds });
     onModel?.(models);
     progress?.(base + o.epochs + 1, total, `λ = ${weightDecay}: done`);

@@ -20,7 +20,7 @@ import { ARTIFACT_VERSION } from '../schema/version.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { collapseThreshold, type RobustModel, robustModels } from '../solvers/robust.js';
 import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
-import { type Measured, measure, pairRows } from './linear-measure.js';
+import { type Measured, measure, pairRows, pathPoint } from './linear-measure.js';
 
 function modelRecord(model: RobustModel, m: Measured, epsilons: readonly number[]): RobustModelRecord {
   const own = epsilons.indexOf(model.epsilon);
@@ -84,16 +84,7 @@ export async function computeRobust(
     const c = grid.indexOf(model.lambda);
     if (c >= 0) {
       const m = measure(rows, model.w, model.b, epsilons);
-      lambdaPath.push({
-        c,
-        lambda: model.lambda,
-        normW: m.normW,
-        theta: m.theta ?? 0,
-        dAdv: m.dAdv ?? 0,
-        errTrain: m.errTrain,
-        errTest: m.errTest,
-        robustErrCurve: m.robustErrCurve,
-      });
+      lambdaPath.push({ c, ...pathPoint(model.lambda, m), robustErrCurve: m.robustErrCurve });
     }
     for (const l of lambdas) if (Math.abs(l - model.lambda) <= 1e-12 * l) starts.set(l, model);
     progress(++done, total, `λ path: λ = ${model.lambda.toExponential(1)}`);

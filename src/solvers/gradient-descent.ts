@@ -109,9 +109,10 @@ export function descentCoefficients(
 }
 
 /**
- * Computes ∇R at (w, b) into g and returns its bias part. The default runs on this thread; a threaded one
- * (descent-threads.ts) splits the images and the pixels, and gives the same bits: each c_i and each g_k is
- * computed by the same operations in the same order, and the bias part is summed here over all c_i.
+ * Computes the per-image weights c_i into coef and ∇_w R = Σ c_i x_i into g (the bias part, Σ c_i, is summed
+ * by `descend`). The default runs on this thread; a threaded one (descent-threads.ts) splits the images and
+ * the pixels, and gives the same bits: each c_i and each g_k is computed by the same operations in the same
+ * order.
  */
 export type GradientFunction = (w: Float64Array, b: number, g: Float64Array, coef: Float64Array) => void;
 
@@ -148,14 +149,4 @@ export function descend(
     state.t++;
     if (record.has(state.t)) onStep(state);
   }
-}
-
-/** Steps 1, 2, 5, 10, 20, 50, … (about three per decade, as 1-2-5) up to and including `last`. */
-export function logSpacedSteps(last: number): number[] {
-  const out: number[] = [];
-  for (let decade = 1; decade <= last; decade *= 10) {
-    for (const m of [1, 2, 5]) if (m * decade <= last) out.push(m * decade);
-  }
-  if (out[out.length - 1] !== last) out.push(last);
-  return out;
 }

@@ -8,7 +8,7 @@
 import { softplusChange, softplusDerivative, softplusLoss } from '../math/losses.js';
 import { sparseRowDot, sparseTransposeTimes } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
-import { newtonCg } from './logistic/cg.js';
+import { armijoStep, newtonCg } from './logistic/cg.js';
 import {
   CHEAP_CG,
   diagonalPreconditioner,
@@ -188,22 +188,12 @@ export function solveLogistic(
       warning = `no descent direction left at ‖∇F‖ = ${gnorm.toExponential(2)} (rounding limit)`;
       break;
     }
-    let step = 1;
-    let accepted = false;
-    for (let tries = 0; tries < 60; tries++) {
-      const change = objectiveChange(ws.z, ws.u, step, theta, d, dim, lambda);
-      if (change <= 1e-4 * step * slope) {
-        for (let k = 0; k <= dim; k++) ws.trial[k] = theta[k] + step * d[k];
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) {
+    const step = armijoStep((t) => objectiveChange(ws.z, ws.u, t, theta, d, dim, lambda), slope);
+    if (step === undefined) {
       warning = `line search failed at ‖∇F‖ = ${gnorm.toExponential(2)} (rounding limit)`;
       break;
     }
-    theta.set(ws.trial);
+    for (let k = 0; k <= dim; k++) theta[k] += step * d[k];
     // recompute margins from scratch: accumulated updates would drift
     margins(data, theta, ws.z);
     gnorm = gradientAndCurvature(data, theta, lambda, ws);

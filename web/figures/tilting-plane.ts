@@ -1,3 +1,4 @@
+import { dot } from '../../src/math/vector.js';
 import type { SvmPath } from '../../src/schema/artifacts.js';
 import { className } from '../../src/schema/datasets.js';
 import { fixed, formatLambda, percent } from '../chart.js';
@@ -177,10 +178,7 @@ export function renderTiltingPlane(
     }
     // the plane turns about ẑ: n̂ rotates from the shown model's to the new one's along a great circle, so
     // each image's v = (x − o)·n̂ moves as sin((1 − s)φ) v₀ + sin(sφ) v₁ over sin φ (exact, not a blend)
-    const cosPhi =
-      from.nHat && target.nHat
-        ? from.nHat.reduce((sum, value, k) => sum + value * (target.nHat?.[k] ?? 0), 0)
-        : 1;
+    const cosPhi = from.nHat && target.nHat ? dot(from.nHat, target.nHat) : 1;
     const phi = Math.acos(Math.min(1, Math.max(-1, cosPhi)));
     const angle = (l: Frame['line']) => Math.atan2(l.cv, l.cu);
     const [a0, a1] = [angle(from.line), angle(target.line)];

@@ -4,6 +4,7 @@
 // marked at λ = 1e-4 and 1e-1.
 import { axisBottom, axisLeft, extent, max, scaleLinear, scaleLog } from 'd3';
 import { ARTICLE_LENETS } from '../../src/article.js';
+import { quantiles } from '../../src/math/statistics.js';
 import { datasetLabel } from '../../src/schema/datasets.js';
 import type { LenetSweep } from '../../src/schema/lenet-sweep.js';
 import { curvePath, panel, powerOfTen, sig, xAxis, yAxis } from '../chart.js';
@@ -38,12 +39,6 @@ const QUANTITIES: ReadonlyArray<{
   { key: 'ece', label: 'ECE at t', title: 'calibration error at that t', value: (n) => n.ece.article },
 ];
 
-function medianOf(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** The seeds' median of a quantity at each weight decay (λ > 0: the axis is logarithmic). */
 export function curveOf(sweep: LenetSweep, value: (n: Network) => number | null): Array<[number, number]> {
   const byDecay = new Map<number, number[]>();
@@ -52,7 +47,7 @@ export function curveOf(sweep: LenetSweep, value: (n: Network) => number | null)
     if (n.weightDecay <= 0 || v === null) continue;
     byDecay.set(n.weightDecay, [...(byDecay.get(n.weightDecay) ?? []), v]);
   }
-  return [...byDecay.entries()].sort((a, b) => a[0] - b[0]).map(([d, vs]) => [d, medianOf(vs)]);
+  return [...byDecay.entries()].sort((a, b) => a[0] - b[0]).map(([d, vs]) => [d, quantiles(vs, [0.5])[0]]);
 }
 
 /** Draws the four panels for the datasets' sweeps. */

@@ -2,34 +2,22 @@
 // controls: loss, λ and ε, all in the URL state), early stopping, and the certified radii of the 2-layer
 // networks. Each figure waits for its artifacts and fills its paragraph from them.
 import { EARLY_STOPPING, LOCAL_LINEARITY_PAIR, ROBUST_TRAINING } from '../../src/article.js';
+import { TRAINING_LOSSES } from '../../src/math/losses.js';
 import { datasetLabel, pairLabel } from '../../src/schema/datasets.js';
 import { type EarlyStopping, earlyStoppingFile } from '../../src/schema/early-stopping.js';
 import { type LocalLinearity, localLinearityFile } from '../../src/schema/nn-artifacts.js';
 import { type RobustArtifact, robustFile } from '../../src/schema/robust.js';
 import { formatLambda, sig } from '../chart.js';
-import { controlBar, lossChoices, slider, toggle } from '../controls.js';
+import { controlBar, followingToggle, lossChoices, slider, toggle } from '../controls.js';
 import { type ResultsClient, registered } from '../data.js';
 import { renderCertified } from '../figures/certified.js';
 import { renderEarlyStopping } from '../figures/early-stopping.js';
 import { renderRobust } from '../figures/robust.js';
+import { fillProse } from '../numbers.js';
 import { certifiedProse, earlyStoppingProse, robustProse } from '../prose/linear-beyond.js';
 import { dataSlot, type Slot } from '../slot.js';
 import type { StateStore, ViewState } from '../state.js';
 import { pendingOf } from './networks.js';
-
-/** Replaces a prose block's paragraphs with `paragraphs`. */
-function fillProse(name: string, paragraphs: readonly string[]): void {
-  const element = document.querySelector<HTMLElement>(`[data-prose="${name}"]`);
-  if (!element || paragraphs.length === 0) return;
-  element.replaceChildren(
-    ...paragraphs.map((text) => {
-      const p = document.createElement('p');
-      p.textContent = text;
-      return p;
-    }),
-  );
-  element.classList.add('filled');
-}
 
 const { start, step, stop } = ROBUST_TRAINING.epsilons;
 
@@ -79,27 +67,21 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
     name: 'epsilon',
   });
   // the pairs with results: the default one, and any the command line computed
-  const pairToggle = (pairs: Array<[number, number]>) =>
-    toggle({
+  const pair = followingToggle(
+    {
       label: 'pair',
-      choices: pairs.map(([i, j]) => ({ value: `${i}-${j}`, label: pairLabel(store.state.dataset, i, j) })),
-      value: store.state.robustPair.join('-'),
-      onChange: (value) => store.set({ robustPair: value.split('-').map(Number) as [number, number] }),
+      value: s0.robustPair.join('-'),
+      onChange: (value: string) =>
+        store.set({ robustPair: value.split('-').map(Number) as [number, number] }),
       name: 'robust-pair',
-    });
-  let offered = '';
-  let pair = pairToggle(robustPairs([], s0.dataset));
-  const refreshPairs = () => {
-    const pairs = robustPairs(client.status?.results ?? [], store.state.dataset);
-    const key = `${store.state.dataset}:${pairs.join('|')}`;
-    if (key === offered) return;
-    offered = key;
-    const next = pairToggle(pairs);
-    pair.element.replaceWith(next.element);
-    pair = next;
-  };
+    },
+    () =>
+      robustPairs(client.status?.results ?? [], store.state.dataset).map(([i, j]) => ({
+        value: `${i}-${j}`,
+        label: pairLabel(store.state.dataset, i, j),
+      })),
+  );
   controls.append(controlBar(pair, loss, lambda, epsilon));
-  refreshPairs();
   const slot = dataSlot<RobustArtifact>(
     client,
     {
@@ -113,7 +95,7 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
       onData: () => {
         // both losses at the shown λ, when both exist, for the paragraph
         const s = store.state;
-        const files = (['hinge', 'softplus'] as const).map((l) =>
+        const files = TRAINING_LOSSES.map((l) =>
           robustFile(s.dataset, s.robustPair[0], s.robustPair[1], l, s.robustLambda),
         );
         const ready = files.filter((f) => client.availability(f).state === 'ready');
@@ -127,7 +109,7 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
   );
   return {
     update(s) {
-      refreshPairs();
+      pair.refresh();
       pair.set(s.robustPair.join('-'));
       loss.set(s.robustLoss);
       lambda.set(String(s.robustLambda));
@@ -135,7 +117,7 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
       slot.update(s);
     },
     statusChanged: (status) => {
-      refreshPairs();
+      pair.refresh();
       slot.statusChanged(status);
     },
   };

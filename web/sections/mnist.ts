@@ -5,7 +5,7 @@ import { LOSSES } from '../../src/math/losses.js';
 import { datasetGeometryFile, type SvmPath, svmPathFile } from '../../src/schema/artifacts.js';
 import { DATASET_NAMES, datasetLabel, pairLabel } from '../../src/schema/datasets.js';
 import { formatLambda } from '../chart.js';
-import { controlBar, lossChoices, type Slider, slider, toggle } from '../controls.js';
+import { controlBar, followingToggle, lossChoices, type Slider, slider, toggle } from '../controls.js';
 import { type ResultsClient, registered } from '../data.js';
 import { renderDistanceHistogram } from '../figures/distance-histogram.js';
 import { renderMirrorPictures } from '../figures/mirror-pictures.js';
@@ -110,32 +110,17 @@ export function mountMnist(
     onChange: (v) => store.set({ loss: v }),
   });
   const lambda = lambdaSlider(store, 'mnist-lambda');
-  const datasetToggle = (results: readonly string[]) =>
-    toggle<string>({
+  // a dataset of the user's own joins the switch once its results appear
+  const dataset = followingToggle(
+    {
       name: 'mnist-dataset',
       label: 'dataset',
-      choices: datasetChoices(store.state.dataset, results),
       value: store.state.dataset,
-      onChange: (v) => store.set({ dataset: v }),
-    });
-  let offered = datasetChoices(store.state.dataset, [])
-    .map((c) => c.value)
-    .join();
-  let dataset = datasetToggle([]);
+      onChange: (v: string) => store.set({ dataset: v }),
+    },
+    () => datasetChoices(store.state.dataset, client.status?.results ?? []),
+  );
   roots.controls.append(controlBar(dataset, loss, lambda));
-  // a dataset of the user's own joins the switch once its results appear
-  const refreshDatasets = () => {
-    const results = client.status?.results ?? [];
-    const names = datasetChoices(store.state.dataset, results)
-      .map((c) => c.value)
-      .join();
-    if (names === offered) return;
-    offered = names;
-    const next = datasetToggle(results);
-    dataset.element.replaceWith(next.element);
-    dataset = next;
-  };
-  refreshDatasets();
 
   const slot = dataSlot<SvmPath>(
     client,
@@ -230,7 +215,7 @@ export function mountMnist(
       overview.update(state);
     },
     statusChanged() {
-      refreshDatasets();
+      dataset.refresh();
       picker.statusChanged();
       slot.statusChanged(client.status);
       overview.statusChanged();

@@ -1,5 +1,6 @@
-// Preconditioned conjugate gradients for a Newton step H d = −g, shared by the logistic path and the
-// adversarially trained softplus model: the truncated-Newton forcing term, the workspace's preconditioner.
+// The Newton step shared by the logistic path and the adversarially trained softplus model: preconditioned
+// conjugate gradients for H d = −g (the truncated-Newton forcing term, the workspace's preconditioner), and
+// the Armijo backtracking along d.
 import { precondition } from './preconditioner.js';
 import type { Workspace } from './workspace.js';
 
@@ -51,4 +52,18 @@ export function newtonCg(
   ws.lastCg = iter;
   ws.cgSinceFactor += iter;
   return iter;
+}
+
+/**
+ * Armijo backtracking from step 1, halving up to 60 times: the first step whose objective change
+ * `change(step)` is at most 1e-4 · step · slope (slope = ∇F·d < 0), or undefined when none is (the rounding
+ * limit).
+ */
+export function armijoStep(change: (step: number) => number, slope: number): number | undefined {
+  let step = 1;
+  for (let tries = 0; tries < 60; tries++) {
+    if (change(step) <= 1e-4 * step * slope) return step;
+    step *= 0.5;
+  }
+  return undefined;
 }

@@ -21,7 +21,6 @@ export class Workspace {
   readonly pz: Float64Array;
   readonly search: Float64Array;
   readonly hs: Float64Array;
-  readonly trial: Float64Array;
   readonly trialZ: Float64Array;
   /** Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good */
   factor: Float64Array | undefined;
@@ -44,7 +43,6 @@ export class Workspace {
     this.pz = new Float64Array(p);
     this.search = new Float64Array(p);
     this.hs = new Float64Array(p);
-    this.trial = new Float64Array(p);
   }
 }
 

@@ -12,6 +12,7 @@
 // boundary, the same θ, d_adv and errors. We find μ by a safeguarded false-position search on log μ (each
 // evaluation a warm-started exact SVM solve), and certify the result with F_ε's own duality gap.
 import type { LabelledSet } from '../../math/types.js';
+import { norm } from '../../math/vector.js';
 import { type HingePathModel, HingeSolver } from '../hinge-path.js';
 import { margins, type Problem } from '../logistic/workspace.js';
 import {
@@ -37,9 +38,7 @@ interface Evaluation {
 
 /** ψ(μ) from a solved SVM (−∞ when εW ≥ 1: μ is then too small for any rescaling to exist). */
 function psiOf(model: HingePathModel, mu: number, lambda: number, epsilon: number): number {
-  let w2 = 0;
-  for (let k = 0; k < model.w.length; k++) w2 += model.w[k] * model.w[k];
-  const W = Math.sqrt(w2);
+  const W = norm(model.w);
   if (!(epsilon * W < 1)) return Number.NEGATIVE_INFINITY;
   if (!(W > 0)) return Number.POSITIVE_INFINITY;
   let sum = 0;
@@ -58,9 +57,8 @@ function rescaled(
   scratch: Float64Array,
 ): RobustModel {
   const { model, mu } = found;
-  let w2 = 0;
-  for (let k = 0; k < model.w.length; k++) w2 += model.w[k] * model.w[k];
-  const m = 1 / (1 - epsilon * Math.sqrt(w2));
+  const W = norm(model.w);
+  const m = 1 / (1 - epsilon * W);
   const w = model.w.map((v) => v * m);
   const b = model.b * m;
   const theta = new Float64Array(w.length + 1);
@@ -68,7 +66,7 @@ function rescaled(
   theta[w.length] = b;
   const z = new Float64Array(data.y.length);
   margins(data, theta, z);
-  const rho = m * Math.sqrt(w2);
+  const rho = m * W;
   const objective = robustObjective('hinge', z, rho, epsilon, lambda);
   const a = model.alpha.map((v) => v / model.C);
   const gap = Math.max(0, objective - robustDual('hinge', data, a, epsilon, lambda, scratch));
@@ -136,11 +134,10 @@ export function* robustHingeModels(
       // the root grows with ε: the previous root is below it; step up until ψ changes sign
       let lo: Evaluation = { ...previous, psi: psiOf(previous.model, previous.mu, lambda, epsilon) };
       let hi = lo;
-      const step = growth;
       let evaluations = 0;
       while (hi.psi < 0 && hi.mu < MU_CEILING) {
         lo = hi;
-        hi = evaluate(Math.min(MU_CEILING, lo.mu * step), lo);
+        hi = evaluate(Math.min(MU_CEILING, lo.mu * growth), lo);
         evaluations++;
       }
       if (hi.psi < 0) {

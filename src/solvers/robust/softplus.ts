@@ -15,7 +15,8 @@
 // of dual.ts is reported beside it.
 import { softplusChange, softplusDerivative } from '../../math/losses.js';
 import { sparseRowDot, sparseTransposeTimes } from '../../math/sparse.js';
-import { newtonCg } from '../logistic/cg.js';
+import { norm } from '../../math/vector.js';
+import { armijoStep, newtonCg } from '../logistic/cg.js';
 import {
   CHEAP_CG,
   diagonalPreconditioner,
@@ -37,12 +38,6 @@ interface Iterate {
   gnorm: number;
 }
 
-function normOf(theta: Float64Array, dim: number): number {
-  let s = 0;
-  for (let k = 0; k < dim; k++) s += theta[k] * theta[k];
-  return Math.sqrt(s);
-}
-
 /** Gradient and curvatures at θ (ws.z must hold the unshifted margins). */
 function gradientAt(
   data: Problem,
@@ -55,7 +50,7 @@ function gradientAt(
   const { y } = data;
   const n = y.length;
   const dim = data.rows.dim;
-  const rho = normOf(theta, dim);
+  const rho = norm(theta.subarray(0, dim));
   for (let k = 0; k < dim; k++) it.wHat[k] = rho > 0 ? theta[k] / rho : 0;
   const shift = epsilon * rho;
   let P = 0;
@@ -189,16 +184,8 @@ function solveOne(
       break;
     }
     margins(data, d, ws.u);
-    let step = 1;
-    let accepted = false;
-    for (let tries = 0; tries < 60; tries++) {
-      if (objectiveChange(ws, theta, d, step, it.rho, epsilon, lambda, dim) <= 1e-4 * step * slope) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) {
+    const step = armijoStep((t) => objectiveChange(ws, theta, d, t, it.rho, epsilon, lambda, dim), slope);
+    if (step === undefined) {
       warning = `line search failed at ‖∇F‖ = ${it.gnorm.toExponential(2)} (rounding limit)`;
       break;
     }

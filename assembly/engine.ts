@@ -227,6 +227,33 @@ export function conv1WeightGrad(x: usize, g: usize, dw: usize): void {
 }
 
 /** Byte offset in a 28-wide image of conv1's tap t = ky·5 + kx. */
+/**
+ * conv1's input gradient for one image: dx (28×28, overwritten) = Σ_taps shifted (g (24×24×20) · w[tap]ᵀ). The
+ * products of every position with every tap come from one GEMM into `taps` (576 × 25 floats), then are added
+ * into dx along each tap's shift.
+ */
+export function conv1InputGrad(w: usize, g: usize, taps: usize, dx: usize, work: usize): void {
+  const positions = H1 * H1;
+  memory.fill(taps, 0, (<usize>(positions * 25)) << 2);
+  sgemmPacked(positions, 25, C1, g, C1, 1, w, 1, C1, taps, 25, work);
+  memory.fill(dx, 0, (<usize>(IN * IN)) << 2);
+  for (let ky = 0; ky < 5; ky++) {
+    for (let oy = 0; oy < H1; oy++) {
+      const drow = dx + ((<usize>((oy + ky) * IN)) << 2);
+      const trow = taps + ((<usize>(oy * H1 * 25 + ky * 5)) << 2);
+      for (let ox = 0; ox < H1; ox++) {
+        const t = trow + ((<usize>(ox * 25)) << 2);
+        const d = drow + ((<usize>ox) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(t));
+        store<f32>(d, load<f32>(d, 4) + load<f32>(t, 4), 4);
+        store<f32>(d, load<f32>(d, 8) + load<f32>(t, 8), 8);
+        store<f32>(d, load<f32>(d, 12) + load<f32>(t, 12), 12);
+        store<f32>(d, load<f32>(d, 16) + load<f32>(t, 16), 16);
+      }
+    }
+  }
+}
+
 function tapOffset(t: i32): usize {
   return (<usize>(((t / 5) | 0) * IN + (t % 5))) << 2;
 }
@@ -1061,8 +1088,12 @@ function param(ctx: usize, base: i32, i: i32): usize {
   return field(ctx, base) + ((<usize>paramOffset(i)) << 2);
 }
 
-/** Forward pass of this thread's images up to the logits; leaves what backward needs in the arena. */
-function forward(ctx: usize): void {
+/**
+ * Forward pass of this thread's images up to the logits; leaves what backward needs in the arena. `transform`:
+ * first make the Winograd form of the conv2 filters from the current weights (false when `lenetPrepare` made
+ * it for weights that have not changed since).
+ */
+function forward(ctx: usize, transform: bool = true): void {
   const n = <i32>field(ctx, CTX_N);
   const capacity = <i32>field(ctx, CTX_CAPACITY);
   const arena = field(ctx, CTX_ARENA);
@@ -1074,7 +1105,8 @@ function forward(ctx: usize): void {
     arena + ((<usize>((IMG_FLOATS + F_IN + HIDDEN + CLASSES + CLASSES + HIDDEN + F_IN) * capacity)) << 2);
   const packed = field(ctx, CTX_PACKED);
   const work = field(ctx, CTX_WORK);
-  conv2WinogradFilters(param(ctx, CTX_PARAMS, 2), packed + <usize>winogradFilterBytes(), packed);
+  if (transform)
+    conv2WinogradFilters(param(ctx, CTX_PARAMS, 2), packed + <usize>winogradFilterBytes(), packed);
   const w1 = param(ctx, CTX_PARAMS, 0);
   const b1 = param(ctx, CTX_PARAMS, 1);
   const b2 = param(ctx, CTX_PARAMS, 3);
@@ -1106,6 +1138,17 @@ function forward(ctx: usize): void {
 /** Logits of this thread's images (phase 3). */
 export function lenetForward(ctx: usize): void {
   forward(ctx);
+}
+
+/** The Winograd form of the conv2 filters, for `lenetScores` passes while the weights stay as they are. */
+export function lenetPrepare(ctx: usize): void {
+  const packed = field(ctx, CTX_PACKED);
+  conv2WinogradFilters(param(ctx, CTX_PARAMS, 2), packed + <usize>winogradFilterBytes(), packed);
+}
+
+/** Logits of this thread's images with the filters `lenetPrepare` transformed (an attack's passes). */
+export function lenetScores(ctx: usize): void {
+  forward(ctx, false);
 }
 
 /**
@@ -1166,6 +1209,47 @@ export function lenetTrain(ctx: usize): void {
     memory.fill(g1, 0, H1 * H1 * C1 * 4);
     maxPoolBackward(dx1, img + (IMG_ARG1 << 2), P1 * P1, C1, g1);
     conv1WeightGrad(x + ((<usize>(i * IN * IN)) << 2), g1, dw1);
+  }
+}
+
+/**
+ * The input gradient of this thread's images (the attacks' phase), after `lenetForward` on the same images
+ * and weights: dx (n × 784, the gradient with respect to the input x) = ∂(Σ_b Σ_k gs[b][k] s_k(x_b))/∂x_b for
+ * the given gradient gs (n × 10) of the class scores. No parameter gradient is formed.
+ */
+export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize): void {
+  const n = <i32>field(ctx, CTX_N);
+  if (n === 0) return;
+  const capacity = <i32>field(ctx, CTX_CAPACITY);
+  const arena = field(ctx, CTX_ARENA);
+  const images = arena;
+  const f = images + ((<usize>(capacity * IMG_FLOATS)) << 2);
+  const hid = f + ((<usize>(capacity * F_IN)) << 2);
+  const s = hid + ((<usize>(capacity * HIDDEN)) << 2);
+  const gs = s + ((<usize>(capacity * CLASSES)) << 2);
+  const gh = gs + ((<usize>(capacity * CLASSES)) << 2);
+  const gf = gh + ((<usize>(capacity * HIDDEN)) << 2);
+  const tmp = gf + ((<usize>(capacity * F_IN)) << 2);
+  const work = field(ctx, CTX_WORK);
+  const scratch = field(ctx, CTX_SCRATCH);
+  // gh = gs · W4 masked by the ReLU; gf = gh · W3
+  memory.fill(gh, 0, (<usize>(n * HIDDEN)) << 2);
+  sgemmPacked(n, HIDDEN, CLASSES, gsIn, CLASSES, 1, param(ctx, CTX_PARAMS, 6), HIDDEN, 1, gh, HIDDEN, work);
+  reluBackward(gh, hid, n * HIDDEN);
+  memory.fill(gf, 0, (<usize>(n * F_IN)) << 2);
+  sgemmPacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, param(ctx, CTX_PARAMS, 4), F_IN, 1, gf, F_IN, work);
+  const w1 = param(ctx, CTX_PARAMS, 0);
+  const w2 = param(ctx, CTX_PARAMS, 2);
+  const dx1 = tmp + (TMP_DX1 << 2);
+  const g1 = tmp + (TMP_G1 << 2);
+  const taps = tmp + (TMP_OUT1 << 2);
+  for (let i = 0; i < n; i++) {
+    const img = images + ((<usize>(i * IMG_FLOATS)) << 2);
+    memory.fill(dx1, 0, P1 * P1 * C1 * 4);
+    conv2PooledInputGrad(w2, gf + ((<usize>(i * F_IN)) << 2), img + (IMG_ARG2 << 2), dx1, scratch);
+    memory.fill(g1, 0, H1 * H1 * C1 * 4);
+    maxPoolBackward(dx1, img + (IMG_ARG1 << 2), P1 * P1, C1, g1);
+    conv1InputGrad(w1, g1, taps, dxOut + ((<usize>(i * IN * IN)) << 2), work);
   }
 }
 

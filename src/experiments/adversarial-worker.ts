@@ -13,9 +13,11 @@ import { InputError } from '../errors.js';
 import {
   type AttackResult,
   type AttackState,
+  TARGETED_DEFAULTS,
   type TargetedAttackOptions,
   targetedAttack,
 } from '../nn/attack.js';
+import { LenetEngine } from '../nn/lenet-engine.js';
 import { decodeFloat32, encodeFloat32 } from '../schema/encoding.js';
 import { adversarialFile } from '../schema/nn-artifacts.js';
 import { adversarialStudy, type TargetedAttackRunner } from './adversarial.js';
@@ -309,9 +311,15 @@ if (parentPort) {
           sent = Date.now();
           report({ type: 'state', state });
         };
+        // the attack's passes run on the wasm engine, each of only the images still moving
+        const most = Math.max(1, Math.min(targets.length, options.batchSize ?? TARGETED_DEFAULTS.batchSize));
+        const engine = LenetEngine.create(
+          net.network.parameters().map((p) => p.w),
+          most,
+        );
         report({
           type: 'attacked',
-          result: targetedAttack(net.network, net.mean, images, targets, options, progress, onRound),
+          result: targetedAttack(engine, net.mean, images, targets, options, progress, onRound),
         });
       }
     } catch (error) {

@@ -33,6 +33,66 @@ export interface AttackState {
 /** Progress of an attack: images finished, of all. */
 export type AttackProgress = (done: number, total: number, status: string) => void;
 
+/**
+ * A multiclass network as the attack sees it: class scores of a batch of inputs and their input gradients.
+ * `LenetEngine` is one (LeNet on the wasm engine); `sequentialScores` makes one of the reference layers.
+ */
+export interface ScoreNetwork {
+  /** most images per pass */
+  readonly capacity: number;
+  /** class scores per image */
+  readonly classes: number;
+  /** where a pass's inputs go (capacity × image size, on the network's input scale) */
+  input(): Float32Array;
+  /** the class scores of the first n inputs (n × classes) */
+  scores(n: number): Float32Array;
+  /** after scores(n), on the same inputs: the gradient of Σ_k g[b·classes + k] s_k with respect to each input */
+  inputGradient(n: number, g: Float32Array): Float32Array;
+}
+
+/**
+ * The reference layers as a ScoreNetwork: every pass runs exactly `batch` images (padded), because FastConv2d
+ * keeps work buffers for one batch size and wasm memory is never freed. The parameter gradients that the
+ * backward pass accumulates are zeroed after each pass.
+ */
+export function sequentialScores(
+  network: Sequential,
+  batch: number,
+  imageShape: readonly [number, number, number] = [1, 28, 28],
+): ScoreNetwork {
+  const [channels, height, width] = imageShape;
+  const shape: Shape4 = [batch, channels, height, width];
+  const size = channels * height * width;
+  const input = new Float32Array(batch * size);
+  let classes = 0;
+  let grad = new Float32Array(0);
+  let outShape: Shape4 = [batch, 0, 1, 1];
+  const scores = (n: number) => {
+    input.fill(0, n * size);
+    const out = network.forward({ data: input, shape });
+    outShape = out.shape;
+    classes = out.data.length / batch;
+    return out.data.subarray(0, n * classes);
+  };
+  return {
+    capacity: batch,
+    get classes() {
+      if (classes === 0) scores(1);
+      return classes;
+    },
+    input: () => input,
+    scores,
+    inputGradient(n, g) {
+      if (grad.length !== batch * classes) grad = new Float32Array(batch * classes);
+      grad.fill(0);
+      grad.set(g.subarray(0, n * classes));
+      const gx = network.backward({ data: grad, shape: outShape }).data;
+      network.zeroGrad();
+      return gx.subarray(0, n * size);
+    },
+  };
+}
+
 /** Settings of the targeted attack on a multiclass network (SPEC §4's values are the defaults). */
 export interface TargetedAttackOptions {
   /** the calibrated softmax temperature t */
@@ -43,11 +103,9 @@ export interface TargetedAttackOptions {
   /** stop when p_target ≥ this */
   confidence?: number;
   /**
-   * most images per forward pass. The n images are dealt into ⌈n / batchSize⌉ equal passes (210 images at
-   * 100: three passes of 70, not 100 + 100 + 10 padded to 100), and every pass has exactly that many
-   * (padded), because FastConv2d keeps work buffers for one batch size and wasm memory is never freed: a
-   * batch that shrank as images finish would allocate new buffers at every size. Each image's attack is
-   * independent of the others in its pass, so the size changes the speed, not the result.
+   * most images per pass. A step passes only the images still moving, dealt into ⌈active / batchSize⌉
+   * passes of near-equal size (210 images at 100: three passes of 70, not 100 + 100 + 10). Each image's
+   * attack is independent of the others in its pass, so the size changes the speed, not the result.
    */
   batchSize?: number;
   /** channels, height, width of one image (LeNet: 1 × 28 × 28) */
@@ -66,10 +124,10 @@ export const TARGETED_DEFAULTS = TARGETED_ATTACK;
  * Targeted attack on a multiclass network whose input is 0..255 pixels minus `mean`: for each image (n × size
  * pixel values 0..255) iterates x' ← clip_[0,255](x' + step · g/‖g‖), g = ∇ₓ' p_target(x') with p = softmax(s/t),
  * until p_target ≥ confidence or maxSteps steps. The pixels (not the mean-subtracted input) are clipped.
- * The network's parameter gradients are zeroed afterwards.
+ * `network` is a ScoreNetwork (LenetEngine, or any) or reference layers (run through `sequentialScores`).
  */
 export function targetedAttack(
-  network: Sequential,
+  network: ScoreNetwork | Sequential,
   mean: Float32Array,
   images: ArrayLike<number>,
   targets: ArrayLike<number>,
@@ -82,11 +140,10 @@ export function targetedAttack(
   const maxSteps = options.maxSteps ?? TARGETED_DEFAULTS.maxSteps;
   const confidence = options.confidence ?? TARGETED_DEFAULTS.confidence;
   const most = options.batchSize ?? TARGETED_DEFAULTS.batchSize;
-  const [channels, height, width] = options.imageShape ?? [1, 28, 28];
-  const size = channels * height * width;
+  const imageShape = options.imageShape ?? [1, 28, 28];
+  const size = imageShape[0] * imageShape[1] * imageShape[2];
   const n = targets.length;
   checkAttack('targetedAttack', { t, stepSize, maxSteps, confidence, batch: most });
-  const batch = n === 0 ? most : Math.ceil(n / Math.ceil(n / most));
   if (mean.length !== size)
     throw new RangeError(`targetedAttack: mean image has ${mean.length} values, not ${size}`);
   if (images.length !== n * size) {
@@ -113,33 +170,38 @@ export function targetedAttack(
     steps.set(resume.steps);
   }
   const probability = new Float64Array(n);
-  const shape: Shape4 = [batch, channels, height, width];
-  const input = new Float32Array(batch * size);
+  if (n === 0) return { adversarial, steps, success, norm: new Float64Array(0), probability };
+  const scorer =
+    'scores' in network ? network : sequentialScores(network, Math.ceil(n / Math.ceil(n / most)), imageShape);
+  const batch = Math.min(most, scorer.capacity);
+  const classes = scorer.classes;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isInteger(targets[i]) || targets[i] < 0 || targets[i] >= classes) {
+      throw new RangeError(
+        `targetedAttack: target ${targets[i]} of image ${i} is not a class 0..${classes - 1}`,
+      );
+    }
+  }
+  const grad = new Float32Array(batch * classes);
   let active = Array.from({ length: n }, (_, i) => i);
-  let classes = 0;
   for (let round = 1; active.length > 0; round++) {
     const still: number[] = [];
-    for (let start = 0; start < active.length; start += batch) {
-      const chunk = active.slice(start, start + batch);
-      input.fill(0);
+    const passes = Math.ceil(active.length / batch);
+    for (let pass = 0; pass < passes; pass++) {
+      const chunk = active.slice(
+        Math.floor((pass * active.length) / passes),
+        Math.floor(((pass + 1) * active.length) / passes),
+      );
+      const m = chunk.length;
+      const input = scorer.input();
       for (const [b, i] of chunk.entries()) {
         for (let k = 0; k < size; k++) input[b * size + k] = adversarial[i * size + k] - mean[k];
       }
-      const out = network.forward({ data: input, shape });
-      if (classes === 0) {
-        classes = out.data.length / batch;
-        for (let i = 0; i < n; i++) {
-          if (!Number.isInteger(targets[i]) || targets[i] < 0 || targets[i] >= classes) {
-            throw new RangeError(
-              `targetedAttack: target ${targets[i]} of image ${i} is not a class 0..${classes - 1}`,
-            );
-          }
-        }
-      }
-      const grad = new Float32Array(out.data.length);
+      const out = scorer.scores(m);
+      grad.fill(0);
       const going: number[] = [];
       for (const [b, i] of chunk.entries()) {
-        const p = softmaxRow(out.data, b * classes, classes, t);
+        const p = softmaxRow(out, b * classes, classes, t);
         const target = targets[i];
         probability[i] = p[target];
         if (p[target] >= confidence) {
@@ -152,7 +214,7 @@ export function targetedAttack(
         going.push(b);
       }
       if (going.length === 0) continue;
-      const gx = network.backward({ data: grad, shape: out.shape }).data;
+      const gx = scorer.inputGradient(m, grad);
       for (const b of going) {
         const i = chunk[b];
         if (step(adversarial, i * size, gx, b * size, size, stepSize, 0, 255)) {
@@ -161,7 +223,6 @@ export function targetedAttack(
         }
       }
     }
-    network.zeroGrad();
     active = still;
     progress?.(n - active.length, n, `step ${round}: ${active.length} images still moving`);
     onRound?.({ adversarial, steps, success });

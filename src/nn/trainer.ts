@@ -17,6 +17,7 @@ import {
   IMAGE,
   type Layout,
   layout,
+  writeContexts,
 } from './engine/memory-layout.js';
 
 export { type ContextLayout, contextLayout };
@@ -131,32 +132,12 @@ export class LenetTrainer {
     const memory = sharedMemory(map.bytes);
     const engine = instantiateEngine(memory, module);
     const ctx = contextLayout(engine);
-    const i32 = new Int32Array(memory.buffer);
-    const f32 = new Float32Array(memory.buffer);
-    const floats = map.floats;
-    for (let t = 0; t < threads; t++) {
-      const c = map.contexts[t] >> 2;
-      const own = map.perThread[t];
-      i32[c + ctx.PARAMS] = map.params;
-      i32[c + ctx.GRADS] = map.grads[t];
-      i32[c + ctx.PACKED] = own.packed;
-      i32[c + ctx.ARENA] = own.arena;
-      i32[c + ctx.CAPACITY] = capacity;
-      i32[c + ctx.WORK] = own.work;
-      i32[c + ctx.SCRATCH] = own.scratch;
-      i32[c + ctx.RESULT] = map.results[t];
-      i32[c + ctx.VELOCITY] = map.velocity;
-      i32[c + ctx.GRAD0] = map.grads[0];
-      i32[c + ctx.GRAD_STRIDE] = threads > 1 ? map.grads[1] - map.grads[0] : 0;
-      i32[c + ctx.THREADS] = threads;
-      // the slice of the flat parameters this thread updates, in whole blocks of 8 floats
-      i32[c + ctx.FROM] = Math.round((t * floats) / threads / 8) * 8;
-      i32[c + ctx.TO] = Math.round(((t + 1) * floats) / threads / 8) * 8;
-      f32[c + ctx.ETA] = eta;
-      f32[c + ctx.MU] = mu;
-      f32[c + ctx.DECAY] = decay;
-      f32[c + ctx.BIAS_DECAY] = settings.decayBiases ? decay : 0;
-    }
+    writeContexts(memory, map, ctx, threads, {
+      eta,
+      mu,
+      decay,
+      biasDecay: settings.decayBiases ? decay : 0,
+    });
     const initial = lenet(seed)
       .parameters()
       .map((p) => p.w);

@@ -128,3 +128,49 @@ export function layout(engine: EngineExports, threads: number, capacity: number)
     floats,
   };
 }
+
+/** The optimiser's settings a context carries (zero for a network that only evaluates). */
+export interface StepSettings {
+  eta: number;
+  mu: number;
+  decay: number;
+  biasDecay: number;
+}
+
+/**
+ * Points every thread's context at its parts of the layout: the shared parameters, its own gradient, work
+ * areas and arena, and the slice of the flat parameters it updates (whole blocks of 8 floats).
+ */
+export function writeContexts(
+  memory: WebAssembly.Memory,
+  map: Layout,
+  ctx: ContextLayout,
+  threads: number,
+  settings: StepSettings,
+): void {
+  const i32 = new Int32Array(memory.buffer);
+  const f32 = new Float32Array(memory.buffer);
+  const floats = map.floats;
+  for (let t = 0; t < threads; t++) {
+    const c = map.contexts[t] >> 2;
+    const own = map.perThread[t];
+    i32[c + ctx.PARAMS] = map.params;
+    i32[c + ctx.GRADS] = map.grads[t];
+    i32[c + ctx.PACKED] = own.packed;
+    i32[c + ctx.ARENA] = own.arena;
+    i32[c + ctx.CAPACITY] = map.capacity;
+    i32[c + ctx.WORK] = own.work;
+    i32[c + ctx.SCRATCH] = own.scratch;
+    i32[c + ctx.RESULT] = map.results[t];
+    i32[c + ctx.VELOCITY] = map.velocity;
+    i32[c + ctx.GRAD0] = map.grads[0];
+    i32[c + ctx.GRAD_STRIDE] = threads > 1 ? map.grads[1] - map.grads[0] : 0;
+    i32[c + ctx.THREADS] = threads;
+    i32[c + ctx.FROM] = Math.round((t * floats) / threads / 8) * 8;
+    i32[c + ctx.TO] = Math.round(((t + 1) * floats) / threads / 8) * 8;
+    f32[c + ctx.ETA] = settings.eta;
+    f32[c + ctx.MU] = settings.mu;
+    f32[c + ctx.DECAY] = settings.decay;
+    f32[c + ctx.BIAS_DECAY] = settings.biasDecay;
+  }
+}

@@ -17,10 +17,17 @@ export interface EngineExports {
   lenetTrain(ctx: number): void;
   lenetForward(ctx: number): void;
   lenetUpdate(ctx: number): void;
+  /** the Winograd form of the conv2 filters, for lenetScores passes while the weights do not change */
+  lenetPrepare(ctx: number): void;
+  /** lenetForward with the filters lenetPrepare transformed */
+  lenetScores(ctx: number): void;
+  /** after lenetForward or lenetScores: dx (n × 784) = ∂(Σ gs · s)/∂x for the score gradient gs (n × 10) */
+  lenetInputGrad(ctx: number, gs: number, dx: number): void;
   /** the micro-kernels' multiply-add pattern on L1 data, iterations × 64 flops (the bench's ceiling) */
   simdPeak(iterations: number, block: number): number;
   conv1Forward(x: number, w: number, bias: number, out: number): void;
   conv1WeightGrad(x: number, g: number, dw: number): void;
+  conv1InputGrad(w: number, g: number, taps: number, dx: number, work: number): void;
   packConv2(w: number, out: number): void;
   conv2Forward(x: number, panels: number, bias: number, out: number): void;
   winogradFilterBytes(): number;

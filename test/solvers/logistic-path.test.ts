@@ -6,7 +6,7 @@ import { mnistFiles } from '../../src/data/sources.js';
 import { regularisedLoss, softplusDerivative } from '../../src/math/losses.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { dotRow } from '../../src/math/vector.js';
-import { type LogisticModel, solveLogisticPath } from '../../src/solvers/logistic-path.js';
+import { type LogisticModel, PathPredictor, solveLogisticPath } from '../../src/solvers/logistic-path.js';
 import { fitLogisticRegression } from '../../src/solvers/small-logistic.js';
 
 let set: LabelledSet;
@@ -56,5 +56,42 @@ describe('the logistic-regression path', () => {
     for (let c = 1; c < models.length; c++) {
       expect(Math.hypot(...models[c].w)).toBeGreaterThan(Math.hypot(...models[c - 1].w));
     }
+  });
+});
+
+describe('the path predictor', () => {
+  // θ(λ) a cubic in log λ: the polynomial through the last points predicts it exactly
+  const curve = (lambda: number) => {
+    const t = Math.log(lambda);
+    return Float64Array.of(1 + t, 2 - t * t, 0.5 * t * t * t);
+  };
+  const lambdas = Array.from({ length: 12 }, (_, c) => 10 ** (2 - 0.1 * c));
+  const distance = (a: Float64Array, b: Float64Array) => Math.hypot(...a.map((v, k) => v - b[k]));
+
+  it('extrapolates a smooth path in log λ, and keeps the warm start before it has two points', () => {
+    const predictor = new PathPredictor(3);
+    const theta = curve(lambdas[0]);
+    const closer = (lambda: number) => (candidate: Float64Array) => distance(candidate, curve(lambda));
+    predictor.start(lambdas[0], theta, closer(lambdas[0]));
+    predictor.record(lambdas[0], theta);
+    const warm = theta.slice();
+    predictor.start(lambdas[1], theta, closer(lambdas[1]));
+    expect(theta).toEqual(warm);
+    for (const lambda of lambdas.slice(1, 8)) {
+      theta.set(curve(lambda));
+      predictor.record(lambda, theta);
+    }
+    predictor.start(lambdas[8], theta, closer(lambdas[8]));
+    expect(distance(theta, curve(lambdas[8]))).toBeLessThan(1e-9);
+  });
+
+  it('keeps the warm start where the prediction has the higher objective', () => {
+    const predictor = new PathPredictor(3);
+    for (const lambda of lambdas.slice(0, 4)) predictor.record(lambda, curve(lambda));
+    const theta = curve(lambdas[3]);
+    const warm = theta.slice();
+    // an objective whose minimum is the last solution itself
+    predictor.start(lambdas[4], theta, (candidate) => distance(candidate, warm));
+    expect(theta).toEqual(warm);
   });
 });

@@ -1,9 +1,14 @@
-// `npm run bench -- svm [--pair 7-9] [--runs 3] [--all]`: our exact 81-λ path against scikit-learn on the
-// same pair and λ grid, in one run, printing both times (medians) and the ratio; with --all, also the wall
-// time and peak memory of `l2angle svm --all` for both losses into a scratch results folder.
+// `npm run bench -- svm [--pair 7-9] [--runs 3] [--tol 1e-6] [--all]`: our exact 81-λ path against
+// scikit-learn on the same pair and λ grid, in one run, printing both times (medians) and the ratio, first
+// the paths alone, then as whole commands (`l2angle svm --pair` against a Python process reading the same idx
+// files; --tol is lbfgs's, or `matched` for 1e-8/(2λ), which lbfgs's own stopping rule on f cuts short);
+// with --all, also the wall time and peak memory of `l2angle svm --all` for both
+// losses into a scratch results folder.
 // `npm run bench -- gemm`: the packed GEMM on LeNet's shapes.
 // `npm run bench -- lenet [--runs 5] [--threads 2] [--steps 20] [--skip-kernels]`: LenetTrainer against PyTorch,
 // then each engine kernel against the wasm SIMD ceiling (bench/lenet.ts).
+// `npm run bench -- adversarial [--results DIR] [--threads 2]`: each trained LeNet's adversarial study against
+// PyTorch's attack on the same images (bench/adversarial.ts).
 // `npm run bench -- page [--runs 5] [--results DIR]`: time to first figure and page weight (bench/page.ts).
 // `npm run bench -- sweep [--runs 3]`: the queue's overhead per cell and worker throughput (bench/sweep.ts).
 import { spawnSync } from 'node:child_process';
@@ -17,6 +22,7 @@ import { mnistFiles } from '../src/data/sources.js';
 import { computeSvmPath } from '../src/experiments/svm-run.js';
 import type { TrainingLoss } from '../src/math/losses.js';
 import { lambdaGrid } from '../src/schema/artifacts.js';
+import { benchAdversarial } from './adversarial.js';
 import { gemmGflops, LENET_SHAPES } from './gemm.js';
 import { benchLenetKernels, benchLenetTraining } from './lenet.js';
 import { benchPage } from './page.js';
@@ -70,6 +76,76 @@ function benchSvm(pairText: string, runs: number, losses: TrainingLoss[]): void 
   }
 }
 
+/** Wall seconds of a command, its stdout, and its exit status. */
+function timed(command: string, args: string[], env = process.env): { seconds: number; stdout: string } {
+  const started = performance.now();
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${run.stderr}`);
+  return { seconds, stdout: run.stdout };
+}
+
+/**
+ * The paths as a user runs them: `l2angle svm --pair I,J --loss L --csv FILE` as a whole process (start-up,
+ * reading the idx files, the 81 models, their measures and the CSV) against one Python process that reads
+ * the same idx files, fits scikit-learn at the 81 λ and writes its CSV (bench/sklearn_command.py).
+ */
+function benchCommands(pairText: string, runs: number, losses: TrainingLoss[], tolerance: string): void {
+  const [i, j] = pairText.split('-').map(Number);
+  const python = pythonWith(['sklearn', 'numpy'], ['python3-sklearn']);
+  const files = mnistFiles();
+  const bin = new URL('../bin/l2angle.js', import.meta.url).pathname;
+  const script = new URL('./sklearn_command.py', import.meta.url).pathname;
+  const env = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' };
+  const dir = mkdtempSync(join(tmpdir(), 'l2angle-bench-command-'));
+  console.log(
+    `whole commands, pair ${i}-${j}, 3000 images per class, ${runs} interleaved runs each, medians`,
+  );
+  try {
+    for (const loss of losses) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      let gradient = { largest: 0, median: 0 };
+      for (let r = 0; r < runs; r++) {
+        const csv = join(dir, `${loss}.csv`);
+        ours.push(
+          timed(process.execPath, [bin, 'svm', '--pair', `${i},${j}`, '--loss', loss, '--csv', csv]).seconds,
+        );
+        const peer = timed(
+          python,
+          [
+            script,
+            loss,
+            files.trainImages,
+            files.trainLabels,
+            files.testImages,
+            files.testLabels,
+            String(i),
+            String(j),
+            '3000',
+            join(dir, `${loss}-sklearn.csv`),
+            tolerance,
+          ],
+          env,
+        );
+        theirs.push(peer.seconds);
+        const last = JSON.parse(peer.stdout.trim().split('\n').pop() ?? '{}');
+        gradient = { largest: last.largest_gradient_norm, median: last.median_gradient_norm };
+      }
+      const peer =
+        loss === 'hinge'
+          ? "python + sklearn SVC(kernel='precomputed', tol=1e-3)"
+          : `python + sklearn LogisticRegression(lbfgs, tol=${tolerance}) warm-started (its ‖∇F‖₂: median ${gradient.median.toExponential(1)}, largest ${gradient.largest.toExponential(1)}; l2angle's ≤ 1e-8)`;
+      console.log(
+        `${loss.padEnd(9)} l2angle svm ${median(ours).toFixed(2)} s   ${peer}: ${median(theirs).toFixed(2)} s   ` +
+          `ratio ${(median(theirs) / median(ours)).toFixed(1)}× faster`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function benchAll(losses: TrainingLoss[]): void {
   const results = mkdtempSync(join(tmpdir(), 'l2angle-bench-all-'));
   const bin = new URL('../bin/l2angle.js', import.meta.url).pathname;
@@ -105,12 +181,14 @@ const { positionals, values } = parseArgs({
     steps: { type: 'string', default: '20' },
     'skip-kernels': { type: 'boolean', default: false },
     results: { type: 'string', default: 'results' },
+    tol: { type: 'string', default: '1e-6' },
   },
 });
 const what = positionals[0] ?? 'svm';
 const losses: TrainingLoss[] = values.loss === 'both' ? ['hinge', 'softplus'] : [values.loss as TrainingLoss];
 if (what === 'svm') {
   benchSvm(values.pair, Number(values.runs ?? 3), losses);
+  benchCommands(values.pair, Number(values.runs ?? 3), losses, values.tol);
   if (values.all) benchAll(losses);
 } else if (what === 'gemm') {
   console.log('wasm SIMD packed sgemm, 4×8 f32x4 micro-kernel, one thread, median of 7, GFLOP/s:');
@@ -131,11 +209,13 @@ if (what === 'svm') {
   );
   await benchLenetTraining(Number(values.runs ?? 5), Number(values.threads), Number(values.steps));
   if (!values['skip-kernels']) benchLenetKernels();
+} else if (what === 'adversarial') {
+  await benchAdversarial(values.results, Number(values.threads));
 } else if (what === 'page') {
   await benchPage(Number(values.runs ?? 5), values.results);
 } else if (what === 'sweep') {
   await benchSweep(Number(values.runs ?? 3));
 } else {
-  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet, page, sweep)`);
+  console.error(`bench: unknown benchmark '${what}' (known: svm, gemm, lenet, adversarial, page, sweep)`);
   process.exit(2);
 }

@@ -280,8 +280,13 @@ export async function runAdversarialJob(
   // the attack's progress is kept beside the artifact, for the network of this checkpoint only
   const owner = checkpointIdentity(checkpoint);
   const saved = fileProgressStore(store.pathOf(artifact.replace(/\.json$/, '.partial.json')), owner);
+  // the test set's scores and the adversarial images' classes on the wasm engine too
+  const engine = LenetEngine.create(
+    net.network.parameters().map((p) => p.w),
+    TARGETED_DEFAULTS.batchSize,
+  );
   const value = await adversarialStudy(
-    net.network,
+    engine,
     job.name,
     net.mean,
     data.test,

@@ -10,11 +10,14 @@ import { argmax } from '../math/vector.js';
 import {
   type AttackProgress,
   type AttackResult,
+  batchScores,
+  type ScoreNetwork,
+  sequentialScores,
   TARGETED_DEFAULTS,
   type TargetedAttackOptions,
   targetedAttack,
 } from '../nn/attack.js';
-import type { Sequential, Shape4 } from '../nn/layers.js';
+import type { Sequential } from '../nn/layers.js';
 import { calibrateTemperature } from '../nn/temperature.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import { encodeFloat32 } from '../schema/encoding.js';
@@ -101,32 +104,13 @@ export type TargetedAttackRunner = (
   progress?: AttackProgress,
 ) => Promise<AttackResult>;
 
-/** Class scores of every test image, in fixed-size batches (the last one padded). */
+/** Class scores of every test image, in passes of the network's capacity. */
 export function testLogits(
-  network: Sequential,
+  network: ScoreNetwork,
   mean: Float32Array,
   test: ImageSet,
-  batch: number,
 ): { logits: Float32Array; classes: number } {
-  const size = test.rows * test.cols;
-  const shape: Shape4 = [batch, 1, test.rows, test.cols];
-  const input = new Float32Array(batch * size);
-  let logits = new Float32Array(0);
-  let classes = 0;
-  for (let start = 0; start < test.count; start += batch) {
-    const count = Math.min(batch, test.count - start);
-    input.fill(0);
-    for (let b = 0; b < count; b++) {
-      for (let k = 0; k < size; k++) input[b * size + k] = test.images[(start + b) * size + k] - mean[k];
-    }
-    const out = network.forward({ data: input, shape }).data;
-    if (classes === 0) {
-      classes = out.length / batch;
-      logits = new Float32Array(test.count * classes);
-    }
-    logits.set(out.subarray(0, count * classes), start * classes);
-  }
-  return { logits, classes };
+  return { logits: batchScores(network, mean, test.images, test.count), classes: network.classes };
 }
 
 /**
@@ -137,7 +121,7 @@ export function testLogits(
  * only, so two networks given the same seed are attacked on the same images.
  */
 export async function adversarialStudy(
-  network: Sequential,
+  network: ScoreNetwork | Sequential,
   name: string,
   mean: Float32Array,
   test: ImageSet,
@@ -163,7 +147,9 @@ export async function adversarialStudy(
   }
 
   progress?.(0, 1, 'test-set logits');
-  const { logits, classes } = testLogits(network, mean, test, batchSize);
+  const scorer =
+    'scores' in network ? network : sequentialScores(network, batchSize, [1, test.rows, test.cols]);
+  const { logits, classes } = testLogits(scorer, mean, test);
   let wrong = 0;
   for (let i = 0; i < test.count; i++) if (argmax(logits, i * classes, classes) !== test.labels[i]) wrong++;
   const temperature = calibrateTemperature(logits, { classes, target: CALIBRATION_TARGET });
@@ -198,7 +184,8 @@ export async function adversarialStudy(
     },
     (done, total, status) => progress?.(done, total, status),
   );
-  const predicted = finalClasses(network, mean, result.adversarial, all.length, size, batchSize, test);
+  const final = batchScores(scorer, mean, result.adversarial, all.length);
+  const predicted = all.map((_, r) => argmax(final, r * classes, classes));
 
   const targeted = targetedIndex.map((testIndex, r) => {
     const original = pixels.subarray(r * size, (r + 1) * size);
@@ -257,30 +244,4 @@ export async function adversarialStudy(
     },
   };
   return adversarialSchema.parse(value);
-}
-
-/** The network's class for each adversarial image (same fixed batch size as the attack). */
-function finalClasses(
-  network: Sequential,
-  mean: Float32Array,
-  images: Float32Array,
-  n: number,
-  size: number,
-  batch: number,
-  like: ImageSet,
-): number[] {
-  const shape: Shape4 = [batch, 1, like.rows, like.cols];
-  const input = new Float32Array(batch * size);
-  const out: number[] = [];
-  for (let start = 0; start < n; start += batch) {
-    const count = Math.min(batch, n - start);
-    input.fill(0);
-    for (let b = 0; b < count; b++) {
-      for (let k = 0; k < size; k++) input[b * size + k] = images[(start + b) * size + k] - mean[k];
-    }
-    const logits = network.forward({ data: input, shape }).data;
-    const classes = logits.length / batch;
-    for (let b = 0; b < count; b++) out.push(argmax(logits, b * classes, classes));
-  }
-  return out;
 }

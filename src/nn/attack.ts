@@ -93,6 +93,29 @@ export function sequentialScores(
   };
 }
 
+/**
+ * Class scores (n × classes) of n images (n × size values on the 0..255 scale), given to the network minus
+ * `mean`, in passes of its capacity.
+ */
+export function batchScores(
+  network: ScoreNetwork,
+  mean: Float32Array,
+  images: ArrayLike<number>,
+  n: number,
+): Float32Array {
+  const size = mean.length;
+  const out = new Float32Array(n * network.classes);
+  for (let start = 0; start < n; start += network.capacity) {
+    const count = Math.min(network.capacity, n - start);
+    const input = network.input();
+    for (let b = 0; b < count; b++) {
+      for (let k = 0; k < size; k++) input[b * size + k] = images[(start + b) * size + k] - mean[k];
+    }
+    out.set(network.scores(count).subarray(0, count * network.classes), start * network.classes);
+  }
+  return out;
+}
+
 /** Settings of the targeted attack on a multiclass network (SPEC §4's values are the defaults). */
 export interface TargetedAttackOptions {
   /** the calibrated softmax temperature t */

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../src/data/dataset.js';
+import { mnistFiles } from '../../src/data/sources.js';
+import { adversarialStudy } from '../../src/experiments/adversarial.js';
 import { gaussian, seededRandom } from '../../src/math/random.js';
+import { fastLenet } from '../../src/nn/fast-conv.js';
 import { lenet } from '../../src/nn/layers.js';
 import { LenetEngine } from '../../src/nn/lenet-engine.js';
+import { LenetTrainer } from '../../src/nn/trainer.js';
 
 const IMAGE = 784;
 
@@ -81,5 +86,48 @@ describe('LenetEngine (forward and input gradient on the wasm engine)', () => {
   it('refuses passes larger than its capacity, and weights of other shapes', () => {
     expect(() => engine.scores(13)).toThrow(/1 to 12/);
     expect(() => LenetEngine.create(weights.slice(1), 4)).toThrow(/LeNet's shapes/);
+  });
+});
+
+describe('the adversarial study on the engine', () => {
+  it('gives the reference layers’ temperature, steps, norms and classes on a briefly trained LeNet', async () => {
+    const data = loadDataset(mnistFiles(), 'mnist');
+    const n = 300;
+    const mean = new Float32Array(IMAGE);
+    for (let i = 0; i < 6000; i++)
+      for (let k = 0; k < IMAGE; k++) mean[k] += data.train.images[i * IMAGE + k] / 6000;
+    const trainer = await LenetTrainer.create({ seed: 0, weightDecay: 1e-4, threads: 1 });
+    const x = new Float32Array(n * IMAGE);
+    for (let step = 0; step < 15; step++) {
+      for (let b = 0; b < n; b++) {
+        const i = step * n + b;
+        for (let k = 0; k < IMAGE; k++) x[b * IMAGE + k] = data.train.images[i * IMAGE + k] - mean[k];
+      }
+      await trainer.step(x, data.train.labels.subarray(step * n, (step + 1) * n), n);
+    }
+    const weights = trainer.state().parameters;
+    await trainer.close();
+    const reference = fastLenet(0);
+    for (const [i, p] of reference.parameters().entries()) p.w.set(weights[i]);
+    const test = {
+      count: 400,
+      rows: 28,
+      cols: 28,
+      images: data.test.images.subarray(0, 400 * IMAGE),
+      labels: data.test.labels.subarray(0, 400),
+    };
+    const options = { seed: 1, studyImages: 4, stepSize: 4, maxSteps: 80, batchSize: 20 };
+    const theirs = await adversarialStudy(reference, 'reference', mean, test, options);
+    const ours = await adversarialStudy(LenetEngine.create(weights, 20), 'engine', mean, test, options);
+    expect(Math.abs(ours.temperature.t / theirs.temperature.t - 1)).toBeLessThan(1e-5);
+    expect(ours.testError).toBe(theirs.testError);
+    expect(ours.study.steps).toEqual(theirs.study.steps);
+    expect(ours.targeted.map((e) => e.steps)).toEqual(theirs.targeted.map((e) => e.steps));
+    expect(ours.targeted.map((e) => e.predicted)).toEqual(theirs.targeted.map((e) => e.predicted));
+    // float32 rounding (Winograd's conv2 against the direct sum) drifts along 80 clipped steps of 4 grey levels
+    for (const [r, e] of ours.targeted.entries())
+      expect(Math.abs(e.norm - theirs.targeted[r].norm)).toBeLessThanOrEqual(1e-3 * theirs.targeted[r].norm);
+    // the attack moved the images: some steps were taken
+    expect(ours.study.steps.some((s) => s > 0)).toBe(true);
   });
 });

@@ -105,7 +105,13 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   if (options.compute) {
     const bars = new Map<string, Progress>();
     const warned = new Map<string, number>();
+    // each computation's start and end, in seconds since the URL was printed
+    const since = performance.now();
+    const clock = () => (performance.now() - since) / 1000;
+    const started = new Map<string, number>();
+    const timeline: { title: string; start: number; end: number; failed: boolean }[] = [];
     runner.on('change', (status) => {
+      if (status.state === 'running' && !started.has(status.id)) started.set(status.id, clock());
       // solver warnings as they come, once each (they also reach the page's progress panel)
       const warnings = status.warnings ?? [];
       for (const warning of warnings.slice(warned.get(status.id) ?? 0))
@@ -121,16 +127,29 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
       } else if (status.state === 'done' || status.state === 'failed') {
         bars.get(status.id)?.stop();
         bars.delete(status.id);
+        const start = started.get(status.id);
+        const span = start === undefined ? '' : ` (${minutes(start)}–${minutes(clock())})`;
+        if (start !== undefined)
+          timeline.push({ title: status.title, start, end: clock(), failed: status.state === 'failed' });
         const line =
           status.state === 'failed'
-            ? `  failed: ${status.title}: ${status.error}`
+            ? `  failed: ${status.title}${span}: ${status.error}`
             : status.status === 'done already'
               ? `  done already: ${status.title}`
-              : `  computed: ${status.title} → ${artifactSummary(status.artifacts)}`;
+              : `  computed: ${status.title} → ${artifactSummary(status.artifacts)}${span}`;
         process.stdout.write(`${line}\n`);
       }
     });
     await runner.run();
+    if (timeline.length > 0) {
+      process.stdout.write('timeline (minutes:seconds since the URL was printed):\n');
+      for (const row of timeline) {
+        const took = `${(row.end - row.start).toFixed(1)} s`.padStart(9);
+        process.stdout.write(
+          `  ${minutes(row.start)}–${minutes(row.end)} ${took}  ${row.title}${row.failed ? ' (failed)' : ''}\n`,
+        );
+      }
+    }
     const failed = runner.statuses().filter((s) => s.state === 'failed').length;
     process.stdout.write(
       failed > 0
@@ -140,4 +159,10 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   }
   // keep serving until interrupted
   await new Promise<void>((resolve) => server.on('close', resolve));
+}
+
+/** Seconds as m:ss. */
+function minutes(seconds: number): string {
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }

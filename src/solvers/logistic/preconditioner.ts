@@ -25,11 +25,14 @@ export function diagonalPreconditioner(data: Problem, lambda: number, ws: Worksp
  * products), and the last Newton step was not cheap anyway.
  */
 export const FACTOR_COST_IN_CG = 40;
+
+/** Curvatures below this fraction of the largest are left out of the factored Hessian (not of its products). */
+const PRECONDITIONER_CUT = 1e-4;
 export const CHEAP_CG = 8;
 
 /**
- * Factorises the exact Hessian at the current point (sparse outer products, then a dense Cholesky of order
- * dim + 1). Along the path the Hessian changes slowly, so one factor preconditions many later Newton steps
+ * Factorises the Hessian at the current point, less the images of negligible curvature (sparse outer
+ * products, then a dense Cholesky of order dim + 1). Along the path the Hessian changes slowly, so one factor preconditions many later Newton steps
  * at a cost of two triangular solves per CG iteration; it is rebuilt when CG slows down again.
  */
 export function factorHessian(data: Problem, lambda: number, ws: Workspace): void {
@@ -38,9 +41,14 @@ export function factorHessian(data: Problem, lambda: number, ws: Workspace): voi
   const a = ws.factor ?? new Float64Array(m * m);
   a.fill(0);
   const biasRow = dim * m;
+  // images whose curvature is below 1e-4 of the largest add too little to H to change the preconditioner (the
+  // CG counts of 7 vs 9 stay within one of the exact factor's), and at small λ they are most of the images
+  let largest = 0;
+  for (let i = 0; i < data.rows.n; i++) largest = Math.max(largest, ws.curvature[i]);
+  const least = largest * PRECONDITIONER_CUT;
   for (let i = 0; i < data.rows.n; i++) {
     const c = ws.curvature[i];
-    if (c === 0) continue;
+    if (c <= least) continue;
     const end = start[i + 1];
     for (let p = start[i]; p < end; p++) {
       const cp = c * value[p];

@@ -10,9 +10,9 @@
 //   conv1 [tap = ky·5 + kx][20 channels]          conv2 [50][ky][kx][20]  (one 500-float row per filter)
 //   fc1   [500][(y·4 + x)·50 + c]                  fc2   [10][500]
 // Every pointer is a byte offset into the shared memory; nothing here allocates.
-import { packedWorkBytes, sgemmPacked } from './kernels';
+import { packedWorkBytes, prepackB, prepackedFloats, sgemmPacked, sgemmPrepacked } from './kernels';
 
-export { packedWorkBytes, sgemmPacked };
+export { packedWorkBytes, prepackB, prepackedFloats, sgemmPacked, sgemmPrepacked };
 
 // LeNet's shapes (SPEC §4): 28×28 → conv 5×5 ×20 → 24×24 → pool → 12×12 → conv 5×5 ×50 → 8×8 → pool → 4×4 →
 // fc 800→500 → ReLU → fc 500→10.
@@ -1093,7 +1093,7 @@ function param(ctx: usize, base: i32, i: i32): usize {
  * first make the Winograd form of the conv2 filters from the current weights (false when `lenetPrepare` made
  * it for weights that have not changed since).
  */
-function forward(ctx: usize, transform: bool = true): void {
+function forward(ctx: usize, transform: bool = true, fc1: usize = 0): void {
   const n = <i32>field(ctx, CTX_N);
   const capacity = <i32>field(ctx, CTX_CAPACITY);
   const arena = field(ctx, CTX_ARENA);
@@ -1127,7 +1127,8 @@ function forward(ctx: usize, transform: bool = true): void {
   }
   // fc1: hid = relu(f · W3ᵀ + b3); fc2: s = hid · W4ᵀ + b4
   fillRows(hid, n, HIDDEN, param(ctx, CTX_PARAMS, 5));
-  sgemmPacked(n, HIDDEN, F_IN, f, F_IN, 1, param(ctx, CTX_PARAMS, 4), 1, F_IN, hid, HIDDEN, work);
+  if (fc1 !== 0) sgemmPrepacked(n, HIDDEN, F_IN, f, F_IN, 1, fc1, hid, HIDDEN, work);
+  else sgemmPacked(n, HIDDEN, F_IN, f, F_IN, 1, param(ctx, CTX_PARAMS, 4), 1, F_IN, hid, HIDDEN, work);
   reluForward(hid, n * HIDDEN);
   fillRows(s, n, CLASSES, param(ctx, CTX_PARAMS, 7));
   sgemmPacked(n, CLASSES, HIDDEN, hid, HIDDEN, 1, param(ctx, CTX_PARAMS, 6), 1, HIDDEN, s, CLASSES, work);
@@ -1140,15 +1141,22 @@ export function lenetForward(ctx: usize): void {
   forward(ctx);
 }
 
-/** The Winograd form of the conv2 filters, for `lenetScores` passes while the weights stay as they are. */
-export function lenetPrepare(ctx: usize): void {
+/**
+ * For `lenetScores` and `lenetInputGrad` passes while the weights stay as they are: the Winograd form of the
+ * conv2 filters, and fc1's weights packed for the forward product (fc1, `prepackedFloats(500, 800)` floats)
+ * and for the input gradient's (fc1T, `prepackedFloats(800, 500)` floats).
+ */
+export function lenetPrepare(ctx: usize, fc1: usize, fc1T: usize): void {
   const packed = field(ctx, CTX_PACKED);
   conv2WinogradFilters(param(ctx, CTX_PARAMS, 2), packed + <usize>winogradFilterBytes(), packed);
+  const w3 = param(ctx, CTX_PARAMS, 4);
+  prepackB(HIDDEN, F_IN, w3, 1, F_IN, fc1);
+  prepackB(F_IN, HIDDEN, w3, F_IN, 1, fc1T);
 }
 
-/** Logits of this thread's images with the filters `lenetPrepare` transformed (an attack's passes). */
-export function lenetScores(ctx: usize): void {
-  forward(ctx, false);
+/** Logits of this thread's images with what `lenetPrepare` made (an attack's passes). */
+export function lenetScores(ctx: usize, fc1: usize): void {
+  forward(ctx, false, fc1);
 }
 
 /**
@@ -1215,9 +1223,10 @@ export function lenetTrain(ctx: usize): void {
 /**
  * The input gradient of this thread's images (the attacks' phase), after `lenetForward` on the same images
  * and weights: dx (n × 784, the gradient with respect to the input x) = ∂(Σ_b Σ_k gs[b][k] s_k(x_b))/∂x_b for
- * the given gradient gs (n × 10) of the class scores. No parameter gradient is formed.
+ * the given gradient gs (n × 10) of the class scores. No parameter gradient is formed. fc1T: fc1's weights as
+ * `lenetPrepare` packed them (0: pack them here).
  */
-export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize): void {
+export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize, fc1T: usize): void {
   const n = <i32>field(ctx, CTX_N);
   if (n === 0) return;
   const capacity = <i32>field(ctx, CTX_CAPACITY);
@@ -1237,7 +1246,8 @@ export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize): void {
   sgemmPacked(n, HIDDEN, CLASSES, gsIn, CLASSES, 1, param(ctx, CTX_PARAMS, 6), HIDDEN, 1, gh, HIDDEN, work);
   reluBackward(gh, hid, n * HIDDEN);
   memory.fill(gf, 0, (<usize>(n * F_IN)) << 2);
-  sgemmPacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, param(ctx, CTX_PARAMS, 4), F_IN, 1, gf, F_IN, work);
+  if (fc1T !== 0) sgemmPrepacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, fc1T, gf, F_IN, work);
+  else sgemmPacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, param(ctx, CTX_PARAMS, 4), F_IN, 1, gf, F_IN, work);
   const w1 = param(ctx, CTX_PARAMS, 0);
   const w2 = param(ctx, CTX_PARAMS, 2);
   const dx1 = tmp + (TMP_DX1 << 2);

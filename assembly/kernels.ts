@@ -33,27 +33,92 @@ export function sgemmPacked(
   ldc: i32,
   work: usize,
 ): void {
-  const ap = work;
   const bp = work + <usize>(MC * KC * 4);
-  // the edge tile lives in `work` too, so that threads sharing one memory never share scratch
-  const tile = work + <usize>((MC * KC + KC * NC) * 4);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(kc, nc, b, rsB, csB, pc, jc, bp);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA(mc, kc, a, rsA, csA, ic, pc, ap);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const bpanel = bp + <usize>(jr * kc * 4);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const cptr = c + (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) * 4;
-            microKernel(kc, ap + <usize>(ir * kc * 4), bpanel, cptr, <usize>ldc * 4, mr, nr, tile);
-          }
-        }
+      blockProduct(m, nc, kc, a, rsA, csA, pc, jc, bp, c, ldc, work);
+    }
+  }
+}
+
+/** Floats of a k × n operand B packed whole by `prepackB` (each block's panels, edges padded to NR columns). */
+export function prepackedFloats(n: i32, k: i32): i32 {
+  return k * (((n + NR - 1) / NR) * NR);
+}
+
+/**
+ * Packs all of op(B) (k × n, strides as in sgemmPacked) into `out` once, in the order sgemmPrepacked reads it:
+ * for a B that many products share (a network's weights while they do not change).
+ */
+export function prepackB(n: i32, k: i32, b: usize, rsB: i32, csB: i32, out: usize): void {
+  let q = out;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    const padded = ((nc + NR - 1) / NR) * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(kc, nc, b, rsB, csB, pc, jc, q);
+      q += (<usize>(kc * padded)) << 2;
+    }
+  }
+}
+
+/** sgemmPacked with op(B) packed by `prepackB` (the same sums in the same order: the same result, bit for bit). */
+export function sgemmPrepacked(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  rsA: i32,
+  csA: i32,
+  packed: usize,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  let panels = packed;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    const padded = ((nc + NR - 1) / NR) * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      blockProduct(m, nc, kc, a, rsA, csA, pc, jc, panels, c, ldc, work);
+      panels += (<usize>(kc * padded)) << 2;
+    }
+  }
+}
+
+/** C[:, jc..jc + nc) += op(A)[:, pc..pc + kc) · (the packed kc × nc block of B at bp). */
+function blockProduct(
+  m: i32,
+  nc: i32,
+  kc: i32,
+  a: usize,
+  rsA: i32,
+  csA: i32,
+  pc: i32,
+  jc: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  const ap = work;
+  // the edge tile lives in `work` too, so that threads sharing one memory never share scratch
+  const tile = work + <usize>((MC * KC + KC * NC) * 4);
+  for (let ic = 0; ic < m; ic += MC) {
+    const mc = min(MC, m - ic);
+    packA(mc, kc, a, rsA, csA, ic, pc, ap);
+    for (let jr = 0; jr < nc; jr += NR) {
+      const nr = min(NR, nc - jr);
+      const bpanel = bp + <usize>(jr * kc * 4);
+      for (let ir = 0; ir < mc; ir += MR) {
+        const mr = min(MR, mc - ir);
+        const cptr = c + (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) * 4;
+        microKernel(kc, ap + <usize>(ir * kc * 4), bpanel, cptr, <usize>ldc * 4, mr, nr, tile);
       }
     }
   }

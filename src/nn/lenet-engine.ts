@@ -26,6 +26,8 @@ export class LenetEngine {
     private readonly logits: number,
     private readonly gs: number,
     private readonly dx: number,
+    private readonly fc1: number,
+    private readonly fc1T: number,
     /** most images per pass */
     readonly capacity: number,
   ) {
@@ -54,7 +56,10 @@ export class LenetEngine {
     const map = layout(probe, 1, rounded);
     const gs = align(map.bytes);
     const dx = align(gs + rounded * CLASSES * 4);
-    const memory = sharedMemory(align(dx + rounded * IMAGE * 4));
+    // fc1's weights packed once for both products (800 inputs, 500 hidden units)
+    const fc1 = align(dx + rounded * IMAGE * 4);
+    const fc1T = align(fc1 + probe.prepackedFloats(500, 800) * 4);
+    const memory = sharedMemory(align(fc1T + probe.prepackedFloats(800, 500) * 4));
     const engine = instantiateEngine(memory, module);
     const fields = contextLayout(engine);
     writeContexts(memory, map, fields, 1, { eta: 0, mu: 0, decay: 0, biasDecay: 0 });
@@ -68,8 +73,20 @@ export class LenetEngine {
     i32[c + fields.X] = map.x;
     i32[c + fields.LABELS] = map.labels;
     i32[c + fields.LOGITS] = map.logits;
-    engine.lenetPrepare(map.contexts[0]);
-    return new LenetEngine(engine, memory, map.contexts[0], fields, map.x, map.logits, gs, dx, capacity);
+    engine.lenetPrepare(map.contexts[0], fc1, fc1T);
+    return new LenetEngine(
+      engine,
+      memory,
+      map.contexts[0],
+      fields,
+      map.x,
+      map.logits,
+      gs,
+      dx,
+      fc1,
+      fc1T,
+      capacity,
+    );
   }
 
   /** Where a pass's inputs go: capacity × 784 values (0..255 pixels minus the mean image). */
@@ -83,7 +100,7 @@ export class LenetEngine {
     const c = this.ctx >> 2;
     this.i32[c + this.fields.N] = n;
     this.i32[c + this.fields.TOTAL] = n;
-    this.engine.lenetScores(this.ctx);
+    this.engine.lenetScores(this.ctx, this.fc1);
     return this.f32.subarray(this.logits >> 2, (this.logits >> 2) + n * CLASSES);
   }
 
@@ -102,7 +119,7 @@ export class LenetEngine {
       throw new RangeError(`LenetEngine.inputGradient: ${g.length} score gradients for ${n} images`);
     }
     this.f32.set(g.subarray(0, n * CLASSES), this.gs >> 2);
-    this.engine.lenetInputGrad(this.ctx, this.gs, this.dx);
+    this.engine.lenetInputGrad(this.ctx, this.gs, this.dx, this.fc1T);
     return this.f32.subarray(this.dx >> 2, (this.dx >> 2) + n * IMAGE);
   }
 

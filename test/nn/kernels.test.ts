@@ -133,6 +133,49 @@ describe('the LeNet engine kernels equal the reference layers (1e-5 relative)', 
     ).toBeLessThan(1e-5);
   });
 
+  it('conv1: the input gradient (one GEMM of taps, then shifted adds)', () => {
+    const rand = seededRandom(23);
+    const { engine, take, read } = engineBench();
+    const conv = randomConv(1, 20, 5, rand);
+    const x = tensor([1, 1, 28, 28], randomArray(784, rand, 50));
+    const out = conv.forward(x);
+    const g = tensor(out.shape, randomArray(11520, rand));
+    const expected = conv.backward(g).data;
+    const w = new Float32Array(500);
+    toEngineLayout(0, conv.w, w);
+    const dx = take(784, randomArray(784, rand));
+    engine.conv1InputGrad(
+      take(500, w),
+      take(11520, toHwc(g.data, 20, 24, 24)),
+      take(576 * 25),
+      dx,
+      take(engine.packedWorkBytes() / 4),
+    );
+    expect(relativeError(read(dx, 784), expected)).toBeLessThan(1e-5);
+  });
+
+  it('the GEMM on an operand packed once gives the same bits as packing it per product', () => {
+    const rand = seededRandom(24);
+    const { engine, take, read } = engineBench(32);
+    // fc1's shapes both ways (800 inputs, 500 units), with a ragged row count
+    for (const [m, n, k, rsB, csB] of [
+      [37, 500, 800, 1, 800],
+      [37, 800, 500, 800, 1],
+    ]) {
+      const a = take(m * k, randomArray(m * k, rand));
+      const b = take(500 * 800, randomArray(500 * 800, rand));
+      const work = take(engine.packedWorkBytes() / 4);
+      const c0 = randomArray(m * n, rand);
+      const once = take(m * n, c0);
+      const each = take(m * n, c0);
+      const packed = take(engine.prepackedFloats(n, k));
+      engine.prepackB(n, k, b, rsB, csB, packed);
+      engine.sgemmPrepacked(m, n, k, a, k, 1, packed, once, n, work);
+      engine.sgemmPacked(m, n, k, a, k, 1, b, rsB, csB, each, n, work);
+      expect(read(once, m * n)).toEqual(read(each, m * n));
+    }
+  });
+
   it('conv2: forward on packed filters, and both gradients routed through 2×2 max pooling', () => {
     const rand = seededRandom(22);
     const { engine, take, read } = engineBench();

@@ -17,12 +17,14 @@ export interface EngineExports {
   lenetTrain(ctx: number): void;
   lenetForward(ctx: number): void;
   lenetUpdate(ctx: number): void;
-  /** the Winograd form of the conv2 filters, for lenetScores passes while the weights do not change */
-  lenetPrepare(ctx: number): void;
-  /** lenetForward with the filters lenetPrepare transformed */
-  lenetScores(ctx: number): void;
+  /** for lenetScores and lenetInputGrad passes while the weights do not change: conv2's Winograd filters, fc1 packed */
+  lenetPrepare(ctx: number, fc1: number, fc1T: number): void;
+  /** lenetForward with what lenetPrepare made */
+  lenetScores(ctx: number, fc1: number): void;
+  /** floats of a k × n operand packed whole */
+  prepackedFloats(n: number, k: number): number;
   /** after lenetForward or lenetScores: dx (n × 784) = ∂(Σ gs · s)/∂x for the score gradient gs (n × 10) */
-  lenetInputGrad(ctx: number, gs: number, dx: number): void;
+  lenetInputGrad(ctx: number, gs: number, dx: number, fc1T: number): void;
   /** the micro-kernels' multiply-add pattern on L1 data, iterations × 64 flops (the bench's ceiling) */
   simdPeak(iterations: number, block: number): number;
   conv1Forward(x: number, w: number, bias: number, out: number): void;
@@ -62,6 +64,20 @@ export interface EngineExports {
     eta: number,
     mu: number,
     decay: number,
+  ): void;
+  /** op(B) (k × n) packed whole, for sgemmPrepacked */
+  prepackB(n: number, k: number, b: number, rsB: number, csB: number, out: number): void;
+  sgemmPrepacked(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    packed: number,
+    c: number,
+    ldc: number,
+    work: number,
   ): void;
   sgemmPacked(
     m: number,

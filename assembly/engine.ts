@@ -1032,7 +1032,8 @@ const TMP_FLOATS = TMP_G1 + H1 * H1 * C1;
 
 /** Byte size of the activation arena of a thread that processes up to `capacity` images at once. */
 export function arenaBytes(capacity: i32): i32 {
-  const perImage = IMG_FLOATS + F_IN + HIDDEN + CLASSES + CLASSES + HIDDEN + F_IN;
+  let perImage = 0;
+  for (let i = 0; i < PART_WIDTHS.length; i++) perImage += PART_WIDTHS[i];
   return (capacity * perImage + TMP_FLOATS + 64) * 4;
 }
 
@@ -1088,6 +1089,26 @@ function param(ctx: usize, base: i32, i: i32): usize {
   return field(ctx, base) + ((<usize>paramOffset(i)) << 2);
 }
 
+// The parts of a thread's arena, each `capacity` blocks of its width (floats), one after the other: the
+// per-image blocks, the fc1 input f, the hidden layer, the scores s, their gradients gs, gh, gf, then the
+// one-image temporaries.
+const PART_IMAGES = 0;
+const PART_F = 1;
+const PART_HID = 2;
+const PART_S = 3;
+const PART_GS = 4;
+const PART_GH = 5;
+const PART_GF = 6;
+const PART_TMP = 7;
+const PART_WIDTHS: StaticArray<i32> = [IMG_FLOATS, F_IN, HIDDEN, CLASSES, CLASSES, HIDDEN, F_IN];
+
+/** Where part `part` of this thread's arena starts. */
+function arenaPart(ctx: usize, part: i32): usize {
+  let floats = 0;
+  for (let i = 0; i < part; i++) floats += PART_WIDTHS[i];
+  return field(ctx, CTX_ARENA) + ((<usize>(floats * <i32>field(ctx, CTX_CAPACITY))) << 2);
+}
+
 /**
  * Forward pass of this thread's images up to the logits; leaves what backward needs in the arena. `transform`:
  * first make the Winograd form of the conv2 filters from the current weights (false when `lenetPrepare` made
@@ -1095,14 +1116,11 @@ function param(ctx: usize, base: i32, i: i32): usize {
  */
 function forward(ctx: usize, transform: bool = true, fc1: usize = 0): void {
   const n = <i32>field(ctx, CTX_N);
-  const capacity = <i32>field(ctx, CTX_CAPACITY);
-  const arena = field(ctx, CTX_ARENA);
-  const images = arena;
-  const f = images + ((<usize>(capacity * IMG_FLOATS)) << 2);
-  const hid = f + ((<usize>(capacity * F_IN)) << 2);
-  const s = hid + ((<usize>(capacity * HIDDEN)) << 2);
-  const tmp =
-    arena + ((<usize>((IMG_FLOATS + F_IN + HIDDEN + CLASSES + CLASSES + HIDDEN + F_IN) * capacity)) << 2);
+  const images = arenaPart(ctx, PART_IMAGES);
+  const f = arenaPart(ctx, PART_F);
+  const hid = arenaPart(ctx, PART_HID);
+  const s = arenaPart(ctx, PART_S);
+  const tmp = arenaPart(ctx, PART_TMP);
   const packed = field(ctx, CTX_PACKED);
   const work = field(ctx, CTX_WORK);
   if (transform)
@@ -1165,16 +1183,14 @@ export function lenetScores(ctx: usize, fc1: usize): void {
  */
 export function lenetTrain(ctx: usize): void {
   const n = <i32>field(ctx, CTX_N);
-  const capacity = <i32>field(ctx, CTX_CAPACITY);
-  const arena = field(ctx, CTX_ARENA);
-  const images = arena;
-  const f = images + ((<usize>(capacity * IMG_FLOATS)) << 2);
-  const hid = f + ((<usize>(capacity * F_IN)) << 2);
-  const s = hid + ((<usize>(capacity * HIDDEN)) << 2);
-  const gs = s + ((<usize>(capacity * CLASSES)) << 2);
-  const gh = gs + ((<usize>(capacity * CLASSES)) << 2);
-  const gf = gh + ((<usize>(capacity * HIDDEN)) << 2);
-  const tmp = gf + ((<usize>(capacity * F_IN)) << 2);
+  const images = arenaPart(ctx, PART_IMAGES);
+  const f = arenaPart(ctx, PART_F);
+  const hid = arenaPart(ctx, PART_HID);
+  const s = arenaPart(ctx, PART_S);
+  const gs = arenaPart(ctx, PART_GS);
+  const gh = arenaPart(ctx, PART_GH);
+  const tmp = arenaPart(ctx, PART_TMP);
+  const gf = arenaPart(ctx, PART_GF);
   const work = field(ctx, CTX_WORK);
   const scratch = field(ctx, CTX_SCRATCH);
   const result = field(ctx, CTX_RESULT);
@@ -1229,16 +1245,11 @@ export function lenetTrain(ctx: usize): void {
 export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize, fc1T: usize): void {
   const n = <i32>field(ctx, CTX_N);
   if (n === 0) return;
-  const capacity = <i32>field(ctx, CTX_CAPACITY);
-  const arena = field(ctx, CTX_ARENA);
-  const images = arena;
-  const f = images + ((<usize>(capacity * IMG_FLOATS)) << 2);
-  const hid = f + ((<usize>(capacity * F_IN)) << 2);
-  const s = hid + ((<usize>(capacity * HIDDEN)) << 2);
-  const gs = s + ((<usize>(capacity * CLASSES)) << 2);
-  const gh = gs + ((<usize>(capacity * CLASSES)) << 2);
-  const gf = gh + ((<usize>(capacity * HIDDEN)) << 2);
-  const tmp = gf + ((<usize>(capacity * F_IN)) << 2);
+  const images = arenaPart(ctx, PART_IMAGES);
+  const hid = arenaPart(ctx, PART_HID);
+  const gh = arenaPart(ctx, PART_GH);
+  const gf = arenaPart(ctx, PART_GF);
+  const tmp = arenaPart(ctx, PART_TMP);
   const work = field(ctx, CTX_WORK);
   const scratch = field(ctx, CTX_SCRATCH);
   // gh = gs · W4 masked by the ReLU; gf = gh · W3

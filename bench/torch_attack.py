@@ -14,28 +14,19 @@ import time
 
 import numpy as np
 import torch
+from torch_lenet import lenet
 
 
-def lenet(weights):
-    net = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 20, 5),
-        torch.nn.MaxPool2d(2, 2),
-        torch.nn.Conv2d(20, 50, 5),
-        torch.nn.MaxPool2d(2, 2),
-        torch.nn.Conv2d(50, 500, 4),
-        torch.nn.ReLU(),
-        torch.nn.Conv2d(500, 10, 1),
-        torch.nn.Flatten(),
-    )
-    params = [p for p in net.parameters()]
+def trained(weights):
+    """torch_lenet's LeNet with the given weights (l2angle's tensors in order, the same shapes as torch's)."""
+    net = lenet()
     at = 0
     with torch.no_grad():
-        for p in params:
+        for p in net.parameters():
             size = p.numel()
             p.copy_(torch.from_numpy(weights[at : at + size].copy()).view(p.shape))
+            p.requires_grad_(False)
             at += size
-    for p in params:
-        p.requires_grad_(False)
     return net
 
 
@@ -43,7 +34,7 @@ def main():
     prefix, threads = sys.argv[1], int(sys.argv[2])
     torch.set_num_threads(threads)
     meta = json.load(open(prefix + ".json"))
-    net = lenet(np.fromfile(prefix + ".weights.f32", dtype=np.float32))
+    net = trained(np.fromfile(prefix + ".weights.f32", dtype=np.float32))
     mean = torch.from_numpy(np.fromfile(prefix + ".mean.f32", dtype=np.float32)).view(1, 784)
     original = torch.from_numpy(np.fromfile(prefix + ".images.f32", dtype=np.float32)).view(-1, 784)
     targets = torch.from_numpy(np.fromfile(prefix + ".targets.i32", dtype=np.int32).astype(np.int64))

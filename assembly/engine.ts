@@ -226,7 +226,6 @@ export function conv1WeightGrad(x: usize, g: usize, dw: usize): void {
   }
 }
 
-/** Byte offset in a 28-wide image of conv1's tap t = ky·5 + kx. */
 /**
  * conv1's input gradient for one image: dx (28×28, overwritten) = Σ_taps shifted (g (24×24×20) · w[tap]ᵀ). The
  * products of every position with every tap come from one GEMM into `taps` (576 × 25 floats), then are added
@@ -254,6 +253,7 @@ export function conv1InputGrad(w: usize, g: usize, taps: usize, dx: usize, work:
   }
 }
 
+/** Byte offset in a 28-wide image of conv1's tap t = ky·5 + kx. */
 function tapOffset(t: i32): usize {
   return (<usize>(((t / 5) | 0) * IN + (t % 5))) << 2;
 }
@@ -1110,11 +1110,11 @@ function arenaPart(ctx: usize, part: i32): usize {
 }
 
 /**
- * Forward pass of this thread's images up to the logits; leaves what backward needs in the arena. `transform`:
- * first make the Winograd form of the conv2 filters from the current weights (false when `lenetPrepare` made
- * it for weights that have not changed since).
+ * Forward pass of this thread's images up to the logits; leaves what backward needs in the arena. `fc1`: 0
+ * makes the Winograd form of the conv2 filters from the current weights and packs fc1's as it goes; else it
+ * is where `lenetPrepare` packed fc1's weights, having made the filters too, for weights unchanged since.
  */
-function forward(ctx: usize, transform: bool = true, fc1: usize = 0): void {
+function forward(ctx: usize, fc1: usize = 0): void {
   const n = <i32>field(ctx, CTX_N);
   const images = arenaPart(ctx, PART_IMAGES);
   const f = arenaPart(ctx, PART_F);
@@ -1123,7 +1123,7 @@ function forward(ctx: usize, transform: bool = true, fc1: usize = 0): void {
   const tmp = arenaPart(ctx, PART_TMP);
   const packed = field(ctx, CTX_PACKED);
   const work = field(ctx, CTX_WORK);
-  if (transform)
+  if (fc1 === 0)
     conv2WinogradFilters(param(ctx, CTX_PARAMS, 2), packed + <usize>winogradFilterBytes(), packed);
   const w1 = param(ctx, CTX_PARAMS, 0);
   const b1 = param(ctx, CTX_PARAMS, 1);
@@ -1174,7 +1174,7 @@ export function lenetPrepare(ctx: usize, fc1: usize, fc1T: usize): void {
 
 /** Logits of this thread's images with what `lenetPrepare` made (an attack's passes). */
 export function lenetScores(ctx: usize, fc1: usize): void {
-  forward(ctx, false, fc1);
+  forward(ctx, fc1);
 }
 
 /**
@@ -1189,8 +1189,8 @@ export function lenetTrain(ctx: usize): void {
   const s = arenaPart(ctx, PART_S);
   const gs = arenaPart(ctx, PART_GS);
   const gh = arenaPart(ctx, PART_GH);
-  const tmp = arenaPart(ctx, PART_TMP);
   const gf = arenaPart(ctx, PART_GF);
+  const tmp = arenaPart(ctx, PART_TMP);
   const work = field(ctx, CTX_WORK);
   const scratch = field(ctx, CTX_SCRATCH);
   const result = field(ctx, CTX_RESULT);
@@ -1237,10 +1237,10 @@ export function lenetTrain(ctx: usize): void {
 }
 
 /**
- * The input gradient of this thread's images (the attacks' phase), after `lenetForward` on the same images
- * and weights: dx (n × 784, the gradient with respect to the input x) = ∂(Σ_b Σ_k gs[b][k] s_k(x_b))/∂x_b for
- * the given gradient gs (n × 10) of the class scores. No parameter gradient is formed. fc1T: fc1's weights as
- * `lenetPrepare` packed them (0: pack them here).
+ * The input gradient of this thread's images (the attacks' phase), after `lenetScores` on the same images:
+ * dx (n × 784, the gradient with respect to the input x) = ∂(Σ_b Σ_k gs[b][k] s_k(x_b))/∂x_b for the given
+ * gradient gs (n × 10) of the class scores. No parameter gradient is formed. fc1T: fc1's weights as
+ * `lenetPrepare` packed them for this product.
  */
 export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize, fc1T: usize): void {
   const n = <i32>field(ctx, CTX_N);
@@ -1257,8 +1257,7 @@ export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize, fc1T: usiz
   sgemmPacked(n, HIDDEN, CLASSES, gsIn, CLASSES, 1, param(ctx, CTX_PARAMS, 6), HIDDEN, 1, gh, HIDDEN, work);
   reluBackward(gh, hid, n * HIDDEN);
   memory.fill(gf, 0, (<usize>(n * F_IN)) << 2);
-  if (fc1T !== 0) sgemmPrepacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, fc1T, gf, F_IN, work);
-  else sgemmPacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, param(ctx, CTX_PARAMS, 4), F_IN, 1, gf, F_IN, work);
+  sgemmPrepacked(n, F_IN, HIDDEN, gh, HIDDEN, 1, fc1T, gf, F_IN, work);
   const w1 = param(ctx, CTX_PARAMS, 0);
   const w2 = param(ctx, CTX_PARAMS, 2);
   const dx1 = tmp + (TMP_DX1 << 2);

@@ -44,9 +44,14 @@ export function sgemmPacked(
   }
 }
 
+/** n columns rounded up to whole panels of NR (packB pads the last panel with zeros). */
+function paddedColumns(n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR;
+}
+
 /** Floats of a k × n operand B packed whole by `prepackB` (each block's panels, edges padded to NR columns). */
 export function prepackedFloats(n: i32, k: i32): i32 {
-  return k * (((n + NR - 1) / NR) * NR);
+  return k * paddedColumns(n);
 }
 
 /**
@@ -57,7 +62,7 @@ export function prepackB(n: i32, k: i32, b: usize, rsB: i32, csB: i32, out: usiz
   let q = out;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    const padded = ((nc + NR - 1) / NR) * NR;
+    const padded = paddedColumns(nc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(kc, nc, b, rsB, csB, pc, jc, q);
@@ -82,7 +87,7 @@ export function sgemmPrepacked(
   let panels = packed;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    const padded = ((nc + NR - 1) / NR) * NR;
+    const padded = paddedColumns(nc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       blockProduct(m, nc, kc, a, rsA, csA, pc, jc, panels, c, ldc, work);

@@ -262,8 +262,9 @@ export class PathPredictor {
   /** Moves theta (the last solution) to the prediction at λ when that is better by `objective` at λ. */
   start(lambda: number, theta: Float64Array, objective: (theta: Float64Array) => number): void {
     const at = Math.log(lambda);
-    const known = this.points.filter((p) => p.at !== at);
-    if (known.length < 2 || known.length !== this.points.length) return;
+    const known = this.points;
+    // a λ solved before (the grid repeats it) would put a zero in the weights' denominators
+    if (known.length < 2 || known.some((p) => p.at === at)) return;
     // Lagrange weights of the known points at `at`
     const weights = known.map((p, i) => {
       let w = 1;

@@ -128,9 +128,10 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
         bars.get(status.id)?.stop();
         bars.delete(status.id);
         const start = started.get(status.id);
-        const span = start === undefined ? '' : ` (${minutes(start)}–${minutes(clock())})`;
+        const end = clock();
+        const span = start === undefined ? '' : ` (${minutes(start)}–${minutes(end)})`;
         if (start !== undefined)
-          timeline.push({ title: status.title, start, end: clock(), failed: status.state === 'failed' });
+          timeline.push({ title: status.title, start, end, failed: status.state === 'failed' });
         const line =
           status.state === 'failed'
             ? `  failed: ${status.title}${span}: ${status.error}`

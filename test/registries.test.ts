@@ -141,6 +141,30 @@ describe('the study registry', () => {
     for (const id of NN_STUDIES) expect(help).toContain(id);
   });
 
+  it('runs every study on Fashion-MNIST too, in jobs and files of its own', () => {
+    const mnist = mainJobs();
+    const fashion = mainJobs('fashion-mnist');
+    // the same studies, job for job
+    expect(fashion.map((j) => j.study)).toEqual(mnist.map((j) => j.study));
+    const ids = new Set(mnist.map((j) => j.id));
+    const files = new Set(mnist.flatMap((j) => j.artifacts));
+    // the toy problem has no dataset: the same job either way
+    for (const job of fashion.filter((j) => j.study !== 'toy')) {
+      expect(ids.has(job.id), job.id).toBe(false);
+      for (const file of job.artifacts) expect(files.has(file), file).toBe(false);
+    }
+    // the LeNets' folders are named after the dataset, MNIST's stay the article's
+    const lenet = fashion.filter((j) => j.study === 'lenet' || j.study === 'adversarial');
+    expect(lenet.flatMap((j) => j.artifacts)).toEqual([
+      'nn/fashion-mnist/lenet-low/metrics.json',
+      'nn/fashion-mnist/lenet-high/metrics.json',
+      'nn/fashion-mnist/lenet-study.json',
+      'nn/fashion-mnist/adversarial-LeNet_low.json',
+      'nn/fashion-mnist/adversarial-LeNet_high.json',
+    ]);
+    expect(lenet.map((j) => j.title).every((t) => t.endsWith('(Fashion-MNIST)'))).toBe(true);
+  });
+
   it('computes all 90 paths, the quoted ones first', () => {
     const svm = STUDIES.find((s) => s.id === 'svm')?.jobs() ?? [];
     const files = svm.flatMap((j) => j.artifacts);

@@ -8,7 +8,7 @@ import { EARLY_STOPPING, lambdaGrid, PER_CLASS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { datasetFiles } from '../data/sources.js';
-import { pairLabel } from '../schema/datasets.js';
+import { type DatasetName, pairLabel } from '../schema/datasets.js';
 import {
   type DescentRecord,
   descentRecordSchema,
@@ -239,22 +239,22 @@ export function earlyStoppingCsv(records: readonly DescentRecord[]): string {
   return `${EARLY_STOPPING_CSV_COLUMNS.join(',')}\n${rows.join('\n')}\n`;
 }
 
-/** The study's job: `EARLY_STOPPING`'s pair and steps on MNIST (resumes from its checkpoint). */
-export function earlyStoppingJob(): Job {
+/** The study's job: `EARLY_STOPPING`'s pair and steps on a dataset, MNIST unless given (resumes from its checkpoint). */
+export function earlyStoppingJob(dataset: DatasetName = 'mnist'): Job {
   const [classI, classJ] = EARLY_STOPPING.pair;
-  const artifact = earlyStoppingFile('mnist', classI, classJ);
+  const artifact = earlyStoppingFile(dataset, classI, classJ);
   return {
-    id: `early-stopping:mnist:${classI}-${classJ}`,
+    id: `early-stopping:${dataset}:${classI}-${classJ}`,
     study: 'early-stopping',
-    title: `gradient descent on unregularised logistic regression of ${pairLabel('mnist', classI, classJ)}: ${EARLY_STOPPING.steps.toLocaleString('en')} steps`,
+    title: `gradient descent on unregularised logistic regression of ${pairLabel(dataset, classI, classJ)}: ${EARLY_STOPPING.steps.toLocaleString('en')} steps`,
     artifacts: [artifact],
     isDone: (store) => store.has('l2angle/early-stopping', artifact),
     async run(store, progress) {
-      const pair = selectPair(loadDataset(datasetFiles('mnist'), 'mnist'), classI, classJ, PER_CLASS);
+      const pair = selectPair(loadDataset(datasetFiles(dataset), dataset), classI, classJ, PER_CLASS);
       const partial = store.pathOf(artifact.replace(/\.json$/, '.partial.json'));
       const value = await computeEarlyStopping(
         pair,
-        'mnist',
+        dataset,
         EARLY_STOPPING.steps,
         partial,
         progress,

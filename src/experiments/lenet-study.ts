@@ -6,11 +6,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ARTICLE_LENETS, type ArticleLenet, LENET_SEEDS } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
-import { mnistFiles } from '../data/sources.js';
+import { datasetFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
 import { censoredMedian } from '../math/median.js';
 import { permutation, seededRandom } from '../math/random.js';
 import { DEFAULT_LENET_CONVENTION, type LenetConventionName } from '../nn/conventions.js';
+import { type DatasetName, datasetLabel } from '../schema/datasets.js';
 import { encodeFloat32 } from '../schema/encoding.js';
 import type { Adversarial } from '../schema/nn-artifacts.js';
 import {
@@ -88,14 +89,15 @@ function currentRun(
   store: ResultsStore,
   which: ArticleLenet,
   epochs: number,
-  seed = 0,
+  seed: number,
+  dataset: DatasetName,
 ): TrainingMetrics | undefined {
-  return finishedRun(store, lenetRunFolder(which.key, seed), epochs, articleSettings(which, seed));
+  return finishedRun(store, lenetRunFolder(which.key, seed, dataset), epochs, articleSettings(which, seed));
 }
 
-/** Where the adversarial study of an article network's run with `seed` lives. */
-function adversarialArtifact(which: ArticleLenet, seed: number): string {
-  return lenetAdversarialFile(which, seed);
+/** A job's id and title beyond MNIST name their dataset; MNIST's stay the article's. */
+function onDataset(dataset: DatasetName): { id: string; of: string } {
+  return dataset === 'mnist' ? { id: '', of: '' } : { id: `${dataset}:`, of: ` (${datasetLabel(dataset)})` };
 }
 
 /**
@@ -130,32 +132,47 @@ export function setAsideStaleRun(
 }
 
 /** The training record of one of the article's LeNets; throws when it has not finished `epochs` epochs yet. */
-function trainedRun(store: ResultsStore, which: ArticleLenet, epochs: number, seed = 0): TrainingMetrics {
-  const folder = lenetRunFolder(which.key, seed);
+function trainedRun(
+  store: ResultsStore,
+  which: ArticleLenet,
+  epochs: number,
+  seed: number,
+  dataset: DatasetName,
+): TrainingMetrics {
+  const folder = lenetRunFolder(which.key, seed, dataset);
   // whatever settings it was trained with: the artifacts record them
   const metrics = finishedRun(store, folder, epochs);
   if (!metrics) {
     throw new InputError(
-      `${which.name} is not trained yet (${store.pathOf(folder)}): run \`l2angle nn --study lenet\` first`,
+      `${which.name} is not trained yet (${store.pathOf(folder)}): run \`l2angle nn --study lenet${dataset === 'mnist' ? '' : ` --dataset ${dataset}`}\` first`,
     );
   }
   return metrics;
 }
 
-/** Trains one of the article's LeNets (seed 0, or another seed of the spread study), resumable. */
-export function lenetTrainingJob(which: ArticleLenet, epochs: number = LENET_DEFAULTS.epochs, seed = 0): Job {
-  const folder = lenetRunFolder(which.key, seed);
+/**
+ * Trains one of the article's LeNets (seed 0, or another seed of the spread study) on a dataset (MNIST unless
+ * given), resumable.
+ */
+export function lenetTrainingJob(
+  which: ArticleLenet,
+  epochs: number = LENET_DEFAULTS.epochs,
+  seed = 0,
+  dataset: DatasetName = 'mnist',
+): Job {
+  const folder = lenetRunFolder(which.key, seed, dataset);
   const settings = articleSettings(which, seed);
+  const { id, of } = onDataset(dataset);
   return {
-    id: seed === 0 ? `nn:lenet-${which.key}` : `nn:lenet-${which.key}-seed${seed}`,
+    id: seed === 0 ? `nn:${id}lenet-${which.key}` : `nn:${id}lenet-${which.key}-seed${seed}`,
     study: seed === 0 ? 'lenet' : 'seeds',
-    title: `${which.name}: LeNet, weight decay ${which.weightDecay}, ${epochs} epochs${seed === 0 ? '' : `, seed ${seed}`}`,
+    title: `${which.name}: LeNet, weight decay ${which.weightDecay}, ${epochs} epochs${seed === 0 ? '' : `, seed ${seed}`}${of}`,
     artifacts: [`${folder}/${METRICS_FILE}`],
-    isDone: (store) => currentRun(store, which, epochs, seed) !== undefined,
+    isDone: (store) => currentRun(store, which, epochs, seed, dataset) !== undefined,
     async run(store, progress) {
       const moved = setAsideStaleRun(store, folder, settings);
       if (moved) progress(0, 1, `kept the earlier run (other settings or format) in ${moved}`);
-      const data = loadDataset(mnistFiles(), 'mnist');
+      const data = loadDataset(datasetFiles(dataset), dataset);
       await trainLenet({
         data,
         settings,
@@ -213,11 +230,15 @@ export function lenetFilterSets(
   ];
 }
 
-/** The comparison artifact from two finished runs. */
-export function lenetStudy(store: ResultsStore, epochs: number = LENET_DEFAULTS.epochs): LenetStudy {
+/** The comparison artifact from two finished runs on a dataset. */
+export function lenetStudy(
+  store: ResultsStore,
+  epochs: number = LENET_DEFAULTS.epochs,
+  dataset: DatasetName = 'mnist',
+): LenetStudy {
   const networks = ARTICLE_LENETS.map((which) => {
-    const metrics = trainedRun(store, which, epochs);
-    const net = loadLenet(store.pathOf(lenetRunFolder(which.key)));
+    const metrics = trainedRun(store, which, epochs, 0, dataset);
+    const net = loadLenet(store.pathOf(lenetRunFolder(which.key, 0, dataset)));
     return {
       name: which.name,
       settings: trainingMetricsSchema.shape.settings.parse(metrics.settings),
@@ -229,30 +250,32 @@ export function lenetStudy(store: ResultsStore, epochs: number = LENET_DEFAULTS.
   return {
     schema: 'l2angle/lenet-study',
     version: ARTIFACT_VERSION,
-    dataset: 'mnist',
+    dataset,
     createdAt: new Date().toISOString(),
     networks,
   };
 }
 
 /** Writes the comparison once both networks are trained. */
-export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs): Job {
-  const artifact = lenetStudyFile();
+export function lenetStudyJob(epochs: number = LENET_DEFAULTS.epochs, dataset: DatasetName = 'mnist'): Job {
+  const artifact = lenetStudyFile(dataset);
+  const { id, of } = onDataset(dataset);
   return {
-    id: 'nn:lenet-study',
+    id: `nn:${id}lenet-study`,
     study: 'lenet',
-    title: 'LeNet_low against LeNet_high: curves, weight RMS, filters',
+    title: `LeNet_low against LeNet_high: curves, weight RMS, filters${of}`,
     artifacts: [artifact],
     isDone: (store) => {
       const study = store.readIfValid('l2angle/lenet-study', artifact);
       // out of date when a network was trained again after it
       return (
-        study !== undefined && ARTICLE_LENETS.every((which) => newer(study, currentRun(store, which, epochs)))
+        study !== undefined &&
+        ARTICLE_LENETS.every((which) => newer(study, currentRun(store, which, epochs, 0, dataset)))
       );
     },
     async run(store, progress) {
       progress(0, 1, 'reading the checkpoints');
-      store.write('l2angle/lenet-study', artifact, lenetStudy(store, epochs));
+      store.write('l2angle/lenet-study', artifact, lenetStudy(store, epochs, dataset));
       progress(1, 1, 'done');
     },
   };
@@ -277,23 +300,27 @@ export function lenetAdversarialJob(
   which: ArticleLenet,
   epochs: number = LENET_DEFAULTS.epochs,
   seed = 0,
+  dataset: DatasetName = 'mnist',
 ): Job {
-  const artifact = adversarialArtifact(which, seed);
-  const folder = lenetRunFolder(which.key, seed);
+  const artifact = lenetAdversarialFile(which, seed, dataset);
+  const folder = lenetRunFolder(which.key, seed, dataset);
+  const { id, of } = onDataset(dataset);
   return {
-    id: seed === 0 ? `nn:adversarial-${which.key}` : `nn:adversarial-${which.key}-seed${seed}`,
+    id: seed === 0 ? `nn:${id}adversarial-${which.key}` : `nn:${id}adversarial-${which.key}-seed${seed}`,
     study: seed === 0 ? 'adversarial' : 'seeds',
-    title: `targeted adversarial examples against ${which.name}${seed === 0 ? '' : ` (seed ${seed})`}`,
+    title: `targeted adversarial examples against ${which.name}${seed === 0 ? '' : ` (seed ${seed})`}${of}`,
     artifacts: [artifact],
-    isDone: (store) => adversarialOf(store, artifact, currentRun(store, which, epochs, seed)) !== undefined,
+    isDone: (store) =>
+      adversarialOf(store, artifact, currentRun(store, which, epochs, seed, dataset)) !== undefined,
     async run(store, progress) {
-      trainedRun(store, which, epochs, seed);
+      trainedRun(store, which, epochs, seed, dataset);
       const job: AdversarialJob = {
         name: seed === 0 ? which.name : `${which.name}_seed${seed}`,
         results: store.root,
         folder,
         artifact,
-        files: mnistFiles(),
+        files: datasetFiles(dataset),
+        dataset,
         seed: 0,
       };
       await inWorker({ role: 'study', job }, progress).catch((error: Error) => {
@@ -323,20 +350,24 @@ function seedRun(metrics: TrainingMetrics, adversarial: Adversarial): SeedRun {
   };
 }
 
-/** The seed-spread summary from the runs and adversarial studies of every seed. */
-export function lenetSeeds(store: ResultsStore, epochs: number = LENET_DEFAULTS.epochs): LenetSeeds {
+/** The seed-spread summary from the runs and adversarial studies of every seed on a dataset. */
+export function lenetSeeds(
+  store: ResultsStore,
+  epochs: number = LENET_DEFAULTS.epochs,
+  dataset: DatasetName = 'mnist',
+): LenetSeeds {
   return {
     schema: 'l2angle/lenet-seeds',
     version: ARTIFACT_VERSION,
-    dataset: 'mnist',
+    dataset,
     createdAt: new Date().toISOString(),
     networks: ARTICLE_LENETS.map((which) => ({
       name: which.name,
       weightDecay: which.weightDecay,
       convention: DEFAULT_LENET_CONVENTION,
       runs: LENET_SEEDS.map((seed) => {
-        const metrics = trainedRun(store, which, epochs, seed);
-        const artifact = adversarialArtifact(which, seed);
+        const metrics = trainedRun(store, which, epochs, seed, dataset);
+        const artifact = lenetAdversarialFile(which, seed, dataset);
         const adversarial = adversarialOf(store, artifact, metrics);
         if (!adversarial) {
           throw new InputError(
@@ -350,32 +381,37 @@ export function lenetSeeds(store: ResultsStore, epochs: number = LENET_DEFAULTS.
 }
 
 /** Every job of the seed-spread study: the other seeds' trainings and attacks, then the summary. */
-export function lenetSeedJobs(epochs: number = LENET_DEFAULTS.epochs): Job[] {
+export function lenetSeedJobs(epochs: number = LENET_DEFAULTS.epochs, dataset: DatasetName = 'mnist'): Job[] {
   const others = LENET_SEEDS.filter((seed) => seed !== 0);
-  const artifact = lenetSeedsFile();
+  const artifact = lenetSeedsFile(dataset);
+  const { id, of } = onDataset(dataset);
   const summary: Job = {
-    id: 'nn:lenet-seeds',
+    id: `nn:${id}lenet-seeds`,
     study: 'seeds',
-    title: `LeNet_low and LeNet_high over seeds ${LENET_SEEDS.join(', ')}: the spread of errors and attack norms`,
+    title: `LeNet_low and LeNet_high over seeds ${LENET_SEEDS.join(', ')}: the spread of errors and attack norms${of}`,
     artifacts: [artifact],
     isDone: (store) => {
       const value = store.readIfValid('l2angle/lenet-seeds', artifact);
       return (
         value !== undefined &&
         ARTICLE_LENETS.every((which) =>
-          LENET_SEEDS.every((seed) => newer(value, currentRun(store, which, epochs, seed))),
+          LENET_SEEDS.every((seed) => newer(value, currentRun(store, which, epochs, seed, dataset))),
         )
       );
     },
     async run(store, progress) {
       progress(0, 1, 'reading the runs');
-      store.write('l2angle/lenet-seeds', artifact, lenetSeeds(store, epochs));
+      store.write('l2angle/lenet-seeds', artifact, lenetSeeds(store, epochs, dataset));
       progress(1, 1, 'done');
     },
   };
   return [
-    ...others.flatMap((seed) => ARTICLE_LENETS.map((which) => lenetTrainingJob(which, epochs, seed))),
-    ...others.flatMap((seed) => ARTICLE_LENETS.map((which) => lenetAdversarialJob(which, epochs, seed))),
+    ...others.flatMap((seed) =>
+      ARTICLE_LENETS.map((which) => lenetTrainingJob(which, epochs, seed, dataset)),
+    ),
+    ...others.flatMap((seed) =>
+      ARTICLE_LENETS.map((which) => lenetAdversarialJob(which, epochs, seed, dataset)),
+    ),
     summary,
   ];
 }

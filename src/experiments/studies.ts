@@ -98,8 +98,11 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study lenet',
     main: true,
     nn: true,
-    anyDataset: false,
-    jobs: () => [...ARTICLE_LENETS.map((which) => lenetTrainingJob(which)), lenetStudyJob()],
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => [
+      ...ARTICLE_LENETS.map((which) => lenetTrainingJob(which, undefined, 0, dataset)),
+      lenetStudyJob(undefined, dataset),
+    ],
   },
   {
     id: 'adversarial',
@@ -107,8 +110,9 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study adversarial',
     main: true,
     nn: true,
-    anyDataset: false,
-    jobs: () => ARTICLE_LENETS.map((which) => lenetAdversarialJob(which)),
+    anyDataset: true,
+    jobs: (dataset = 'mnist') =>
+      ARTICLE_LENETS.map((which) => lenetAdversarialJob(which, undefined, 0, dataset)),
   },
   {
     // beyond the article's own results: the seed spread that the page's comparison of the two needs
@@ -117,8 +121,8 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle nn --study seeds',
     main: true,
     nn: true,
-    anyDataset: false,
-    jobs: () => lenetSeedJobs(),
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => lenetSeedJobs(undefined, dataset),
   },
   {
     // beyond the article, linear models: after the article's own jobs
@@ -136,8 +140,8 @@ export const STUDIES: readonly Study[] = Object.freeze([
     command: 'npx l2angle early-stopping --pair 0,1 --steps 100000',
     main: true,
     nn: false,
-    anyDataset: false,
-    jobs: () => [earlyStoppingJob()],
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => [earlyStoppingJob(dataset)],
   },
 ]);
 

@@ -245,31 +245,52 @@ export const lenetStudySchema = z.object({
 export type LenetStudy = z.infer<typeof lenetStudySchema>;
 
 /**
- * Where a training run of the main job lives inside the results folder: seed 0 (the article's run) in
- * nn/lenet-KEY, the other seeds of the seed-spread study under nn/seeds/.
+ * The folder of a dataset's LeNet studies inside the results folder: MNIST's (the article's) in nn/, any other
+ * dataset's in nn/DATASET/, with the same names below it.
  */
-export function lenetRunFolder(name: 'low' | 'high', seed = 0): string {
-  return seed === 0 ? `nn/lenet-${name}` : `nn/seeds/lenet-${name}-seed${seed}`;
+export function lenetDatasetFolder(dataset = 'mnist'): string {
+  if (dataset === 'mnist') return 'nn';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(dataset)) {
+    throw new RangeError(
+      `dataset name ${JSON.stringify(dataset)}: expected lower-case letters, digits and -`,
+    );
+  }
+  return `nn/${dataset}`;
+}
+
+/**
+ * Where a training run of the main job lives inside the results folder: seed 0 (the article's run) in
+ * nn/lenet-KEY, the other seeds of the seed-spread study under nn/seeds/ (nn/DATASET/… beyond MNIST).
+ */
+export function lenetRunFolder(name: 'low' | 'high', seed = 0, dataset = 'mnist'): string {
+  const root = lenetDatasetFolder(dataset);
+  return seed === 0 ? `${root}/lenet-${name}` : `${root}/seeds/lenet-${name}-seed${seed}`;
 }
 
 /** Where the adversarial study of a seed-spread run lives (seed 0's is adversarialFile of the network). */
-export function seedAdversarialFile(name: 'low' | 'high', seed: number): string {
-  return `nn/seeds/adversarial-lenet-${name}-seed${seed}.json`;
+export function seedAdversarialFile(name: 'low' | 'high', seed: number, dataset = 'mnist'): string {
+  return `${lenetDatasetFolder(dataset)}/seeds/adversarial-lenet-${name}-seed${seed}.json`;
 }
 
 /** Where a run's training record lives (METRICS_FILE of its run folder). */
-export function lenetMetricsFile(name: 'low' | 'high', seed = 0): string {
-  return `${lenetRunFolder(name, seed)}/metrics.json`;
+export function lenetMetricsFile(name: 'low' | 'high', seed = 0, dataset = 'mnist'): string {
+  return `${lenetRunFolder(name, seed, dataset)}/metrics.json`;
 }
 
-/** Where the adversarial study of one of the article's LeNets lives, for a seed. */
-export function lenetAdversarialFile(network: { name: string; key: 'low' | 'high' }, seed = 0): string {
-  return seed === 0 ? adversarialFile(network.name) : seedAdversarialFile(network.key, seed);
+/** Where the adversarial study of one of the article's LeNets lives, for a seed and a dataset. */
+export function lenetAdversarialFile(
+  network: { name: string; key: 'low' | 'high' },
+  seed = 0,
+  dataset = 'mnist',
+): string {
+  if (seed !== 0) return seedAdversarialFile(network.key, seed, dataset);
+  const file = adversarialFile(network.name);
+  return dataset === 'mnist' ? file : file.replace(/^nn\//, `${lenetDatasetFolder(dataset)}/`);
 }
 
-/** Where the seed-spread summary lives. */
-export function lenetSeedsFile(): string {
-  return 'nn/lenet-seeds.json';
+/** Where the seed-spread summary of a dataset lives. */
+export function lenetSeedsFile(dataset = 'mnist'): string {
+  return `${lenetDatasetFolder(dataset)}/lenet-seeds.json`;
 }
 
 /** What the seed-spread study records of one trained network (the article's settings, another seed). */
@@ -328,7 +349,7 @@ export function peekCheckpointHeader(bytes: Uint8Array): unknown {
   }
 }
 
-/** Where the LeNet study lives inside the results folder. */
-export function lenetStudyFile(): string {
-  return 'nn/lenet-study.json';
+/** Where the LeNet study of a dataset lives inside the results folder. */
+export function lenetStudyFile(dataset = 'mnist'): string {
+  return `${lenetDatasetFolder(dataset)}/lenet-study.json`;
 }

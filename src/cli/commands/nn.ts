@@ -17,9 +17,10 @@ import { ResultsStore } from '../../experiments/store.js';
 import { STUDIES } from '../../experiments/studies.js';
 import { DENSE_DEFAULTS } from '../../nn/dense-training.js';
 import { loadKernels } from '../../nn/kernels.js';
+import { DATASET_NAMES, type DatasetName } from '../../schema/datasets.js';
 import type { LocalLinearity } from '../../schema/nn-artifacts.js';
 import { localLinearityFile } from '../../schema/nn-artifacts.js';
-import { addDataOptions, type DataOptions, loadFromOptions } from '../data-options.js';
+import { addDataOptions, type DataOptions, loadFromOptions, resolveDataFiles } from '../data-options.js';
 import { isDecimal, MOST_EPOCHS, parseChoice, parsePair, parsePositiveInt, parseSeed } from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 import { runJobs } from '../run-jobs.js';
@@ -105,13 +106,26 @@ export function registerNn(program: Command): void {
     // check every flag before any long computation starts
     const sweep =
       study === 'local-linearity' || study === 'all' ? localLinearityOptions(options, seed) : undefined;
+    const dataset = study === 'local-linearity' ? 'mnist' : namedDataset(options, study);
     lockFolder(store.root, `l2angle nn --study ${study}`);
     if (sweep) await localLinearity(options, sweep, store, Boolean(options.force));
     for (const entry of STUDIES) {
       if (!entry.nn || entry.id === 'local-linearity' || (study !== entry.id && study !== 'all')) continue;
-      await runJobs(entry.jobs(), store);
+      await runJobs(entry.jobs(dataset), store);
     }
   });
+}
+
+/** The registry's dataset that the LeNet studies run on: a named one (their folders are named after it). */
+function namedDataset(options: NnOptions, study: string): DatasetName {
+  if (options.trainImages ?? options.trainLabels ?? options.testImages ?? options.testLabels) {
+    throw new UsageError(
+      `--train-images and the other idx files: --study ${study} runs on a named dataset (--dataset ` +
+        `${DATASET_NAMES.join(' or ')}); train a LeNet on your own files with \`l2angle train lenet --train-images … --out DIR\``,
+    );
+  }
+  const { name } = resolveDataFiles(options);
+  return name as DatasetName;
 }
 
 function localLinearityOptions(

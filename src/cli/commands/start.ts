@@ -51,8 +51,8 @@ export function registerStart(program: Command): void {
     .option('--no-compute', 'serve what exists without computing anything')
     .option(
       '--dataset <name>',
-      `compute on this dataset (${DATASET_NAMES.join(', ')}); beyond MNIST: geometry, the 90 paths and the ` +
-        '2-layer networks (its LeNets: `l2angle sweep --study lenet --dataset NAME`)',
+      `compute every study on this dataset (${DATASET_NAMES.join(', ')}) instead of MNIST: geometry, the 90 ` +
+        'paths, the 2-layer networks, the two LeNets, their attacks and seeds, adversarial training, early stopping',
       'mnist',
     )
     .action(async (options: ServeOptions, command: Command) => serve(options, command));

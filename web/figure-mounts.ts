@@ -124,7 +124,8 @@ export const MOUNTS: { readonly [N in MountedFigureName]: Mount } = {
     renderSoftmaxTemperature(el, ctx.store),
   ),
   lenet: (ctx) => {
-    const lenet = mountLenet(ctx.body('lenet'), ctx.client, fillLenetNumbers);
+    const lenet = mountLenet(ctx.body('lenet'), ctx.store, ctx.client, fillLenetNumbers);
+    ctx.onState((s) => lenet.update(s));
     ctx.onStatus(() => lenet.statusChanged());
   },
   'weight-decay-sweep': (ctx) => {

@@ -56,7 +56,9 @@ function main(): void {
   for (const figure of FIGURES) {
     if (!('parent' in figure)) MOUNTS[figure.name](context);
   }
-  statusListeners.push(mountLenetProse(client));
+  const lenetProse = mountLenetProse(client, store);
+  statusListeners.push(lenetProse);
+  updaters.push(lenetProse);
 
   // the prose quotes 7 vs 9 and 0 vs 1 (hinge) and the adversarial norms: read them when the text comes near
   const quoted = new Set<string>();

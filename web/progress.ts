@@ -1,5 +1,6 @@
 // Live progress: a small fixed panel with the computations under way, and the placeholder a figure shows
 // while its data is being computed.
+import { isDatasetName } from '../src/schema/datasets.js';
 import type { JobStatus, ServerStatus } from '../src/schema/status.js';
 import { type Availability, type DataMode, describeJob, formatDuration } from './data.js';
 
@@ -88,7 +89,12 @@ function jobRow(job: JobStatus): HTMLLIElement {
 }
 
 /** Fills a figure's container with what it waits for and how far that computation is. */
-export function renderPlaceholder(container: HTMLElement, what: string, availability: Availability): void {
+export function renderPlaceholder(
+  container: HTMLElement,
+  what: string,
+  availability: Availability,
+  command = 'npm start',
+): void {
   const box = document.createElement('div');
   box.className = 'placeholder';
   box.setAttribute('role', 'status');
@@ -112,7 +118,9 @@ export function renderPlaceholder(container: HTMLElement, what: string, availabi
     }
   } else {
     line.textContent =
-      'No computation for it is scheduled on this server; `npm start` computes every result.';
+      command === 'npm start'
+        ? 'No computation for it is scheduled on this server; `npm start` computes every result.'
+        : `No computation for it is scheduled on this server; ${command} computes it.`;
   }
   box.append(line);
   container.replaceChildren(box);
@@ -133,4 +141,12 @@ export function renderLoading(container: HTMLElement, what: string): void {
   box.className = 'placeholder placeholder-loading';
   box.textContent = `Loading ${what}…`;
   container.replaceChildren(box);
+}
+
+/** What computes a dataset's results, for a placeholder: the main job on it, or the CLI for a user's files. */
+export function datasetCommand(dataset: string): string {
+  if (dataset === 'mnist') return 'npm start';
+  return isDatasetName(dataset)
+    ? `\`npm start -- --dataset ${dataset}\``
+    : 'the command line on your idx files (`npx l2angle … --train-images FILE …`)';
 }

@@ -25,6 +25,8 @@ export interface MultiSlotSpec<T> {
   pendingJob?(client: ResultsClient): JobStatus | undefined;
   /** called with the data as soon as it is loaded (e.g. to fill numbers in the text) */
   onData?(data: T[], state: ViewState): void;
+  /** what computes the artifacts when no job of the server will (default `npm start`) */
+  command?(state: ViewState): string;
 }
 
 /** A figure fed by one artifact. */
@@ -99,7 +101,7 @@ export function multiSlot<T>(client: ResultsClient, spec: MultiSlotSpec<T>, init
     figure = undefined;
     shownKey = undefined;
     loadingKey = undefined;
-    renderPlaceholder(spec.container, spec.describe(state), availability);
+    renderPlaceholder(spec.container, spec.describe(state), availability, spec.command?.(state));
   };
 
   const refresh = () => {

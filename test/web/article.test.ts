@@ -28,12 +28,13 @@ import { sweptLenet } from '../../src/experiments/sweep/lenet-summary.js';
 import { toySweep } from '../../src/experiments/toy.js';
 import { loadKernels } from '../../src/nn/kernels.js';
 import { svmPathFile } from '../../src/schema/artifacts.js';
+import type { DatasetName } from '../../src/schema/datasets.js';
 import { earlyStoppingFile } from '../../src/schema/early-stopping.js';
 import { type LenetSweep, lenetSweepFile } from '../../src/schema/lenet-sweep.js';
-import { adversarialFile, localLinearityFile } from '../../src/schema/nn-artifacts.js';
+import { localLinearityFile } from '../../src/schema/nn-artifacts.js';
 import { robustFile } from '../../src/schema/robust.js';
 import { toyFitFile } from '../../src/schema/toy.js';
-import { lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
+import { lenetAdversarialFile, lenetRunFolder, lenetStudyFile } from '../../src/schema/training.js';
 import { ARTIFACT_VERSION } from '../../src/schema/version.js';
 import { JobRunner } from '../../src/server/job-runner.js';
 import { createArticleServer, defaultWebRoot, listen } from '../../src/server/server.js';
@@ -51,8 +52,63 @@ const CUSTOM = 'custom-0123456789ab';
 const FIGURES = FIGURE_LIST.map((f) => f.name);
 
 /**
+ * The article's two LeNets trained 2 epochs on 500 images of a dataset, their comparison and 10-image
+ * adversarial studies, by the same code as the real ones, in the dataset's folders; returns them as the
+ * entries of a swept grid.
+ */
+async function smallLenets(
+  data: ReturnType<typeof loadDataset>,
+  dataset: DatasetName,
+  store: ResultsStore,
+): Promise<LenetSweep['networks']> {
+  const small = { ...data, test: { ...data.test, count: 300 } };
+  const swept: LenetSweep['networks'] = [];
+  for (const which of ARTICLE_LENETS) {
+    const folder = lenetRunFolder(which.key, 0, dataset);
+    await trainLenet({
+      data: small,
+      settings: {
+        seed: 0,
+        weightDecay: which.weightDecay,
+        convention: 'matconvnet',
+        learningRate: LENET_DEFAULTS.learningRate,
+        momentum: LENET_DEFAULTS.momentum,
+        batchSize: 100,
+        trainLimit: 500,
+      },
+      epochs: 2,
+      threads: 2,
+      dir: store.pathOf(folder),
+    });
+    const net = loadLenet(store.pathOf(folder));
+    const adversarial = await adversarialStudy(net.network, which.name, net.mean, small.test, {
+      dataset,
+      seed: 0,
+      studyImages: 10,
+      maxSteps: 40,
+    });
+    const file = lenetAdversarialFile(which, 0, dataset);
+    store.write('l2angle/adversarial', file, adversarial);
+    const metrics = store.read('l2angle/lenet-training', `${folder}/metrics.json`);
+    if (!metrics) throw new Error('the small LeNet has no training record');
+    swept.push(
+      sweptLenet(
+        `lenet-test-${which.key}`,
+        { weightDecay: which.weightDecay, seed: 0, epochs: 2, trainLimit: 500 },
+        metrics,
+        logitScale(net, which.name, dataset, small.test, 100),
+        adversarial,
+        { filters: lenetFilterSets(net), adversarialFile: file },
+      ),
+    );
+  }
+  store.write('l2angle/lenet-study', lenetStudyFile(dataset), lenetStudy(store, 2, dataset));
+  return swept;
+}
+
+/**
  * Small versions of the network studies, by the same code as the real ones: a 3-network local-linearity
- * sweep, the two LeNets trained 2 epochs on 500 images, their comparison and 10-image adversarial studies.
+ * sweep and the small LeNets, also summed up as a swept grid of two weight decays (for "Beyond the article").
  */
 async function smallNetworkArtifacts(
   data: ReturnType<typeof loadDataset>,
@@ -67,46 +123,7 @@ async function smallNetworkArtifacts(
     localLinearityFile('mnist', 7, 9),
     { hidden: 12, weightDecays: [0, 0.03, 0.3], epochs: 4, attackImages: 10, filters: 4 },
   );
-  const small = { ...data, test: { ...data.test, count: 300 } };
-  const swept: LenetSweep['networks'] = [];
-  for (const which of ARTICLE_LENETS) {
-    await trainLenet({
-      data: small,
-      settings: {
-        seed: 0,
-        weightDecay: which.weightDecay,
-        convention: 'matconvnet',
-        learningRate: LENET_DEFAULTS.learningRate,
-        momentum: LENET_DEFAULTS.momentum,
-        batchSize: 100,
-        trainLimit: 500,
-      },
-      epochs: 2,
-      threads: 2,
-      dir: store.pathOf(lenetRunFolder(which.key)),
-    });
-    const net = loadLenet(store.pathOf(lenetRunFolder(which.key)));
-    const adversarial = await adversarialStudy(net.network, which.name, net.mean, small.test, {
-      seed: 0,
-      studyImages: 10,
-      maxSteps: 40,
-    });
-    store.write('l2angle/adversarial', adversarialFile(which.name), adversarial);
-    // the same two small networks, summed up as a swept grid of two weight decays (for "Beyond the article")
-    const metrics = store.read('l2angle/lenet-training', `${lenetRunFolder(which.key)}/metrics.json`);
-    if (!metrics) throw new Error('the small LeNet has no training record');
-    swept.push(
-      sweptLenet(
-        `lenet-test-${which.key}`,
-        { weightDecay: which.weightDecay, seed: 0, epochs: 2, trainLimit: 500 },
-        metrics,
-        logitScale(net, which.name, 'mnist', small.test, 100),
-        adversarial,
-        { filters: lenetFilterSets(net), adversarialFile: adversarialFile(which.name) },
-      ),
-    );
-  }
-  store.write('l2angle/lenet-study', lenetStudyFile(), lenetStudy(store, 2));
+  const swept = await smallLenets(data, 'mnist', store);
   store.write('l2angle/lenet-sweep', lenetSweepFile('mnist'), {
     schema: 'l2angle/lenet-sweep',
     version: ARTIFACT_VERSION,
@@ -193,6 +210,8 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       },
     );
     store.write('l2angle/svm-path', svmPathFile('fashion-mnist', 7, 9, 'hinge'), fashionPath);
+    // and its LeNets, for the LeNet figures' switch
+    await smallLenets(fashion, 'fashion-mnist', store);
     // a user's own idx files (here MNIST's, under the name a custom dataset gets), for the switch's discovery
     const { artifact: customPath } = computeSvmPath(selectPair(data, 7, 9, 60), CUSTOM, 'hinge', {
       rows: 28,
@@ -376,6 +395,56 @@ describe.skipIf(SKIP)('the article in chromium', () => {
       .locator('[data-figure="mnist"]')
       .first()
       .screenshot({ path: join(SHOTS, 'fashion-mnist.png') });
+  });
+
+  it('switches the LeNet figures and their prose to another dataset, the choice in the URL', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${base}#data=mnist`, { waitUntil: 'networkidle' });
+    const lenet = figure('lenet');
+    const examples = figure('adversarial-examples');
+    const training = page.locator('[data-prose="lenet-training"]');
+    await lenet.scrollIntoViewIfNeeded();
+    await expect.poll(() => lenet.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => training.getAttribute('class'), { timeout: 20_000 }).toContain('filled');
+    const mnistCurves = await lenet.locator('svg').first().innerHTML();
+    const mnistText = (await training.textContent()) ?? '';
+    expect(mnistText).toMatch(/article/);
+    await page.locator('[data-control="lenet-dataset"] button[data-value="fashion-mnist"]').click();
+    await expect
+      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
+      .toContain('data=fashion-mnist');
+    // the curves, the heading and both paragraphs are Fashion-MNIST's now
+    await expect
+      .poll(
+        async () =>
+          (await lenet.locator('svg').count()) > 0 ? lenet.locator('svg').first().innerHTML() : mnistCurves,
+        {
+          timeout: 20_000,
+        },
+      )
+      .not.toBe(mnistCurves);
+    await expect
+      .poll(() => page.locator('#lenet-title').textContent(), { timeout: 20_000 })
+      .toBe('LeNet on Fashion-MNIST');
+    await expect.poll(() => training.textContent(), { timeout: 20_000 }).toMatch(/^On Fashion-MNIST/);
+    expect(await page.locator('[data-prose="lenet-attack"]').textContent()).toMatch(/^On Fashion-MNIST/);
+    await examples.scrollIntoViewIfNeeded();
+    await expect.poll(() => examples.locator('canvas').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    // the pair figures' switch follows the same state
+    expect(
+      await page
+        .locator('[data-control="mnist-dataset"] button[data-value="fashion-mnist"]')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
+    await page.locator('#lenet').screenshot({ path: join(SHOTS, 'lenet-fashion-mnist.png') });
+    await page.reload({ waitUntil: 'networkidle' });
+    await lenet.scrollIntoViewIfNeeded();
+    await expect.poll(() => training.textContent(), { timeout: 20_000 }).toMatch(/^On Fashion-MNIST/);
+    expect(
+      await page
+        .locator('[data-control="lenet-dataset"] button[data-value="fashion-mnist"]')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
   });
 
   it('animates the tilting plane when λ changes, and ends on the picture of a direct load', async () => {

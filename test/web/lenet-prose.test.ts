@@ -122,6 +122,21 @@ describe('the LeNet comparison prose', () => {
     expect(failing).not.toMatch(/median norm/);
   });
 
+  it('on another dataset says the article has nothing to compare with, and makes no comparison', () => {
+    const fashion = { name: 'fashion-mnist', label: 'Fashion-MNIST' };
+    const prose = lenetProse(facts({ trainErrors: Array(50).fill(0) }), facts({ testError: 1.3 }), fashion);
+    for (const text of [prose.training, prose.attack]) {
+      expect(text).toMatch(
+        /^On Fashion-MNIST, with the article's settings \(the article trained on MNIST only/,
+      );
+      // the article's claims are MNIST's: none of them is quoted
+      expect(text.slice(text.indexOf('): ') + 3)).not.toMatch(/article/);
+    }
+    expect(prose.training).toMatch(/higher test error than LeNet_low, by 0\.30 points/);
+    expect(prose.training).toMatch(/nn --study seeds --dataset fashion-mnist/);
+    expect(prose.attack).toMatch(/median norm is 1000 for LeNet_high/);
+  });
+
   it('measures smoothness as the neighbour correlation: about 1 for a ramp, about 0 for noise', () => {
     const ramp = Float32Array.from({ length: 784 }, (_, i) => (i % 28) + Math.floor(i / 28));
     let seed = 1;

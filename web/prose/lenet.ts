@@ -58,6 +58,17 @@ function range(values: Array<number | null>): [number, number] | undefined {
   return v.length === 0 ? undefined : [Math.min(...v), Math.max(...v)];
 }
 
+/**
+ * The dataset the networks were trained on: the article's MNIST, whose claims the prose compares with, or
+ * another (its registry name and label), of which the article says nothing.
+ */
+export interface ProseDataset {
+  name: string;
+  label: string;
+}
+
+const MNIST: ProseDataset = { name: 'mnist', label: 'MNIST' };
+
 /** Whether the two networks' ranges over seeds overlap: then their difference is within the seed spread. */
 function spreadVerdict(
   what: string,
@@ -65,12 +76,14 @@ function spreadVerdict(
   highFacts: NetworkFacts,
   pick: (seed: NetworkFacts['seeds'][number]) => number | null,
   format: (v: number) => string,
+  dataset: ProseDataset,
 ): string {
   const low = range(lowFacts.seeds.map(pick));
   const high = range(highFacts.seeds.map(pick));
   const seeds = Math.min(lowFacts.seeds.length, highFacts.seeds.length);
   if (!low || !high || seeds < 2) {
-    return `(Whether this is more than the spread between seeds is not known yet: \`l2angle nn --study seeds\` trains both networks with other seeds.)`;
+    const flag = dataset.name === 'mnist' ? '' : ` --dataset ${dataset.name}`;
+    return `(Whether this is more than the spread between seeds is not known yet: \`l2angle nn --study seeds${flag}\` trains both networks with other seeds.)`;
   }
   const apart = low[1] < high[0] || high[1] < low[0];
   const spread = `over ${seeds} seeds LeNet_low's ${what} runs from ${format(low[0])} to ${format(low[1])} and LeNet_high's from ${format(high[0])} to ${format(high[1])}`;
@@ -79,12 +92,27 @@ function spreadVerdict(
     : `The ranges overlap (${spread}), so the difference is within the spread between seeds: one run of each cannot tell the two apart.`;
 }
 
-/** Builds the two paragraphs from both networks' facts. */
-export function lenetProse(low: NetworkFacts, high: NetworkFacts): LenetProse {
-  return { training: trainingParagraph(low, high), attack: attackParagraph(low, high) };
+/**
+ * Builds the two paragraphs from both networks' facts. On MNIST they are set against the article's claims;
+ * on another dataset they open by saying the article has no numbers to compare with, and make no comparison.
+ */
+export function lenetProse(low: NetworkFacts, high: NetworkFacts, dataset: ProseDataset = MNIST): LenetProse {
+  const article = dataset.name === 'mnist';
+  const opening = article
+    ? ''
+    : `On ${dataset.label}, with the article's settings (the article trained on MNIST only, so none of its numbers apply here): `;
+  return {
+    training: opening + trainingParagraph(low, high, dataset, article),
+    attack: opening + attackParagraph(low, high, dataset, article),
+  };
 }
 
-function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
+function trainingParagraph(
+  low: NetworkFacts,
+  high: NetworkFacts,
+  dataset: ProseDataset,
+  article: boolean,
+): string {
   const parts: string[] = [];
   const d = high.testError - low.testError;
   const which =
@@ -95,7 +123,7 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
         : `a higher test error than LeNet_low, by ${d.toFixed(2)} points`;
   parts.push(
     `LeNet_high ends with ${which} (${pct(high.testError)} against ${pct(low.testError)}).`,
-    spreadVerdict('final test error', low, high, (s) => s.testError, pct),
+    spreadVerdict('final test error', low, high, (s) => s.testError, pct, dataset),
   );
   const gapLow = low.testError - low.trainError;
   const gapHigh = high.testError - high.trainError;
@@ -112,7 +140,8 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
         : `Its weights are not smaller: in the first layer their root mean square is ${ratio.toFixed(2)} times LeNet_low's.`,
     );
   }
-  parts.push(rmsSentence(low.weightRms, high.weightRms));
+  parts.push(rmsSentence(low.weightRms, high.weightRms, article));
+  if (!article) return parts.join(' ');
   const at = ARTICLE_LENET_CLAIMS.lowFitsTrainingSetAt;
   const ours = low.trainErrors[at - 1];
   if (ours !== undefined) {
@@ -122,23 +151,26 @@ function trainingParagraph(low: NetworkFacts, high: NetworkFacts): string {
         : `The article's LeNet_low fits its training set completely by epoch ${at} (0 % training error); ours has ${pct(ours)} at epoch ${at} and ${pct(low.trainError)} at the end, so our training curves are not the article's.`,
     );
   }
-  const article = ARTICLE_LENET_CLAIMS.testError;
-  const agree = Math.sign(high.testError - low.testError) === Math.sign(article.high - article.low);
+  const theirs = ARTICLE_LENET_CLAIMS.testError;
+  const agree = Math.sign(high.testError - low.testError) === Math.sign(theirs.high - theirs.low);
   parts.push(
     agree
-      ? `The article also finds LeNet_high slightly better (${pct(article.high)} against ${pct(article.low)}).`
-      : `Here we disagree with the article, which reports LeNet_high slightly better (${pct(article.high)} against ${pct(article.low)}); ours are ${pct(high.testError)} and ${pct(low.testError)}.`,
+      ? `The article also finds LeNet_high slightly better (${pct(theirs.high)} against ${pct(theirs.low)}).`
+      : `Here we disagree with the article, which reports LeNet_high slightly better (${pct(theirs.high)} against ${pct(theirs.low)}); ours are ${pct(high.testError)} and ${pct(low.testError)}.`,
   );
   return parts.join(' ');
 }
 
 const LAYERS = ['conv1', 'conv2', 'fc1', 'fc2'];
 
-/** Our weight RMS per layer against the article's, naming the layers more than 2 times apart. */
-function rmsSentence(low: readonly number[], high: readonly number[]): string {
+/** Our weight RMS per layer against the article's (on MNIST), naming the layers more than 2 times apart. */
+function rmsSentence(low: readonly number[], high: readonly number[], article: boolean): string {
   const claims = ARTICLE_LENET_CLAIMS.weightRms;
   const list = (xs: readonly number[]) =>
     xs.map((v) => (v >= 0.1 ? v.toFixed(2) : v.toPrecision(2))).join(', ');
+  if (!article) {
+    return `Root mean square of the weights of conv1, conv2, fc1 and fc2: ${list(low)} (LeNet_low) and ${list(high)} (LeNet_high).`;
+  }
   const apart = (ours: readonly number[], theirs: readonly number[], name: string) =>
     LAYERS.filter(
       (_, k) => ours[k] !== undefined && (ours[k] > 2 * theirs[k] || ours[k] < theirs[k] / 2),
@@ -150,7 +182,12 @@ function rmsSentence(low: readonly number[], high: readonly number[]): string {
     : `${head}: more than a factor of 2 apart in ${off.join(', ')}.`;
 }
 
-function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {
+function attackParagraph(
+  low: NetworkFacts,
+  high: NetworkFacts,
+  dataset: ProseDataset,
+  article: boolean,
+): string {
   const parts: string[] = [];
   if (low.targetedNorms.length > 0 && high.targetedNorms.length > 0) {
     const ml = mean(low.targetedNorms);
@@ -171,7 +208,7 @@ function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {
   if (low.medianNorm !== null && high.medianNorm !== null) {
     parts.push(
       `Over ${low.images} test images the median norm is ${norm(high.medianNorm)} for LeNet_high and ${norm(low.medianNorm)} for LeNet_low (a failed attack counting as larger than any success), and the attack reaches its target within the step cap for ${rate(high)} and ${rate(low)} of them.`,
-      spreadVerdict('median norm', low, high, (s) => s.medianNorm, norm),
+      spreadVerdict('median norm', low, high, (s) => s.medianNorm, norm, dataset),
     );
   } else {
     parts.push(
@@ -181,14 +218,17 @@ function attackParagraph(low: NetworkFacts, high: NetworkFacts): string {
   if (low.perturbationSmoothness !== null && high.perturbationSmoothness !== null) {
     const sl = low.perturbationSmoothness;
     const sh = high.perturbationSmoothness;
-    const article = ARTICLE_LENET_CLAIMS.perturbationSmoothness;
-    const theirs = `in the article's figure ${article.high.toFixed(2)} and ${article.low.toFixed(2)}: strokes against speckle`;
+    const claims = ARTICLE_LENET_CLAIMS.perturbationSmoothness;
+    const theirs = article
+      ? `; in the article's figure ${claims.high.toFixed(2)} and ${claims.low.toFixed(2)}: strokes against speckle`
+      : '';
     parts.push(
       sh - sl > 0.1
-        ? `LeNet_high's perturbations are smoother (neighbouring pixels correlate ${sh.toFixed(2)} against ${sl.toFixed(2)}; ${theirs}): closer to strokes than to noise.`
-        : `The two networks' perturbations are about as smooth (neighbouring pixels correlate ${sh.toFixed(2)} and ${sl.toFixed(2)}; ${theirs}).`,
+        ? `LeNet_high's perturbations are smoother (neighbouring pixels correlate ${sh.toFixed(2)} against ${sl.toFixed(2)}${theirs}): closer to strokes than to noise.`
+        : `The two networks' perturbations are about as smooth (neighbouring pixels correlate ${sh.toFixed(2)} and ${sl.toFixed(2)}${theirs}).`,
     );
   }
+  if (!article) return parts.join(' ');
   const claims = ARTICLE_LENET_CLAIMS.targetedNorms;
   const articleRatio = mean(claims.high) / mean(claims.low);
   if (low.targetedNorms.length > 0 && high.targetedNorms.length > 0) {

@@ -14,6 +14,7 @@ import { renderCertified } from '../figures/certified.js';
 import { renderEarlyStopping } from '../figures/early-stopping.js';
 import { renderRobust } from '../figures/robust.js';
 import { fillProse } from '../numbers.js';
+import { datasetCommand } from '../progress.js';
 import { certifiedProse, earlyStoppingProse, robustProse } from '../prose/linear-beyond.js';
 import { dataSlot, type Slot } from '../slot.js';
 import type { StateStore, ViewState } from '../state.js';
@@ -91,6 +92,7 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
       describe: (s) =>
         `adversarial training of ${pairLabel(s.dataset, s.robustPair[0], s.robustPair[1])} (${datasetLabel(s.dataset)}, ${s.robustLoss}, λ = ${formatLambda(s.robustLambda)})`,
       pendingJob: (c) => pendingOf(c, 'robust'),
+      command: (s) => datasetCommand(s.dataset),
       render: (container, data, s) => renderRobust(container, data, s),
       onData: () => {
         // both losses at the shown λ, when both exist, for the paragraph
@@ -125,16 +127,16 @@ export function mountRobust(root: HTMLElement, store: StateStore, client: Result
 
 /** The early-stopping figure. */
 export function mountEarlyStopping(root: HTMLElement, store: StateStore, client: ResultsClient): Slot {
-  const file = earlyStoppingFile('mnist', ...EARLY_STOPPING.pair);
   return dataSlot<EarlyStopping>(
     client,
     {
       container: root,
-      path: () => file,
+      path: (s) => earlyStoppingFile(s.dataset, ...EARLY_STOPPING.pair),
       parse: registered('l2angle/early-stopping'),
-      describe: () =>
-        `gradient descent on ${EARLY_STOPPING.pair.join(' vs ')} (${EARLY_STOPPING.steps.toLocaleString('en')} steps)`,
+      describe: (s) =>
+        `gradient descent on ${pairLabel(s.dataset, ...EARLY_STOPPING.pair)} (${datasetLabel(s.dataset)}, ${EARLY_STOPPING.steps.toLocaleString('en')} steps)`,
       pendingJob: (c) => pendingOf(c, 'early-stopping'),
+      command: (s) => datasetCommand(s.dataset),
       render: (container, data) => renderEarlyStopping(container, data),
       onData: (data) => fillProse('early-stopping', earlyStoppingProse(data)),
     },
@@ -152,6 +154,7 @@ export function mountCertified(root: HTMLElement, store: StateStore, client: Res
       parse: registered('l2angle/local-linearity'),
       describe: () => 'certified radii of the 2-layer networks',
       pendingJob: (c) => pendingOf(c, 'local-linearity'),
+      command: (s) => datasetCommand(s.dataset),
       render: (container, data) => renderCertified(container, data),
       onData: (data) => fillProse('certified', certifiedProse(data)),
     },

@@ -13,6 +13,7 @@ import { renderPairOverview } from '../figures/pair-overview.js';
 import { renderPairPicker } from '../figures/pair-picker.js';
 import { renderPathCurves } from '../figures/path-curves.js';
 import { renderTiltingPlane } from '../figures/tilting-plane.js';
+import { datasetCommand } from '../progress.js';
 import { dataSlot, type FigureHandle, type Slot } from '../slot.js';
 import { LAMBDA_COUNT, lambdaOf, type StateStore, type TrainingLoss, type ViewState } from '../state.js';
 
@@ -80,6 +81,7 @@ export function mountOpening(
       path: statePath,
       parse: registered('l2angle/svm-path'),
       describe: (s) => `the ${lossName(s.loss)} path of ${s.pair[0]} vs ${s.pair[1]}`,
+      command: (s) => datasetCommand(s.dataset),
       render: (c, data, s) => renderTiltingPlane(c, data, s, { id: 'opening', representatives: false }),
     },
     store.state,
@@ -130,6 +132,7 @@ export function mountMnist(
       parse: registered('l2angle/svm-path'),
       describe: (s) =>
         `the ${lossName(s.loss)} path of ${pairLabel(s.dataset, s.pair[0], s.pair[1])} (${datasetLabel(s.dataset)})`,
+      command: (s) => datasetCommand(s.dataset),
       render: (container, path, s) => {
         const cell = (name: string, title: string) => {
           const fig = document.createElement('figure');

@@ -2,6 +2,7 @@
 // the figures use. Each function fills the keys of one source; see numbers.ts for the mechanism.
 import { TRAINING_LOSSES } from '../../src/math/losses.js';
 import type { SvmPath } from '../../src/schema/artifacts.js';
+import { datasetLabel } from '../../src/schema/datasets.js';
 import type { Adversarial, LocalLinearity } from '../../src/schema/nn-artifacts.js';
 import { fitToy } from '../../src/solvers/toy-fit.js';
 import { fixed, formatLambda, sig } from '../chart.js';
@@ -46,7 +47,8 @@ export function fillPathNumbers(path: SvmPath): void {
 }
 
 /** The LeNet study's final test errors (the comparison itself is web/sections/lenet-prose.ts's). */
-export function fillLenetNumbers(runs: LenetRun[], final: boolean): void {
+export function fillLenetNumbers(runs: LenetRun[], final: boolean, dataset: string): void {
+  setNumber('lenet-dataset', datasetLabel(dataset));
   const low = runs.find((r) => /low/i.test(r.name))?.epochs.at(-1);
   const high = runs.find((r) => /high/i.test(r.name))?.epochs.at(-1);
   const suffix = final ? '' : ' (so far)';

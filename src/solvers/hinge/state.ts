@@ -13,6 +13,9 @@ export const FREE = 1;
 /** α_i = C */
 export const UPPER = 2;
 
+/** How many past values of u the screening keeps, for its exact bound ‖x_i‖ ‖w − w_then‖. */
+const SNAPSHOTS = 16;
+
 export class HingeState {
   C = 0;
   readonly alpha: Float64Array;
@@ -27,6 +30,23 @@ export class HingeState {
   private readonly gDrift: Float64Array;
   /** ‖x_i‖ */
   private readonly xNorm: Float64Array;
+  /**
+   * Past values of u (SNAPSHOTS × dim, a ring), each with a generation number; G_i was exact at the u of
+   * slot snapOf[i] when genOf[i] still equals that slot's generation (else the slot was reused since).
+   */
+  private readonly snaps: Float64Array;
+  private readonly snapGen = new Int32Array(SNAPSHOTS).fill(-1);
+  private readonly snapDistance = new Float64Array(SNAPSHOTS);
+  private snapNext = 0;
+  private generation = 0;
+  /** the slot that holds the current u, valid while u is still at version `slotVersion` */
+  private lastSlot = -1;
+  private slotVersion = -1;
+  /** counts the changes of u that advanceDrift (or scaleGradient) saw */
+  private uVersion = 0;
+  private readonly snapOf: Int32Array;
+  private readonly genOf: Int32Array;
+  private readonly recomputed: Int32Array;
   /** the free points, in the factor's order */
   readonly list: Int32Array;
   size = 0;
@@ -70,6 +90,10 @@ export class HingeState {
     this.gDrift = new Float64Array(n);
     this.xNorm = new Float64Array(n);
     for (let i = 0; i < n; i++) this.xNorm[i] = Math.sqrt(data.diag[i]);
+    this.snaps = new Float64Array(SNAPSHOTS * dim);
+    this.snapOf = new Int32Array(n);
+    this.genOf = new Int32Array(n).fill(-2);
+    this.recomputed = new Int32Array(n);
     let mean = 0;
     for (let i = 0; i < n; i++) mean += data.diag[i];
     this.shift = mean / n > 0 ? mean / n : 1;
@@ -115,6 +139,9 @@ export class HingeState {
     const drift = this.advanceDrift();
     gradientPass(this.data, this.u, this.g);
     this.gDrift.fill(drift);
+    const slot = this.snapshot();
+    this.snapOf.fill(slot);
+    this.genOf.fill(this.snapGen[slot]);
     this.profile.gradientRows += this.data.n;
     this.profile.gradientMs += performance.now() - t0;
   }
@@ -125,6 +152,7 @@ export class HingeState {
     const drift = this.advanceDrift();
     gradientPassRows(this.data, this.u, this.g, this.list, this.size);
     for (let p = 0; p < this.size; p++) this.gDrift[this.list[p]] = drift;
+    this.markExact(this.list, this.size);
     this.profile.gradientRows += this.size;
     this.profile.gradientMs += performance.now() - t0;
   }
@@ -132,7 +160,9 @@ export class HingeState {
   /**
    * Safe screening of the bound points: G_i was computed exactly when the cumulative drift of w was
    * D_i, and since then |ΔG_i| = |y_i x_i·Δw| ≤ ‖x_i‖ (D − D_i) (Cauchy–Schwarz and the triangle
-   * inequality over the snapshots of u). A bound point is recomputed only if that bound lets its KKT
+   * inequality over the snapshots of u), and also |ΔG_i| ≤ ‖x_i‖ ‖w − w_i‖ where w_i, the w it was exact
+   * at, is still kept (the last SNAPSHOTS values of u; this bound is the tighter one when w went back
+   * and forth). A bound point is recomputed only if the smaller bound lets its KKT
    * violation (−μ at 0, μ at C, μ = G + βy) exceed `eps`; the others provably do not violate, and their
    * G stays stale (every phase that reads all of G makes a full pass). Free points are skipped: their G
    * was exact at the last freeGradient, which is what the bound of a point leaving F starts from.
@@ -140,20 +170,25 @@ export class HingeState {
   screenedGradient(beta: number, eps: number): void {
     const t0 = performance.now();
     const drift = this.advanceDrift();
-    const { g, gDrift, xNorm, status, u, data } = this;
+    const { g, gDrift, xNorm, status, u, data, snapOf, genOf, snapGen, snapDistance, recomputed } = this;
     const { y, n, div } = data;
+    this.measureSnapshots();
     let rows = 0;
     for (let i = 0; i < n; i++) {
       const s = status[i];
       if (s === FREE) continue;
       const mu = g[i] + beta * y[i];
       const viol = s === LOWER ? -mu : mu;
+      const slot = snapOf[i];
+      const moved =
+        genOf[i] === snapGen[slot] ? Math.min(drift - gDrift[i], snapDistance[slot]) : drift - gDrift[i];
       // 1e-12 (1 + |G|): rounding of the stored G and of the drift sums
-      if (viol + xNorm[i] * (drift - gDrift[i]) + 1e-12 * (1 + Math.abs(g[i])) <= eps) continue;
+      if (viol + xNorm[i] * moved + 1e-12 * (1 + Math.abs(g[i])) <= eps) continue;
       g[i] = (y[i] * rowDot(data, i, u)) / div - 1;
       gDrift[i] = drift;
-      rows++;
+      recomputed[rows++] = i;
     }
+    this.markExact(recomputed, rows);
     this.profile.gradientRows += rows;
     this.profile.gradientMs += performance.now() - t0;
   }
@@ -167,6 +202,50 @@ export class HingeState {
     for (let i = 0; i < g.length; i++) g[i] = r * (g[i] + 1) - 1;
     this.uSnap.set(this.u);
     this.gDrift.fill(this.drift);
+    // u changed (it was recomputed) while the drift did not: a new slot for it
+    this.uVersion++;
+    const slot = this.snapshot();
+    this.snapOf.fill(slot);
+    this.genOf.fill(this.snapGen[slot]);
+  }
+
+  /** The slot holding the current u (just measured by advanceDrift), taking a new one when u moved since. */
+  private snapshot(): number {
+    if (this.lastSlot >= 0 && this.slotVersion === this.uVersion) return this.lastSlot;
+    const slot = this.snapNext;
+    this.snapNext = (slot + 1) % SNAPSHOTS;
+    this.snaps.set(this.u, slot * this.data.dim);
+    this.snapGen[slot] = ++this.generation;
+    this.lastSlot = slot;
+    this.slotVersion = this.uVersion;
+    return slot;
+  }
+
+  /** Records that G of rows[0 … count − 1] is exact at the current u. */
+  private markExact(rows: Int32Array, count: number): void {
+    if (count === 0) return;
+    const slot = this.snapshot();
+    const gen = this.snapGen[slot];
+    for (let k = 0; k < count; k++) {
+      this.snapOf[rows[k]] = slot;
+      this.genOf[rows[k]] = gen;
+    }
+  }
+
+  /** ‖w − w_then‖ for every kept value of u, rounded up (1 + 1e-12, as the drift). */
+  private measureSnapshots(): void {
+    const { u, snaps, snapGen, snapDistance } = this;
+    const dim = this.data.dim;
+    for (let slot = 0; slot < SNAPSHOTS; slot++) {
+      if (snapGen[slot] < 0) continue;
+      const off = slot * dim;
+      let s = 0;
+      for (let k = 0; k < dim; k++) {
+        const d = u[k] - snaps[off + k];
+        s += d * d;
+      }
+      snapDistance[slot] = (Math.sqrt(s) / this.data.root) * (1 + 1e-12);
+    }
   }
 
   /** Adds ‖Δw‖ since the last snapshot to the cumulative drift D and returns D. */
@@ -180,6 +259,7 @@ export class HingeState {
     }
     // 1 + 1e-12: the rounding of this sum
     this.drift += (Math.sqrt(s) / this.data.root) * (1 + 1e-12);
+    if (s > 0) this.uVersion++;
     return this.drift;
   }
 

@@ -266,6 +266,22 @@ describe.skipIf(SKIP)('the article in chromium', () => {
 
   const figure = (name: string) => page.locator(`[data-figure="${name}"]`).first();
 
+  /** Clicks Fashion-MNIST in a dataset switch: the URL must say so and the figure's first chart redraw. */
+  const switchesDataset = async (drawn: ReturnType<Page['locator']>, control: string) => {
+    const before = await drawn.locator('svg').first().innerHTML();
+    await page.locator(`[data-control="${control}"] button[data-value="fashion-mnist"]`).click();
+    await expect
+      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
+      .toContain('data=fashion-mnist');
+    await expect
+      .poll(
+        async () =>
+          (await drawn.locator('svg').count()) > 0 ? drawn.locator('svg').first().innerHTML() : before,
+        { timeout: 20_000 },
+      )
+      .not.toBe(before);
+  };
+
   it('renders every figure non-empty, and saves a screenshot of each', async () => {
     for (const name of FIGURES) {
       const element = figure(name);
@@ -363,20 +379,7 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     await section.scrollIntoViewIfNeeded();
     const plane = page.locator('[data-figure="tilting-plane"]').first();
     await expect.poll(() => plane.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    const mnist = await plane.locator('svg').first().innerHTML();
-    await page.locator('[data-control="mnist-dataset"] button[data-value="fashion-mnist"]').click();
-    await expect
-      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
-      .toContain('data=fashion-mnist');
-    await expect
-      .poll(
-        async () =>
-          (await plane.locator('svg').count()) > 0 ? plane.locator('svg').first().innerHTML() : mnist,
-        {
-          timeout: 20_000,
-        },
-      )
-      .not.toBe(mnist);
+    await switchesDataset(plane, 'mnist-dataset');
     const title = await page.locator('[data-pair="7-9"]').first().getAttribute('title');
     expect(title).toBe('sneaker vs ankle boot');
     await page.reload({ waitUntil: 'networkidle' });
@@ -406,23 +409,9 @@ describe.skipIf(SKIP)('the article in chromium', () => {
     await lenet.scrollIntoViewIfNeeded();
     await expect.poll(() => lenet.locator('svg').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect.poll(() => training.getAttribute('class'), { timeout: 20_000 }).toContain('filled');
-    const mnistCurves = await lenet.locator('svg').first().innerHTML();
-    const mnistText = (await training.textContent()) ?? '';
-    expect(mnistText).toMatch(/article/);
-    await page.locator('[data-control="lenet-dataset"] button[data-value="fashion-mnist"]').click();
-    await expect
-      .poll(() => page.evaluate(() => location.hash), { timeout: 5_000 })
-      .toContain('data=fashion-mnist');
-    // the curves, the heading and both paragraphs are Fashion-MNIST's now
-    await expect
-      .poll(
-        async () =>
-          (await lenet.locator('svg').count()) > 0 ? lenet.locator('svg').first().innerHTML() : mnistCurves,
-        {
-          timeout: 20_000,
-        },
-      )
-      .not.toBe(mnistCurves);
+    expect((await training.textContent()) ?? '').toMatch(/article/);
+    // the curves, the heading and both paragraphs are Fashion-MNIST's then
+    await switchesDataset(lenet, 'lenet-dataset');
     await expect
       .poll(() => page.locator('#lenet-title').textContent(), { timeout: 20_000 })
       .toBe('LeNet on Fashion-MNIST');

@@ -217,6 +217,39 @@ describe('flags and data that would have failed late', () => {
       2,
       /--weight-decays 0,0x1/,
     );
+    // the LeNet studies run on a named dataset, in its own folders
+    expectOneLineError(
+      l2angle(
+        'nn',
+        '--study',
+        'adversarial',
+        '--dataset',
+        'fashion-mnist',
+        '--results',
+        join(scratch, 'untrained'),
+      ),
+      1,
+      /LeNet_low is not trained yet \(.*nn\/fashion-mnist\/lenet-low\): run `l2angle nn --study lenet --dataset fashion-mnist` first/,
+    );
+    expectOneLineError(
+      l2angle(
+        'nn',
+        '--study',
+        'lenet',
+        '--train-images',
+        'a',
+        '--train-labels',
+        'b',
+        '--test-images',
+        'c',
+        '--test-labels',
+        'd',
+        '--results',
+        out,
+      ),
+      2,
+      /--study lenet runs on a named dataset/,
+    );
     const file = join(scratch, 'a-file');
     writeFileSync(file, 'mine');
     expectOneLineError(

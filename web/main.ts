@@ -4,6 +4,7 @@ import 'katex/dist/katex.min.css';
 import './style.css';
 import { ARTICLE_LENETS, QUOTED_PAIRS } from '../src/article.js';
 import { type SvmPath, svmPathFile } from '../src/schema/artifacts.js';
+import { DATASET_NAMES } from '../src/schema/datasets.js';
 import { adversarialSchema } from '../src/schema/nn-artifacts.js';
 import { lenetAdversarialFile } from '../src/schema/training.js';
 import { ResultsClient, registered, withSchema } from './data.js';
@@ -12,6 +13,7 @@ import { MOUNTS, type MountContext } from './figure-mounts.js';
 import { markPendingNumbers } from './numbers.js';
 import { renderProgressPanel } from './progress.js';
 import { mountLenetProse } from './sections/lenet-prose.js';
+import { lenetDataset } from './sections/networks.js';
 import { fillAdversarialNumbers, fillPathNumbers } from './sections/text-numbers.js';
 import { whenNear } from './slot.js';
 import { parseState, StateStore, type ViewState } from './state.js';
@@ -78,10 +80,15 @@ function main(): void {
   statusListeners.push(() => {
     if (quotedNear) readQuoted();
   });
+  // the attack's settings, the same on every dataset: from the shown dataset's studies, else any dataset's
   let adversarialRead = false;
-  statusListeners.push(() => {
-    const files = ARTICLE_LENETS.map((n) => lenetAdversarialFile(n));
-    if (adversarialRead || files.some((f) => client.availability(f).state !== 'ready')) return;
+  const readAdversarialSettings = () => {
+    if (adversarialRead) return;
+    const shown = lenetDataset(store.state);
+    const files = [...(shown ? [shown] : []), ...DATASET_NAMES]
+      .map((d) => ARTICLE_LENETS.map((n) => lenetAdversarialFile(n, 0, d)))
+      .find((pair) => pair.every((f) => client.availability(f).state === 'ready'));
+    if (!files) return;
     adversarialRead = true;
     Promise.all(files.map((f) => client.load(f, withSchema(adversarialSchema, 'l2angle/adversarial')))).then(
       fillAdversarialNumbers,
@@ -89,7 +96,9 @@ function main(): void {
         adversarialRead = false;
       },
     );
-  });
+  };
+  statusListeners.push(readAdversarialSettings);
+  updaters.push(readAdversarialSettings);
 
   // every state change goes to every figure; the figures redraw only what changed
   store.subscribe((s) => {

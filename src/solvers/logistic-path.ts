@@ -138,7 +138,7 @@ function newtonDirection(
   const p = data.rows.dim + 1;
   return newtonCg(
     ws,
-    p,
+    data,
     gnorm,
     maxIter,
     (v, out) => hessianTimes(data, lambda, ws, v, out),
@@ -160,12 +160,14 @@ export function solveLogistic(
   options: LogisticOptions = {},
   data: Problem = problemOf(set),
   ws: Workspace = new Workspace(set.n, set.dim),
+  /** ws.z already holds theta's margins (as a solve leaves them), so the first pass over the data is saved */
+  marginsKnown = false,
 ): LogisticModel {
   const tolerance = options.tolerance ?? 1e-8;
   const maxNewton = options.maxNewtonIterations ?? 200;
   const maxCg = options.maxCgIterations ?? 500;
   const { dim } = set;
-  margins(data, theta, ws.z);
+  if (!marginsKnown) margins(data, theta, ws.z);
   let gnorm = gradientAndCurvature(data, theta, lambda, ws);
   let iterations = 0;
   let cgIterations = 0;
@@ -230,12 +232,26 @@ export function* logisticPathModels(
   const data = problemOf(set);
   const theta = new Float64Array(set.dim + 1);
   const predictor = new PathPredictor(set.dim + 1);
+  // after the first λ, ws.z holds the last solution's margins: the prediction's go to ws.trialZ, and
+  // become ws.z when the prediction is taken
+  let marginsKnown = false;
   for (const lambda of lambdas) {
-    predictor.start(lambda, theta, (candidate) => {
-      margins(data, candidate, ws.z);
-      return objectiveOf(ws.z, candidate, set.dim, lambda);
-    });
-    const model = solveLogistic(set, lambda, theta, options, data, ws);
+    const predicted = predictor.start(
+      lambda,
+      theta,
+      (candidate) => {
+        margins(data, candidate, ws.trialZ);
+        return objectiveOf(ws.trialZ, candidate, set.dim, lambda);
+      },
+      () => {
+        if (!marginsKnown) margins(data, theta, ws.z);
+        marginsKnown = true;
+        return objectiveOf(ws.z, theta, set.dim, lambda);
+      },
+    );
+    if (predicted) ws.z.set(ws.trialZ);
+    const model = solveLogistic(set, lambda, theta, options, data, ws, marginsKnown || predicted);
+    marginsKnown = true;
     predictor.record(lambda, theta);
     yield model;
   }
@@ -259,26 +275,36 @@ export class PathPredictor {
     this.candidate = new Float64Array(size);
   }
 
-  /** Moves theta (the last solution) to the prediction at λ when that is better by `objective` at λ. */
-  start(lambda: number, theta: Float64Array, objective: (theta: Float64Array) => number): void {
+  /**
+   * Moves theta (the last solution) to the prediction at λ when that is better by `objective` at λ, and
+   * says whether it did; `current` is theta's own objective (default: `objective(theta)`).
+   */
+  start(
+    lambda: number,
+    theta: Float64Array,
+    objective: (theta: Float64Array) => number,
+    current: () => number = () => objective(theta),
+  ): boolean {
     const at = Math.log(lambda);
     const known = this.points;
     // a λ solved before (the grid repeats it) would put a zero in the weights' denominators
-    if (known.length < 2 || known.some((p) => p.at === at)) return;
+    if (known.length < 2 || known.some((p) => p.at === at)) return false;
     // Lagrange weights of the known points at `at`
     const weights = known.map((p, i) => {
       let w = 1;
       for (const [j, q] of known.entries()) if (j !== i) w *= (at - q.at) / (p.at - q.at);
       return w;
     });
-    if (!weights.every(Number.isFinite)) return;
+    if (!weights.every(Number.isFinite)) return false;
     const c = this.candidate;
     c.fill(0);
     for (const [i, p] of known.entries()) {
       const w = weights[i];
       for (let k = 0; k < this.size; k++) c[k] += w * p.theta[k];
     }
-    if (objective(c) < objective(theta)) theta.set(c);
+    if (!(objective(c) < current())) return false;
+    theta.set(c);
+    return true;
   }
 
   /** Remembers the solution at λ (the last PREDICTOR_POINTS are kept). */

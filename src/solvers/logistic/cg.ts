@@ -2,7 +2,7 @@
 // conjugate gradients for H d = −g (the truncated-Newton forcing term, the workspace's preconditioner), and
 // the Armijo backtracking along d.
 import { precondition } from './preconditioner.js';
-import type { Workspace } from './workspace.js';
+import type { Problem, Workspace } from './workspace.js';
 
 /**
  * Solves H d = −∇ (ws.grad) into ws.direction by preconditioned CG, stopped at ‖r‖ ≤ η‖g‖ with
@@ -12,16 +12,17 @@ import type { Workspace } from './workspace.js';
  */
 export function newtonCg(
   ws: Workspace,
-  p: number,
+  data: Problem,
   gnorm: number,
   maxIter: number,
   product: (v: Float64Array, out: Float64Array) => void,
   fallback: (d: Float64Array) => void,
 ): number {
   const { direction: d, residual: r, pz: zv, search: s, hs } = ws;
+  const p = data.rows.dim + 1;
   d.fill(0);
   for (let k = 0; k < p; k++) r[k] = -ws.grad[k];
-  precondition(ws, p, r, zv);
+  precondition(ws, data, r, zv);
   let rz = 0;
   for (let k = 0; k < p; k++) rz += r[k] * zv[k];
   s.set(zv);
@@ -41,7 +42,7 @@ export function newtonCg(
     }
     iter++;
     if (Math.sqrt(rr) <= target) break;
-    precondition(ws, p, r, zv);
+    precondition(ws, data, r, zv);
     let rzNew = 0;
     for (let k = 0; k < p; k++) rzNew += r[k] * zv[k];
     const beta = rzNew / rz;

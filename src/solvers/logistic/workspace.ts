@@ -22,8 +22,13 @@ export class Workspace {
   readonly search: Float64Array;
   readonly hs: Float64Array;
   readonly trialZ: Float64Array;
-  /** Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good */
+  /**
+   * Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good; of
+   * order active pixels + 1 (the bias), the data's never-lit pixels left out (see `Problem.active`)
+   */
   factor: Float64Array | undefined;
+  /** r and M⁻¹r on the factor's coordinates (active pixels, then the bias) */
+  readonly compact: Float64Array;
   /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
   lastCg = 0;
   /** CG iterations since the factor was built: a new factor costs about as much as ~40 of them */
@@ -43,6 +48,7 @@ export class Workspace {
     this.pz = new Float64Array(p);
     this.search = new Float64Array(p);
     this.hs = new Float64Array(p);
+    this.compact = new Float64Array(p);
   }
 }
 
@@ -53,15 +59,32 @@ export function margins(data: Problem, theta: Float64Array, out: Float64Array): 
   for (let i = 0; i < rows.n; i++) out[i] = y[i] * (sparseRowDot(rows, i, theta) + b);
 }
 
-/** The training data as the solver reads it: sparse rows and labels. */
+/** The training data as the solver reads it: sparse rows and columns, labels. */
 export interface Problem {
   readonly rows: SparseRows;
   readonly columns: SparseColumns;
   readonly y: Float64Array;
+  /**
+   * The pixels lit in at least one image, ascending (580 of 784 on MNIST's 7 vs 9). Every other pixel's
+   * column of the data is zero, so its weight stays 0 and its row of the Hessian is 2λ on the diagonal
+   * only: the factored preconditioner leaves those out, (580/784)³ of the work.
+   */
+  readonly active: Int32Array;
+  /** for each entry of `rows`, its pixel's position in `active` */
+  readonly activeColumn: Int32Array;
 }
 
 /** The solver's view of a training set. */
 export function problemOf(set: LabelledSet): Problem {
   const rows = toSparseRows(set.x, set.n, set.dim);
-  return { rows, columns: toSparseColumns(rows), y: set.y };
+  const columns = toSparseColumns(rows);
+  const position = new Int32Array(set.dim).fill(-1);
+  const lit: number[] = [];
+  for (let k = 0; k < set.dim; k++)
+    if (columns.start[k + 1] > columns.start[k]) {
+      position[k] = lit.length;
+      lit.push(k);
+    }
+  const activeColumn = rows.column.map((k) => position[k]);
+  return { rows, columns, y: set.y, active: Int32Array.from(lit), activeColumn };
 }

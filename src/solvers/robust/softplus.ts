@@ -115,7 +115,7 @@ function hessianTimes(
 function newtonDirection(data: Problem, lambda: number, epsilon: number, ws: Workspace, it: Iterate): number {
   return newtonCg(
     ws,
-    data.rows.dim + 1,
+    data,
     it.gnorm,
     MAX_CG,
     (v, out) => hessianTimes(data, lambda, epsilon, ws, it, v, out),

@@ -127,6 +127,14 @@ function hessianTimes(
   out[dim] = ob;
 }
 
+/**
+ * CG stops once its residual is below this fraction of the solver's tolerance: the next gradient is about
+ * that residual, so solving further buys digits the stopping rule does not ask for, while most λ of a
+ * predicted path still finish in one Newton step (7 vs 9: 462 CG iterations and 5 factorisations instead of
+ * 484 and 7, Newton steps 106 against 105; 0 vs 1: 396 and 2 against 483 and 4).
+ */
+const CG_FLOOR = 0.25;
+
 /** The Newton direction by preconditioned CG (logistic/cg.ts); returns the CG iteration count. */
 function newtonDirection(
   data: Problem,
@@ -134,6 +142,7 @@ function newtonDirection(
   ws: Workspace,
   gnorm: number,
   maxIter: number,
+  floor: number,
 ): number {
   const p = data.rows.dim + 1;
   return newtonCg(
@@ -146,6 +155,7 @@ function newtonDirection(
     (d) => {
       for (let k = 0; k < p; k++) d[k] = -ws.grad[k] / ws.precond[k];
     },
+    floor,
   );
 }
 
@@ -180,7 +190,7 @@ export function solveLogistic(
     }
     if (ws.lastCg > CHEAP_CG && ws.cgSinceFactor > FACTOR_COST_IN_CG) factorHessian(data, lambda, ws);
     else if (!ws.factor) diagonalPreconditioner(data, lambda, ws);
-    cgIterations += newtonDirection(data, lambda, ws, gnorm, maxCg);
+    cgIterations += newtonDirection(data, lambda, ws, gnorm, maxCg, CG_FLOOR * tolerance);
     const d = ws.direction;
     // Δz_i = y_i (x_i·Δw + Δb)
     margins(data, d, ws.u);

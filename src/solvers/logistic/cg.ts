@@ -5,8 +5,8 @@ import { precondition } from './preconditioner.js';
 import type { Problem, Workspace } from './workspace.js';
 
 /**
- * Solves H d = −∇ (ws.grad) into ws.direction by preconditioned CG, stopped at ‖r‖ ≤ η‖g‖ with
- * η = min(0.1, √‖g‖) (superlinear convergence near the optimum) or after `maxIter` products.
+ * Solves H d = −∇ (ws.grad) into ws.direction by preconditioned CG, stopped at ‖r‖ ≤ max(η‖g‖, floor)
+ * with η = min(0.1, √‖g‖) (superlinear convergence near the optimum) or after `maxIter` products.
  * `product(v, out)` computes out = H v; `fallback(d)` fills d when CG made no step (no curvature seen).
  * Returns the iteration count.
  */
@@ -17,6 +17,7 @@ export function newtonCg(
   maxIter: number,
   product: (v: Float64Array, out: Float64Array) => void,
   fallback: (d: Float64Array) => void,
+  floor = 0,
 ): number {
   const { direction: d, residual: r, pz: zv, search: s, hs } = ws;
   const p = data.rows.dim + 1;
@@ -26,7 +27,7 @@ export function newtonCg(
   let rz = 0;
   for (let k = 0; k < p; k++) rz += r[k] * zv[k];
   s.set(zv);
-  const target = Math.min(0.1, Math.sqrt(gnorm)) * gnorm;
+  const target = Math.max(Math.min(0.1, Math.sqrt(gnorm)) * gnorm, floor);
   let iter = 0;
   while (iter < maxIter) {
     product(s, hs);

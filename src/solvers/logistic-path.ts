@@ -206,8 +206,9 @@ export function solveLogistic(
       break;
     }
     for (let k = 0; k <= dim; k++) theta[k] += step * d[k];
-    // recompute margins from scratch: accumulated updates would drift
-    margins(data, theta, ws.z);
+    // z + step·Δz: the margins of the new θ without a pass over the data. The rounding this adds is
+    // cleared at every λ, whose margins are computed from scratch (the path's prediction, or below)
+    for (let i = 0; i < ws.z.length; i++) ws.z[i] += step * ws.u[i];
     gnorm = gradientAndCurvature(data, theta, lambda, ws);
     iterations++;
   }
@@ -243,7 +244,7 @@ export function* logisticPathModels(
   const theta = new Float64Array(set.dim + 1);
   const predictor = new PathPredictor(set.dim + 1);
   // after the first λ, ws.z holds the last solution's margins: the prediction's go to ws.trialZ, and
-  // become ws.z when the prediction is taken
+  // become ws.z when the prediction is taken; otherwise the solve recomputes them from scratch
   let marginsKnown = false;
   for (const lambda of lambdas) {
     const predicted = predictor.start(
@@ -260,7 +261,7 @@ export function* logisticPathModels(
       },
     );
     if (predicted) ws.z.set(ws.trialZ);
-    const model = solveLogistic(set, lambda, theta, options, data, ws, marginsKnown || predicted);
+    const model = solveLogistic(set, lambda, theta, options, data, ws, predicted);
     marginsKnown = true;
     predictor.record(lambda, theta);
     yield model;

@@ -51,8 +51,8 @@ describe('the loss registry', () => {
     expect(fit.converged).toBe(true);
   });
 
-  it('is what --loss accepts and lists', () => {
-    const svm = buildProgram().commands.find((c) => c.name() === 'svm');
+  it('is what --loss accepts and lists', async () => {
+    const svm = (await buildProgram()).commands.find((c) => c.name() === 'svm');
     const help = svm?.helpInformation() ?? '';
     for (const name of TRAINING_LOSSES) expect(help).toContain(name);
   });
@@ -97,11 +97,8 @@ describe('the dataset registry', () => {
     expect(className('custom-0123456789ab', 3)).toBe('class 3');
   });
 
-  it('is what --dataset lists', () => {
-    const help =
-      buildProgram()
-        .commands.find((c) => c.name() === 'svm')
-        ?.helpInformation() ?? '';
+  it('is what --dataset lists', async () => {
+    const help = (await buildProgram()).commands.find((c) => c.name() === 'svm')?.helpInformation() ?? '';
     for (const name of DATASET_NAMES) expect(help).toContain(name);
   });
 });
@@ -129,15 +126,12 @@ describe('the study registry', () => {
     }
   });
 
-  it('is what npm start runs and what nn --study offers', () => {
+  it('is what npm start runs and what nn --study offers', async () => {
     expect(mainJobs().map((j) => j.id)).toEqual(
       STUDIES.filter((s) => s.main).flatMap((s) => s.jobs().map((j) => j.id)),
     );
     expect(NN_STUDIES).toEqual([...STUDIES.filter((s) => s.nn).map((s) => s.id), 'all']);
-    const help =
-      buildProgram()
-        .commands.find((c) => c.name() === 'nn')
-        ?.helpInformation() ?? '';
+    const help = (await buildProgram()).commands.find((c) => c.name() === 'nn')?.helpInformation() ?? '';
     for (const id of NN_STUDIES) expect(help).toContain(id);
   });
 

@@ -1,38 +1,39 @@
-// Solves one pair's λ path with the solver of the chosen loss and turns it into the validated artifact.
+// Solves one pair's λ path with the solver of the chosen loss and turns it into the validated artifact:
+// on one thread, or with the solver on a second thread while this one measures the models.
+import { on } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { BinaryPair } from '../data/pairs.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
+import type { PathSolveJob, PathSolveMessage } from './path-solve-worker.js';
 import type { ResultsStore } from './store.js';
-import { modelRecord, pathGeometry, svmPathArtifact } from './svm-path.js';
+import { modelRecord, type PathGeometry, pathGeometry, svmPathArtifact } from './svm-path.js';
 
-/** Solves the article's 81-λ path for a pair and returns the artifact; `onModel(c)` reports progress. */
-export function computeSvmPath(
+/** The image size and requested images per class that the artifact states. */
+export interface PathSetting {
+  rows: number;
+  cols: number;
+  perClassRequested?: number;
+}
+
+/** The artifact from the measured models, with each warning named by pair, loss and λ. */
+function finish(
   pair: BinaryPair,
   dataset: string,
   loss: TrainingLoss,
-  setting: { rows: number; cols: number; perClassRequested?: number },
-  onModel: (c: number, model: PathModel) => void = () => {},
+  setting: PathSetting,
+  geometry: PathGeometry,
+  records: SvmPath['models'],
+  models: readonly PathModel[],
+  wallSeconds: number,
 ): { artifact: SvmPath; warnings: string[] } {
-  const lambdas = lambdaGrid();
-  const geometry = pathGeometry(pair.train, pair.test);
-  const records: SvmPath['models'] = [];
-  const warnings: string[] = [];
   const solver = SOLVERS[LOSSES[loss].pathSolver];
-  const started = performance.now();
-  solver.solvePath(pair.train, lambdas, {
-    // exact kernel entries from the raw bytes, for the solvers that use them
-    bytes: pair.train.bytes,
-    onModel: (model, c) => {
-      records.push(modelRecord(pair, geometry, c, model));
-      if (model.warning)
-        warnings.push(
-          `${pair.classI}-${pair.classJ} ${loss} λ=${model.lambda.toExponential(2)}: ${model.warning}`,
-        );
-      onModel(c, model);
-    },
-  });
-  const wallSeconds = (performance.now() - started) / 1000;
+  const warnings = models.flatMap((model) =>
+    model.warning
+      ? [`${pair.classI}-${pair.classJ} ${loss} λ=${model.lambda.toExponential(2)}: ${model.warning}`]
+      : [],
+  );
   const artifact = svmPathArtifact(
     pair,
     dataset,
@@ -44,6 +45,85 @@ export function computeSvmPath(
     setting.perClassRequested ?? pair.perClass,
   );
   return { artifact, warnings };
+}
+
+/** Solves the article's 81-λ path for a pair and returns the artifact; `onModel(c)` reports progress. */
+export function computeSvmPath(
+  pair: BinaryPair,
+  dataset: string,
+  loss: TrainingLoss,
+  setting: PathSetting,
+  onModel: (c: number, model: PathModel) => void = () => {},
+): { artifact: SvmPath; warnings: string[] } {
+  const geometry = pathGeometry(pair.train, pair.test);
+  const records: SvmPath['models'] = [];
+  const models: PathModel[] = [];
+  const started = performance.now();
+  SOLVERS[LOSSES[loss].pathSolver].solvePath(pair.train, lambdaGrid(), {
+    // exact kernel entries from the raw bytes, for the solvers that use them
+    bytes: pair.train.bytes,
+    onModel: (model, c) => {
+      records.push(modelRecord(pair, geometry, c, model));
+      models.push(model);
+      onModel(c, model);
+    },
+  });
+  return finish(
+    pair,
+    dataset,
+    loss,
+    setting,
+    geometry,
+    records,
+    models,
+    (performance.now() - started) / 1000,
+  );
+}
+
+/** Whether this module runs as compiled JavaScript, so that the solver's worker can be loaded. */
+export function canSolveBeside(): boolean {
+  return import.meta.url.endsWith('.js');
+}
+
+/**
+ * The same artifact as `computeSvmPath`, bit for bit, on two threads: a worker loads the pair from `files`
+ * and solves the path (the same code on the same numbers), while this thread loads the pair too (`load`,
+ * called once the worker is starting), computes its geometry and measures each model as it arrives (scores
+ * of every image, histograms, mirror images: a fifth of a single-thread `l2angle svm --pair`). For one
+ * pair; `svm --all` keeps both cores busy with pairs instead.
+ */
+export async function computeSvmPathBesideSolver(
+  job: Omit<PathSolveJob, 'kind'>,
+  load: () => { pair: BinaryPair; setting: PathSetting },
+  onModel: (c: number, model: PathModel) => void = () => {},
+): Promise<{ artifact: SvmPath; warnings: string[] }> {
+  const worker = new Worker(new URL('./path-solve-worker.js', import.meta.url), {
+    workerData: { kind: 'l2angle-path-solve', ...job } satisfies PathSolveJob,
+  });
+  try {
+    const exited = new Promise<never>((_, reject) =>
+      worker.once('exit', (code) => reject(new Error(`the path solver's thread stopped (exit ${code})`))),
+    );
+    exited.catch(() => {});
+    const messages = on(worker, 'message');
+    const { pair, setting } = load();
+    const geometry = pathGeometry(pair.train, pair.test);
+    const records: SvmPath['models'] = [];
+    const models: PathModel[] = [];
+    for (;;) {
+      const next = await Promise.race([messages.next(), exited]);
+      if (next.done) throw new Error("the path solver's thread stopped");
+      const message = next.value[0] as PathSolveMessage;
+      if (message.type === 'error') throw new Error(message.message);
+      if (message.type === 'done')
+        return finish(pair, job.dataset, job.loss, setting, geometry, records, models, message.seconds);
+      records.push(modelRecord(pair, geometry, message.c, message.model));
+      models.push(message.model);
+      onModel(message.c, message.model);
+    }
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /**

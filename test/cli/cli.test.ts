@@ -386,6 +386,27 @@ describe('robust --pair --csv', () => {
   });
 });
 
+describe('svm --pair on two threads', () => {
+  it('writes the same artifact as on one thread, for both losses (only the clock differs)', () => {
+    const strip = (text: string) =>
+      JSON.stringify(JSON.parse(text), (key, value) =>
+        key === 'createdAt' || key === 'wallSeconds' ? undefined : value,
+      );
+    for (const loss of ['hinge', 'softplus']) {
+      const artifacts = ['1', '2'].map((workers) => {
+        const out = join(scratch, `pair-threads-${workers}`);
+        const result = l2angle(
+          ...['svm', '--pair', '3,5', '--per-class', '80', '--loss', loss],
+          ...['--workers', workers, '--results', out],
+        );
+        expect(result.status, result.stderr).toBe(0);
+        return strip(readFileSync(join(out, 'svm', `mnist-3-5-${loss}.json`), 'utf8'));
+      });
+      expect(artifacts[1]).toBe(artifacts[0]);
+    }
+  });
+});
+
 describe('early-stopping --csv', () => {
   it('records the descent at log-spaced steps, bit for bit the same on one thread and on two', () => {
     const tables = ['1', '2'].map((threads) => {

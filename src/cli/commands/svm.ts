@@ -10,11 +10,17 @@ import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore, writeFileAtomic } from '../../experiments/store.js';
 import { svmPathCsv } from '../../experiments/svm-path.js';
 import { defaultWorkers, runPool } from '../../experiments/svm-pool.js';
-import { computeSvmPath, isPathDone } from '../../experiments/svm-run.js';
+import {
+  canSolveBeside,
+  computeSvmPath,
+  computeSvmPathBesideSolver,
+  isPathDone,
+} from '../../experiments/svm-run.js';
 import type { PathJob } from '../../experiments/svm-worker.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../../math/losses.js';
-import { svmPathFile } from '../../schema/artifacts.js';
-import { addDataOptions, type DataOptions, loadFromOptions, resolveDataFiles } from '../data-options.js';
+import { type SvmPath, svmPathFile } from '../../schema/artifacts.js';
+import type { PathModel } from '../../solvers/registry.js';
+import { addDataOptions, type DataOptions, resolveDataFiles } from '../data-options.js';
 import { MOST_THREADS, parseChoice, parsePair, parsePositiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -51,7 +57,10 @@ export function registerSvm(program: Command): void {
         'training images per class (the first ones in file order)',
         String(PER_CLASS),
       )
-      .option('--workers <n>', 'with --all: worker threads (default: every core)'),
+      .option(
+        '--workers <n>',
+        'threads: with --all, pairs at once; with --pair, 2 or more solve beside the measuring (default: every core)',
+      ),
   ).action(async (options: SvmOptions, command: Command) => {
     const loss: TrainingLoss = parseChoice('--loss', options.loss, TRAINING_LOSSES);
     const perClass = parsePositiveInt('--per-class', options.perClass);
@@ -65,7 +74,7 @@ export function registerSvm(program: Command): void {
         : parsePositiveInt('--workers', options.workers, MOST_THREADS);
     const store = new ResultsStore(command.optsWithGlobals().results);
     if (options.pair !== undefined) {
-      await solveOnePair(options, parsePair(options.pair), loss, perClass, store);
+      await solveOnePair(options, parsePair(options.pair), loss, perClass, store, workers);
     } else {
       await solveAllPairs(options, loss, perClass, workers, store);
     }
@@ -78,20 +87,31 @@ async function solveOnePair(
   loss: TrainingLoss,
   perClass: number,
   store: ResultsStore,
+  workers: number,
 ): Promise<void> {
-  const data = loadFromOptions(options);
-  const pair = selectPair(data, classI, classJ, perClass);
+  const { name, files } = resolveDataFiles(options);
+  const load = () => {
+    const data = loadDataset(files, name);
+    const pair = selectPair(data, classI, classJ, perClass);
+    return { pair, setting: { rows: data.train.rows, cols: data.train.cols, perClassRequested: perClass } };
+  };
   const progress = createProgress(`${classI}-${classJ} ${loss}`, MODELS_PER_PATH);
-  const { artifact, warnings } = computeSvmPath(
-    pair,
-    data.name,
-    loss,
-    { rows: data.train.rows, cols: data.train.cols, perClassRequested: perClass },
-    (c, model) => progress.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`),
-  );
+  const report = (c: number, model: PathModel) =>
+    progress.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`);
+  let computed: { artifact: SvmPath; warnings: string[] };
+  if (workers > 1 && canSolveBeside()) {
+    // the solver on a second thread (started first, so its start-up overlaps the loading here), this one
+    // measuring its models: the same bits as on one thread
+    const job = { files, dataset: name, classI, classJ, perClass, loss };
+    computed = await computeSvmPathBesideSolver(job, load, report);
+  } else {
+    const { pair, setting } = load();
+    computed = computeSvmPath(pair, name, loss, setting, report);
+  }
+  const { artifact, warnings } = computed;
   progress.stop();
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const path = store.write('l2angle/svm-path', svmPathFile(data.name, classI, classJ, loss), artifact);
+  const path = store.write('l2angle/svm-path', svmPathFile(name, classI, classJ, loss), artifact);
   const last = artifact.models[artifact.models.length - 1];
   process.stdout.write(
     `${classI}-${classJ} ${loss}: ${artifact.models.length} models in ${artifact.solver.wallSeconds.toFixed(2)} s; ` +

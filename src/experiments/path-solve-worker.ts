@@ -1,0 +1,67 @@
+// The solver half of a single pair's path on two threads (svm-run.ts `computeSvmPathBesideSolver`): this
+// worker loads the pair and solves its λ path, posting each model as soon as it is solved, while the main
+// thread measures the models (geometry, scores, mirror images) as they come.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadDataset } from '../data/dataset.js';
+import { selectPair } from '../data/pairs.js';
+import type { DatasetFiles } from '../data/sources.js';
+import { LOSSES, type TrainingLoss } from '../math/losses.js';
+import { lambdaGrid } from '../schema/artifacts.js';
+import { type PathModel, SOLVERS } from '../solvers/registry.js';
+
+/** What the worker is started with: the same pair the main thread selected. */
+export interface PathSolveJob {
+  kind: 'l2angle-path-solve';
+  files: DatasetFiles;
+  dataset: string;
+  classI: number;
+  classJ: number;
+  perClass: number;
+  loss: TrainingLoss;
+}
+
+/** What it posts: each model (without the solver's own state, such as the hinge's α), then the time. */
+export type PathSolveMessage =
+  | { type: 'model'; c: number; model: PathModel }
+  | { type: 'done'; seconds: number }
+  | { type: 'error'; message: string };
+
+/** The parts of a model the artifact records (the hinge's α, 6 000 numbers, stays here). */
+function reported(model: PathModel): PathModel {
+  const { lambda, w, b, objective, iterations, converged, measure, optimality, tolerance, gap, warning } =
+    model;
+  return {
+    lambda,
+    w,
+    b,
+    objective,
+    iterations,
+    converged,
+    measure,
+    optimality,
+    tolerance,
+    ...(gap !== undefined ? { gap } : {}),
+    ...(warning !== undefined ? { warning } : {}),
+  };
+}
+
+const job = workerData as PathSolveJob | undefined;
+if (parentPort && job?.kind === 'l2angle-path-solve') {
+  const port = parentPort;
+  try {
+    const pair = selectPair(loadDataset(job.files, job.dataset), job.classI, job.classJ, job.perClass);
+    const solver = SOLVERS[LOSSES[job.loss].pathSolver];
+    const started = performance.now();
+    solver.solvePath(pair.train, lambdaGrid(), {
+      bytes: pair.train.bytes,
+      onModel: (model, c) =>
+        port.postMessage({ type: 'model', c, model: reported(model) } as PathSolveMessage),
+    });
+    port.postMessage({ type: 'done', seconds: (performance.now() - started) / 1000 } as PathSolveMessage);
+  } catch (error) {
+    port.postMessage({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    } as PathSolveMessage);
+  }
+}

@@ -90,14 +90,16 @@ async function solveOnePair(
   workers: number,
 ): Promise<void> {
   const { name, files } = resolveDataFiles(options);
+  let progress: ReturnType<typeof createProgress> | undefined;
   const load = () => {
     const data = loadDataset(files, name);
     const pair = selectPair(data, classI, classJ, perClass);
+    // the bar once the data has loaded: a bad file gets its one line, with no bar above it
+    progress = createProgress(`${classI}-${classJ} ${loss}`, MODELS_PER_PATH);
     return { pair, setting: { rows: data.train.rows, cols: data.train.cols, perClassRequested: perClass } };
   };
-  const progress = createProgress(`${classI}-${classJ} ${loss}`, MODELS_PER_PATH);
   const report = (c: number, model: PathModel) =>
-    progress.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`);
+    progress?.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`);
   let computed: { artifact: SvmPath; warnings: string[] };
   if (workers > 1 && canSolveBeside()) {
     // the solver on a second thread (started first, so its start-up overlaps the loading here), this one
@@ -109,7 +111,7 @@ async function solveOnePair(
     computed = computeSvmPath(pair, name, loss, setting, report);
   }
   const { artifact, warnings } = computed;
-  progress.stop();
+  progress?.stop();
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const path = store.write('l2angle/svm-path', svmPathFile(name, classI, classJ, loss), artifact);
   const last = artifact.models[artifact.models.length - 1];

@@ -87,8 +87,9 @@ function timed(command: string, args: string[], env = process.env): { seconds: n
 
 /**
  * The paths as a user runs them: `l2angle svm --pair I,J --loss L --csv FILE` as a whole process (start-up,
- * reading the idx files, the 81 models, their measures and the CSV) against one Python process that reads
- * the same idx files, fits scikit-learn at the 81 λ and writes its CSV (bench/sklearn_command.py).
+ * reading the idx files, the 81 models, their measures and the CSV; the solver on one thread, the measures
+ * on the other) against one Python process that reads the same idx files, fits scikit-learn at the 81 λ and
+ * writes its CSV (bench/sklearn_command.py), with two BLAS threads.
  */
 function benchCommands(pairText: string, runs: number, losses: TrainingLoss[], tolerance: string): void {
   const [i, j] = pairText.split('-').map(Number);
@@ -137,7 +138,7 @@ function benchCommands(pairText: string, runs: number, losses: TrainingLoss[], t
           ? "python + sklearn SVC(kernel='precomputed', tol=1e-3)"
           : `python + sklearn LogisticRegression(lbfgs, tol=${tolerance}) warm-started (its ‖∇F‖₂: median ${gradient.median.toExponential(1)}, largest ${gradient.largest.toExponential(1)}; l2angle's ≤ 1e-8)`;
       console.log(
-        `${loss.padEnd(9)} l2angle svm ${median(ours).toFixed(2)} s   ${peer}: ${median(theirs).toFixed(2)} s   ` +
+        `${loss.padEnd(9)} l2angle svm (2 threads) ${median(ours).toFixed(2)} s   ${peer}: ${median(theirs).toFixed(2)} s   ` +
           `ratio ${(median(theirs) / median(ours)).toFixed(1)}× faster`,
       );
     }

@@ -14,9 +14,8 @@ type Register = (program: Command) => void;
 
 /**
  * The sub-commands' modules in the order help lists them (with the commands each registers), each loaded
- * only when it is needed: a command
- * loads its own module tree, not the server's, the queue's or the other studies' (`l2angle --version`
- * took 0.85 s with all twelve loaded).
+ * only when it is needed: a command loads its own module tree, not the server's, the queue's or the other
+ * studies' (`l2angle --version` took 0.85 s with all twelve loaded).
  */
 const COMMANDS: readonly (readonly [readonly string[], () => Promise<Register>])[] = [
   [['start', 'serve'], async () => (await import('./commands/start.js')).registerStart],

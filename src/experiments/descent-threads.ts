@@ -28,11 +28,6 @@ export interface ThreadedGradient {
   close(): Promise<void>;
 }
 
-/** Whether this module runs as compiled JavaScript (a worker can load it) rather than from TypeScript. */
-export function canUseDescentThreads(): boolean {
-  return import.meta.url.endsWith('.js');
-}
-
 /** The first column of the second half of the entries (so both threads gather about as many). */
 function balancedColumn(columns: SparseColumns): number {
   const half = columns.start[columns.dim] / 2;

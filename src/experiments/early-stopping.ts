@@ -27,7 +27,8 @@ import {
 } from '../solvers/gradient-descent.js';
 import type { HingePathModel } from '../solvers/hinge-path.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
-import { canUseDescentThreads, threadedGradient } from './descent-threads.js';
+import { canLoadWorkers } from './compiled.js';
+import { threadedGradient } from './descent-threads.js';
 import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
 import { measure, type PairRows, pairRows, pathPoint } from './linear-measure.js';
 import { writeFileAtomic } from './store.js';
@@ -149,7 +150,7 @@ export async function computeEarlyStopping(
   const hardModel = hinge[hinge.length - 1] as HingePathModel;
   const problem = descentProblem(pair.train);
   // one thread or two give the same bits: a checkpoint of either resumes on either
-  const split = threads > 1 && canUseDescentThreads();
+  const split = threads > 1 && canLoadWorkers();
   const key = `${dataset}:${pair.classI}-${pair.classJ}:${pair.perClass}:${steps}:${problem.step}`;
   const checkpoint = checkpointFile(partialPath, key, checkpointEveryMs);
   const resumed = checkpoint.load(pair.train.dim);

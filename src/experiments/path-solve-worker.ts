@@ -20,30 +20,11 @@ export interface PathSolveJob {
   loss: TrainingLoss;
 }
 
-/** What it posts: each model (without the solver's own state, such as the hinge's α), then the time. */
+/** What it posts: each model as the solver returned it, then the solver's time. */
 export type PathSolveMessage =
   | { type: 'model'; c: number; model: PathModel }
   | { type: 'done'; seconds: number }
   | { type: 'error'; message: string };
-
-/** The parts of a model the artifact records (the hinge's α, 6 000 numbers, stays here). */
-function reported(model: PathModel): PathModel {
-  const { lambda, w, b, objective, iterations, converged, measure, optimality, tolerance, gap, warning } =
-    model;
-  return {
-    lambda,
-    w,
-    b,
-    objective,
-    iterations,
-    converged,
-    measure,
-    optimality,
-    tolerance,
-    ...(gap !== undefined ? { gap } : {}),
-    ...(warning !== undefined ? { warning } : {}),
-  };
-}
 
 const job = workerData as PathSolveJob | undefined;
 if (parentPort && job?.kind === 'l2angle-path-solve') {
@@ -54,8 +35,7 @@ if (parentPort && job?.kind === 'l2angle-path-solve') {
     const started = performance.now();
     solver.solvePath(pair.train, lambdaGrid(), {
       bytes: pair.train.bytes,
-      onModel: (model, c) =>
-        port.postMessage({ type: 'model', c, model: reported(model) } as PathSolveMessage),
+      onModel: (model, c) => port.postMessage({ type: 'model', c, model } as PathSolveMessage),
     });
     port.postMessage({ type: 'done', seconds: (performance.now() - started) / 1000 } as PathSolveMessage);
   } catch (error) {

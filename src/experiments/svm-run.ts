@@ -80,11 +80,6 @@ export function computeSvmPath(
   );
 }
 
-/** Whether this module runs as compiled JavaScript, so that the solver's worker can be loaded. */
-export function canSolveBeside(): boolean {
-  return import.meta.url.endsWith('.js');
-}
-
 /**
  * The same artifact as `computeSvmPath`, bit for bit, on two threads: a worker loads the pair from `files`
  * and solves the path (the same code on the same numbers), while this thread loads the pair too (`load`,

@@ -243,9 +243,8 @@ export function* logisticPathModels(
   const data = problemOf(set);
   const theta = new Float64Array(set.dim + 1);
   const predictor = new PathPredictor(set.dim + 1);
-  // after the first λ, ws.z holds the last solution's margins: the prediction's go to ws.trialZ, and
-  // become ws.z when the prediction is taken; otherwise the solve recomputes them from scratch
-  let marginsKnown = false;
+  // ws.z holds the last solution's margins (those of θ = 0, all zero, before the first): the prediction's
+  // go to ws.trialZ and become ws.z when the prediction is taken; otherwise the solve recomputes them
   for (const lambda of lambdas) {
     const predicted = predictor.start(
       lambda,
@@ -254,15 +253,10 @@ export function* logisticPathModels(
         margins(data, candidate, ws.trialZ);
         return objectiveOf(ws.trialZ, candidate, set.dim, lambda);
       },
-      () => {
-        if (!marginsKnown) margins(data, theta, ws.z);
-        marginsKnown = true;
-        return objectiveOf(ws.z, theta, set.dim, lambda);
-      },
+      () => objectiveOf(ws.z, theta, set.dim, lambda),
     );
     if (predicted) ws.z.set(ws.trialZ);
     const model = solveLogistic(set, lambda, theta, options, data, ws, predicted);
-    marginsKnown = true;
     predictor.record(lambda, theta);
     yield model;
   }

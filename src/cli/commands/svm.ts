@@ -5,17 +5,13 @@ import { LAMBDA_COUNT, PER_CLASS } from '../../article.js';
 import { loadDataset } from '../../data/dataset.js';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
+import { canLoadWorkers } from '../../experiments/compiled.js';
 import { allPairs } from '../../experiments/geometry.js';
 import { lockFolder } from '../../experiments/lock.js';
 import { ResultsStore, writeFileAtomic } from '../../experiments/store.js';
 import { svmPathCsv } from '../../experiments/svm-path.js';
 import { defaultWorkers, runPool } from '../../experiments/svm-pool.js';
-import {
-  canSolveBeside,
-  computeSvmPath,
-  computeSvmPathBesideSolver,
-  isPathDone,
-} from '../../experiments/svm-run.js';
+import { computeSvmPath, computeSvmPathBesideSolver, isPathDone } from '../../experiments/svm-run.js';
 import type { PathJob } from '../../experiments/svm-worker.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../../math/losses.js';
 import { type SvmPath, svmPathFile } from '../../schema/artifacts.js';
@@ -101,7 +97,7 @@ async function solveOnePair(
   const report = (c: number, model: PathModel) =>
     progress?.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`);
   let computed: { artifact: SvmPath; warnings: string[] };
-  if (workers > 1 && canSolveBeside()) {
+  if (workers > 1 && canLoadWorkers()) {
     // the solver on a second thread (started first, so its start-up overlaps the loading here), this one
     // measuring its models: the same bits as on one thread
     const job = { files, dataset: name, classI, classJ, perClass, loss };

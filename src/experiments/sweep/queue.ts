@@ -194,8 +194,10 @@ export async function enqueueSweep(
     const failures: string[] = [];
     while (pending.size > 0) {
       for (const [id, cell] of [...pending]) {
-        const job = await queue.getJob(id);
-        const state = job ? await job.getState() : 'missing';
+        // the state first, then the job: a job read before a state of `completed` may have been read while
+        // still active, without its return value (a race that once failed the queue test)
+        const state = await queue.getJobState(id);
+        const job = state === 'unknown' ? undefined : await queue.getJob(id);
         if (state === 'completed' && job) {
           collect(store, id, job.returnvalue);
           pending.delete(id);
@@ -206,7 +208,7 @@ export async function enqueueSweep(
           failures.push(`${describeCell(cell)} (${id}): ${job.failedReason}`);
           pending.delete(id);
           status.delete(id);
-        } else if (state === 'missing') {
+        } else if (state === 'unknown' || !job) {
           failures.push(
             `${describeCell(cell)} (${id}): the job vanished from the queue (was Redis flushed?)`,
           );

@@ -29,6 +29,8 @@ export class Workspace {
   factor: Float64Array | undefined;
   /** r and M⁻¹r on the factor's coordinates (active pixels, then the bias) */
   readonly compact: Float64Array;
+  /** per image, its first entry not yet in the outer products (factorHessian's work array) */
+  readonly cursor: Int32Array;
   /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
   lastCg = 0;
   /** CG iterations since the factor was built: a new factor costs about as much as ~40 of them */
@@ -40,6 +42,7 @@ export class Workspace {
     this.curvature = new Float64Array(n);
     this.u = new Float64Array(n);
     this.trialZ = new Float64Array(n);
+    this.cursor = new Int32Array(n);
     const p = dim + 1;
     this.grad = new Float64Array(p);
     this.direction = new Float64Array(p);

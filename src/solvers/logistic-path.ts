@@ -6,9 +6,10 @@
 //
 // Stopping rule: ‖∇F(w, b)‖₂ ≤ tolerance (absolute; F and its gradient are O(1) on 0..1 pixels).
 import { softplusChange, softplusDerivative, softplusLoss } from '../math/losses.js';
-import { sparseRowDot, sparseTransposeTimes } from '../math/sparse.js';
+import { sparseTransposeTimes } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { armijoStep, newtonCg } from './logistic/cg.js';
+import { curvedDotsRange } from './logistic/passes.js';
 import {
   CHEAP_CG,
   diagonalPreconditioner,
@@ -111,17 +112,11 @@ function hessianTimes(
   v: Float64Array,
   out: Float64Array,
 ): void {
-  const { rows } = data;
-  const dim = rows.dim;
+  const { n, dim } = data.rows;
   const t = ws.trialZ;
-  const vb = v[dim];
+  curvedDotsRange(data, ws.curvature, v, t, 0, n);
   let ob = 0;
-  for (let i = 0; i < rows.n; i++) {
-    const c = ws.curvature[i];
-    const ti = c === 0 ? 0 : c * (sparseRowDot(rows, i, v) + vb);
-    t[i] = ti;
-    ob += ti;
-  }
+  for (let i = 0; i < n; i++) ob += t[i];
   sparseTransposeTimes(data.columns, t, out);
   for (let k = 0; k < dim; k++) out[k] += 2 * lambda * v[k];
   out[dim] = ob;

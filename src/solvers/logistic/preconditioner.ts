@@ -1,6 +1,7 @@
 // Preconditioners of the logistic path's conjugate gradients: Jacobi, or a Cholesky factor of the exact
 // Hessian at an earlier point, reused while it keeps CG short.
 import { choleskyInPlace, choleskySolve } from '../dense-cholesky.js';
+import { outerProductsRange } from './passes.js';
 import type { Problem, Workspace } from './workspace.js';
 
 /** Jacobi preconditioner: the diagonal of H (bias included). */
@@ -26,9 +27,6 @@ export function diagonalPreconditioner(data: Problem, lambda: number, ws: Worksp
  */
 export const FACTOR_COST_IN_CG = 40;
 
-/** Rows of H built at once by the outer products (128 × 581 doubles: about 0.6 MB, within a core's L2 cache). */
-const OUTER_BLOCK = 128;
-
 /** Curvatures below this fraction of the largest are left out of the factored Hessian (not of its products). */
 const PRECONDITIONER_CUT = 1e-2;
 export const CHEAP_CG = 8;
@@ -40,9 +38,7 @@ export const CHEAP_CG = 8;
  * it is rebuilt when CG slows down again.
  */
 export function factorHessian(data: Problem, lambda: number, ws: Workspace): void {
-  const { start, value } = data.rows;
-  const { active, activeColumn } = data;
-  const na = active.length;
+  const na = data.active.length;
   const m = na + 1;
   const a = ws.factor?.length === m * m ? ws.factor : new Float64Array(m * m);
   a.fill(0);
@@ -53,42 +49,7 @@ export function factorHessian(data: Problem, lambda: number, ws: Workspace): voi
   let largest = 0;
   for (let i = 0; i < data.rows.n; i++) largest = Math.max(largest, ws.curvature[i]);
   const least = largest * PRECONDITIONER_CUT;
-  // H's lower triangle, Σ_i c_i x_i x_iᵀ, in blocks of OUTER_BLOCK rows: for each image, the outer products of
-  // its entries whose pixel falls in the block with its entries at or below them. The block (~0.6 MB) stays
-  // in cache while each image's entries are read from L1, where a row at a time re-read every image from
-  // memory once per pixel it lights (1.3–2× slower). Each entry still sums its images in ascending order.
-  const cursor = ws.cursor;
-  cursor.set(start.subarray(0, data.rows.n));
-  for (let r0 = 0; r0 < na; r0 += OUTER_BLOCK) {
-    const r1 = Math.min(na, r0 + OUTER_BLOCK);
-    for (let i = 0; i < data.rows.n; i++) {
-      const c = ws.curvature[i];
-      if (c <= least) continue;
-      const first = start[i];
-      const end = start[i + 1];
-      let p = cursor[i];
-      for (; p < end; p++) {
-        const r = activeColumn[p];
-        if (r >= r1) break;
-        const cx = c * value[p];
-        const row = r * m;
-        let e = first;
-        for (; e + 3 <= p; e += 4) {
-          const q0 = row + activeColumn[e];
-          const q1 = row + activeColumn[e + 1];
-          const q2 = row + activeColumn[e + 2];
-          const q3 = row + activeColumn[e + 3];
-          a[q0] += cx * value[e];
-          a[q1] += cx * value[e + 1];
-          a[q2] += cx * value[e + 2];
-          a[q3] += cx * value[e + 3];
-        }
-        for (; e <= p; e++) a[row + activeColumn[e]] += cx * value[e];
-        a[biasRow + r] += cx;
-      }
-      cursor[i] = p;
-    }
-  }
+  outerProductsRange(data, ws.curvature, least, a, ws.cursor, 0, na);
   for (let i = 0; i < data.rows.n; i++) {
     const c = ws.curvature[i];
     if (c > least) a[biasRow + na] += c;

@@ -1,13 +1,8 @@
 // The logistic-path solver's view of a training set (sparse rows and columns, labels) and its work arrays,
 // allocated once per path.
-import {
-  type SparseColumns,
-  type SparseRows,
-  sparseRowDot,
-  toSparseColumns,
-  toSparseRows,
-} from '../../math/sparse.js';
+import { type SparseColumns, type SparseRows, toSparseColumns, toSparseRows } from '../../math/sparse.js';
 import type { LabelledSet } from '../../math/types.js';
+import { marginsRange } from './passes.js';
 
 /** Work arrays shared by every λ of a path (no allocation inside the iterations). */
 export class Workspace {
@@ -57,9 +52,7 @@ export class Workspace {
 
 /** z_i = y_i (w·x_i + b) for every image; `theta` holds w then b. */
 export function margins(data: Problem, theta: Float64Array, out: Float64Array): void {
-  const { rows, y } = data;
-  const b = theta[rows.dim];
-  for (let i = 0; i < rows.n; i++) out[i] = y[i] * (sparseRowDot(rows, i, theta) + b);
+  marginsRange(data, theta, out, 0, data.rows.n);
 }
 
 /** The training data as the solver reads it: sparse rows and columns, labels. */

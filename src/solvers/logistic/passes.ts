@@ -1,0 +1,126 @@
+// The logistic path's passes over the data, the bulk of its time: margins, the Hessian product's row pass
+// and the preconditioner's outer products (the column pass is sparseTransposeTimes). Each is written over a
+// range of independent outputs (rows of the data or of H): every output is summed in one fixed order
+// whichever ranges it is computed in, so the ranges could be dealt to threads without changing a bit. Two
+// threads were measured (see the closing note of the speed issue): the passes ran 1.3–1.6× faster, but a
+// whole `svm --pair` did not, with the measuring thread as a third on two cores. Pure TypeScript.
+import type { Problem } from './workspace.js';
+
+/** Rows of H built at once by the outer products (128 × 581 doubles: about 0.6 MB, within a core's L2 cache). */
+export const OUTER_BLOCK = 128;
+
+/** z_i = y_i (x_i·θ + θ_b) for the images lo … hi − 1 (θ: w then b). */
+export function marginsRange(
+  data: Problem,
+  theta: Float64Array,
+  out: Float64Array,
+  lo: number,
+  hi: number,
+): void {
+  const { start, column, value, dim } = data.rows;
+  const { y } = data;
+  const b = theta[dim];
+  for (let i = lo; i < hi; i++) {
+    let s0 = 0;
+    let s1 = 0;
+    const end = start[i + 1];
+    let p = start[i];
+    // two partial sums, as sparseRowDot
+    for (; p + 1 < end; p += 2) {
+      s0 += value[p] * theta[column[p]];
+      s1 += value[p + 1] * theta[column[p + 1]];
+    }
+    if (p < end) s0 += value[p] * theta[column[p]];
+    out[i] = y[i] * (s0 + s1 + b);
+  }
+}
+
+/** t_i = c_i (x_i·v + v_b) for the images lo … hi − 1, 0 where c_i = 0. */
+export function curvedDotsRange(
+  data: Problem,
+  curvature: Float64Array,
+  v: Float64Array,
+  t: Float64Array,
+  lo: number,
+  hi: number,
+): void {
+  const { start, column, value, dim } = data.rows;
+  const vb = v[dim];
+  for (let i = lo; i < hi; i++) {
+    const c = curvature[i];
+    if (c === 0) {
+      t[i] = 0;
+      continue;
+    }
+    let s0 = 0;
+    let s1 = 0;
+    const end = start[i + 1];
+    let p = start[i];
+    for (; p + 1 < end; p += 2) {
+      s0 += value[p] * v[column[p]];
+      s1 += value[p + 1] * v[column[p + 1]];
+    }
+    if (p < end) s0 += value[p] * v[column[p]];
+    t[i] = c * (s0 + s1 + vb);
+  }
+}
+
+/**
+ * Adds Σ_i c_i x_i x_iᵀ over the images with c_i > least into rows r0 … r1 − 1 of the lower triangle of `a`
+ * (order m = active pixels + 1, on the active pixels' positions) and Σ_i c_i x_ik into the same columns of
+ * its last row (a starts at zero), in blocks of OUTER_BLOCK rows: for each image, the products of its entries whose pixel falls in the block with
+ * its entries at or below them. The block stays in cache while each image's entries are read from L1 (a row
+ * of H at a time re-read every image from memory once per pixel it lights: 1.3–2× slower). Each entry sums
+ * its images in ascending order. `cursor` (one per image) is work space.
+ */
+export function outerProductsRange(
+  data: Problem,
+  curvature: Float64Array,
+  least: number,
+  a: Float64Array,
+  cursor: Int32Array,
+  r0: number,
+  r1: number,
+): void {
+  const { start, value, n } = data.rows;
+  const { activeColumn } = data;
+  const m = data.active.length + 1;
+  const biasRow = (m - 1) * m;
+  // each image's first entry at or after row r0
+  for (let i = 0; i < n; i++) {
+    let p = start[i];
+    const end = start[i + 1];
+    while (p < end && activeColumn[p] < r0) p++;
+    cursor[i] = p;
+  }
+  for (let b0 = r0; b0 < r1; b0 += OUTER_BLOCK) {
+    const b1 = Math.min(r1, b0 + OUTER_BLOCK);
+    for (let i = 0; i < n; i++) {
+      const c = curvature[i];
+      if (c <= least) continue;
+      const first = start[i];
+      const end = start[i + 1];
+      let p = cursor[i];
+      for (; p < end; p++) {
+        const r = activeColumn[p];
+        if (r >= b1) break;
+        const cx = c * value[p];
+        const row = r * m;
+        let e = first;
+        for (; e + 3 <= p; e += 4) {
+          const q0 = row + activeColumn[e];
+          const q1 = row + activeColumn[e + 1];
+          const q2 = row + activeColumn[e + 2];
+          const q3 = row + activeColumn[e + 3];
+          a[q0] += cx * value[e];
+          a[q1] += cx * value[e + 1];
+          a[q2] += cx * value[e + 2];
+          a[q3] += cx * value[e + 3];
+        }
+        for (; e <= p; e++) a[row + activeColumn[e]] += cx * value[e];
+        a[biasRow + r] += cx;
+      }
+      cursor[i] = p;
+    }
+  }
+}

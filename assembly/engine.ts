@@ -235,6 +235,11 @@ export function conv1InputGrad(w: usize, g: usize, taps: usize, dx: usize, work:
   const positions = H1 * H1;
   memory.fill(taps, 0, (<usize>(positions * 25)) << 2);
   sgemmPacked(positions, 25, C1, g, C1, 1, w, 1, C1, taps, 25, work);
+  tapsToImage(taps, dx);
+}
+
+/** dx (28×28, overwritten) = Σ_taps each tap's column of `taps` (576 × 25) added along its shift. */
+function tapsToImage(taps: usize, dx: usize): void {
   memory.fill(dx, 0, (<usize>(IN * IN)) << 2);
   for (let ky = 0; ky < 5; ky++) {
     for (let oy = 0; oy < H1; oy++) {
@@ -251,6 +256,43 @@ export function conv1InputGrad(w: usize, g: usize, taps: usize, dx: usize, work:
       }
     }
   }
+}
+
+/**
+ * conv1InputGrad after max pooling, from the pooled gradient g (12×12×20) and pool1's winners arg (positions
+ * y·24 + x): the same dx bit for bit as maxPoolBackward into a zeroed 24×24×20 map and then conv1InputGrad,
+ * with a quarter of the work. Only a window's winner has a gradient, so each (window, channel) adds its
+ * value times the channel's 25 taps into the winner's row of `taps`: per position the channels arrive in
+ * ascending order, as in the GEMM's sum (whose other terms are zeros), and each position lies in one window.
+ * `work` holds the filters by channel (20 × 28 floats).
+ */
+export function conv1PooledInputGrad(w: usize, g: usize, arg: usize, taps: usize, dx: usize, work: usize): void {
+  const positions = H1 * H1;
+  memory.fill(taps, 0, (<usize>(positions * 25)) << 2);
+  // wc[c][t] = w[t][c], taps padded to 28 with zeros
+  for (let c = 0; c < C1; c++) {
+    for (let t = 0; t < 28; t++) {
+      const v: f32 = t < 25 ? load<f32>(w + ((<usize>(t * C1 + c)) << 2)) : 0;
+      store<f32>(work + ((<usize>(c * 28 + t)) << 2), v);
+    }
+  }
+  for (let q = 0; q < P1 * P1; q++) {
+    for (let c = 0; c < C1; c++) {
+      const at = (<usize>(q * C1 + c)) << 2;
+      const v = load<f32>(g + at);
+      const row = taps + ((<usize>(load<i32>(arg + at) * 25)) << 2);
+      const wc = work + ((<usize>(c * 28)) << 2);
+      const vs = f32x4.splat(v);
+      v128.store(row, f32x4.add(v128.load(row), f32x4.mul(vs, v128.load(wc))));
+      v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(vs, v128.load(wc, 16))), 16);
+      v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(vs, v128.load(wc, 32))), 32);
+      v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(vs, v128.load(wc, 48))), 48);
+      v128.store(row, f32x4.add(v128.load(row, 64), f32x4.mul(vs, v128.load(wc, 64))), 64);
+      v128.store(row, f32x4.add(v128.load(row, 80), f32x4.mul(vs, v128.load(wc, 80))), 80);
+      store<f32>(row + 96, load<f32>(row + 96) + v * load<f32>(wc + 96));
+    }
+  }
+  tapsToImage(taps, dx);
 }
 
 /** Byte offset in a 28-wide image of conv1's tap t = ky·5 + kx. */
@@ -1261,15 +1303,12 @@ export function lenetInputGrad(ctx: usize, gsIn: usize, dxOut: usize, fc1T: usiz
   const w1 = param(ctx, CTX_PARAMS, 0);
   const w2 = param(ctx, CTX_PARAMS, 2);
   const dx1 = tmp + (TMP_DX1 << 2);
-  const g1 = tmp + (TMP_G1 << 2);
   const taps = tmp + (TMP_OUT1 << 2);
   for (let i = 0; i < n; i++) {
     const img = images + ((<usize>(i * IMG_FLOATS)) << 2);
     memory.fill(dx1, 0, P1 * P1 * C1 * 4);
     conv2PooledInputGrad(w2, gf + ((<usize>(i * F_IN)) << 2), img + (IMG_ARG2 << 2), dx1, scratch);
-    memory.fill(g1, 0, H1 * H1 * C1 * 4);
-    maxPoolBackward(dx1, img + (IMG_ARG1 << 2), P1 * P1, C1, g1);
-    conv1InputGrad(w1, g1, taps, dxOut + ((<usize>(i * IN * IN)) << 2), work);
+    conv1PooledInputGrad(w1, dx1, img + (IMG_ARG1 << 2), taps, dxOut + ((<usize>(i * IN * IN)) << 2), work);
   }
 }
 

@@ -154,6 +154,28 @@ describe('the LeNet engine kernels equal the reference layers (1e-5 relative)', 
     expect(relativeError(read(dx, 784), expected)).toBeLessThan(1e-5);
   });
 
+  it("conv1's input gradient from the pooled gradient: the same bits as routing it back and then the GEMM", () => {
+    const rand = seededRandom(25);
+    const { engine, take, read } = engineBench();
+    const w = take(500, randomArray(500, rand, 0.1));
+    const bias = take(20, randomArray(20, rand, 0.1));
+    // a real pooling pattern: conv1 of an image, then its 2×2 max pooling's winners
+    const out1 = take(11520);
+    engine.conv1Forward(take(784, randomArray(784, rand, 50)), w, bias, out1);
+    const pooled = take(2880);
+    const arg = take(2880);
+    engine.maxPoolForward(out1, 24, 24, 20, pooled, arg);
+    const g = take(2880, randomArray(2880, rand));
+    const routed = take(11520);
+    engine.maxPoolBackward(g, arg, 144, 20, routed);
+    const work = take(engine.packedWorkBytes() / 4);
+    const viaGemm = take(784, randomArray(784, rand));
+    engine.conv1InputGrad(w, routed, take(576 * 25), viaGemm, work);
+    const pooledWay = take(784, randomArray(784, rand));
+    engine.conv1PooledInputGrad(w, g, arg, take(576 * 25), pooledWay, work);
+    expect(read(pooledWay, 784)).toEqual(read(viaGemm, 784));
+  });
+
   it('the GEMM on an operand packed once gives the same bits as packing it per product', () => {
     const rand = seededRandom(24);
     const { engine, take, read } = engineBench(32);

@@ -30,6 +30,8 @@ export interface EngineExports {
   conv1Forward(x: number, w: number, bias: number, out: number): void;
   conv1WeightGrad(x: number, g: number, dw: number): void;
   conv1InputGrad(w: number, g: number, taps: number, dx: number, work: number): void;
+  /** conv1InputGrad after the pooling's backward pass, from the pooled gradient and pool1's winners */
+  conv1PooledInputGrad(w: number, g: number, arg: number, taps: number, dx: number, work: number): void;
   packConv2(w: number, out: number): void;
   conv2Forward(x: number, panels: number, bias: number, out: number): void;
   winogradFilterBytes(): number;

@@ -266,7 +266,14 @@ function tapsToImage(taps: usize, dx: usize): void {
  * ascending order, as in the GEMM's sum (whose other terms are zeros), and each position lies in one window.
  * `work` holds the filters by channel (20 × 28 floats).
  */
-export function conv1PooledInputGrad(w: usize, g: usize, arg: usize, taps: usize, dx: usize, work: usize): void {
+export function conv1PooledInputGrad(
+  w: usize,
+  g: usize,
+  arg: usize,
+  taps: usize,
+  dx: usize,
+  work: usize,
+): void {
   const positions = H1 * H1;
   memory.fill(taps, 0, (<usize>(positions * 25)) << 2);
   // wc[c][t] = w[t][c], taps padded to 28 with zeros

@@ -46,7 +46,7 @@ const STEPS = [
   {
     name: 'wasm kernels (AssemblyScript)',
     inputs: ['assembly', 'asconfig.json', 'package-lock.json', 'scripts/build.mjs'],
-    outputs: ['build/kernels.wasm', 'build/engine.wasm'],
+    outputs: ['build/kernels.wasm', 'build/engine.wasm', 'build/solvers.wasm'],
     stamp: 'build/.stamp',
     run: () => npmRun('build:wasm'),
   },

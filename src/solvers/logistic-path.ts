@@ -6,17 +6,16 @@
 //
 // Stopping rule: ‖∇F(w, b)‖₂ ≤ tolerance (absolute; F and its gradient are O(1) on 0..1 pixels).
 import { softplusChange, softplusDerivative, softplusLoss } from '../math/losses.js';
-import { sparseTransposeTimes } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { armijoStep, newtonCg } from './logistic/cg.js';
-import { curvedDotsRange } from './logistic/passes.js';
+import type { LogisticPasses } from './logistic/passes.js';
 import {
   CHEAP_CG,
   diagonalPreconditioner,
   FACTOR_COST_IN_CG,
   factorHessian,
 } from './logistic/preconditioner.js';
-import { margins, type Problem, problemOf, Workspace } from './logistic/workspace.js';
+import { margins, type Problem, passesOf, problemOf, Workspace } from './logistic/workspace.js';
 import type { FitReport } from './report.js';
 
 /** Settings of the logistic-regression solver. */
@@ -27,6 +26,11 @@ export interface LogisticOptions {
   maxNewtonIterations?: number;
   /** cap on conjugate-gradient iterations per Newton step (default 500) */
   maxCgIterations?: number;
+  /**
+   * how the path's passes over the data run (default: TypeScript on this thread); every implementation
+   * gives the same values bit for bit (logistic/passes.ts), e.g. `wasmPasses`
+   */
+  passes?: (data: Problem) => LogisticPasses;
 }
 
 /** One solved model of the path, with how the solver stopped. */
@@ -92,7 +96,7 @@ function gradientAndCurvature(data: Problem, theta: Float64Array, lambda: number
     coef[i] = (y[i] * d) / n;
     gb += coef[i];
   }
-  sparseTransposeTimes(data.columns, coef, g);
+  passesOf(data, ws).transposeTimes(coef, g);
   for (let k = 0; k < dim; k++) g[k] += 2 * lambda * theta[k];
   g[dim] = gb;
   // images whose curvature is negligible next to the largest are left out of Hessian products: the
@@ -114,10 +118,11 @@ function hessianTimes(
 ): void {
   const { n, dim } = data.rows;
   const t = ws.trialZ;
-  curvedDotsRange(data, ws.curvature, v, t, 0, n);
+  const passes = passesOf(data, ws);
+  passes.curvedDots(ws.curvature, v, t);
   let ob = 0;
   for (let i = 0; i < n; i++) ob += t[i];
-  sparseTransposeTimes(data.columns, t, out);
+  passes.transposeTimes(t, out);
   for (let k = 0; k < dim; k++) out[k] += 2 * lambda * v[k];
   out[dim] = ob;
 }
@@ -172,7 +177,7 @@ export function solveLogistic(
   const maxNewton = options.maxNewtonIterations ?? 200;
   const maxCg = options.maxCgIterations ?? 500;
   const { dim } = set;
-  if (!marginsKnown) margins(data, theta, ws.z);
+  if (!marginsKnown) margins(data, theta, ws.z, ws);
   let gnorm = gradientAndCurvature(data, theta, lambda, ws);
   let iterations = 0;
   let cgIterations = 0;
@@ -188,7 +193,7 @@ export function solveLogistic(
     cgIterations += newtonDirection(data, lambda, ws, gnorm, maxCg, CG_FLOOR * tolerance);
     const d = ws.direction;
     // Δz_i = y_i (x_i·Δw + Δb)
-    margins(data, d, ws.u);
+    margins(data, d, ws.u, ws);
     let slope = 0;
     for (let k = 0; k <= dim; k++) slope += ws.grad[k] * d[k];
     if (!(slope < 0)) {
@@ -236,6 +241,7 @@ export function* logisticPathModels(
 ): Generator<LogisticModel> {
   const ws = new Workspace(set.n, set.dim);
   const data = problemOf(set);
+  if (options.passes) ws.passes = options.passes(data);
   const theta = new Float64Array(set.dim + 1);
   const predictor = new PathPredictor(set.dim + 1);
   // ws.z holds the last solution's margins (those of θ = 0, all zero, before the first): the prediction's
@@ -245,7 +251,7 @@ export function* logisticPathModels(
       lambda,
       theta,
       (candidate) => {
-        margins(data, candidate, ws.trialZ);
+        margins(data, candidate, ws.trialZ, ws);
         return objectiveOf(ws.trialZ, candidate, set.dim, lambda);
       },
       () => objectiveOf(ws.z, theta, set.dim, lambda),

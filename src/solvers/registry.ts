@@ -4,6 +4,8 @@
 import type { PathSolverName } from '../math/losses.js';
 import type { LabelledSet } from '../math/types.js';
 import { hingePathModels } from './hinge-path.js';
+import type { LogisticPasses } from './logistic/passes.js';
+import type { Problem } from './logistic/workspace.js';
 import { logisticPathModels } from './logistic-path.js';
 import type { FitReport } from './report.js';
 import { fitLogisticRegression } from './small-logistic.js';
@@ -28,6 +30,11 @@ export interface PathSolveOptions {
   bytes?: Uint8Array;
   /** called with each model as soon as it is solved */
   onModel?: (model: PathModel, index: number) => void;
+  /**
+   * the logistic solver's passes over the data (default: TypeScript; every implementation gives the same
+   * values, e.g. `wasmPasses`); the hinge solver has its own
+   */
+  logisticPasses?: (data: Problem) => LogisticPasses;
 }
 
 /** One solver of the registry. */
@@ -81,7 +88,10 @@ export const SOLVERS: { readonly [S in PathSolverName]: SolverEntry } = Object.f
     tolerance: 1e-8,
     measure: 'gradient-norm',
     pathModels: (set, lambdas, options = {}) =>
-      logisticPathModels(set, lambdas, { tolerance: options.tolerance ?? 1e-8 }),
+      logisticPathModels(set, lambdas, {
+        tolerance: options.tolerance ?? 1e-8,
+        ...(options.logisticPasses ? { passes: options.logisticPasses } : {}),
+      }),
     solvePath: (set, lambdas, options = {}) =>
       wholePath(SOLVERS['logistic-path'].pathModels(set, lambdas, options), options),
     fitSmall: (set, lambda) => fitLogisticRegression(set, lambda),

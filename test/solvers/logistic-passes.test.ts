@@ -4,14 +4,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
+import { logisticWasmPasses } from '../../src/experiments/solver-kernels.js';
 import type { LabelledSet } from '../../src/math/types.js';
+import { lambdaGrid } from '../../src/schema/artifacts.js';
 import {
+  curvatureDiagonal,
   curvedDotsRange,
   marginsRange,
   OUTER_BLOCK,
   outerProductsRange,
+  sequentialPasses,
 } from '../../src/solvers/logistic/passes.js';
 import { type Problem, problemOf } from '../../src/solvers/logistic/workspace.js';
+import { logisticPathModels } from '../../src/solvers/logistic-path.js';
 
 let set: LabelledSet;
 let data: Problem;
@@ -74,5 +79,63 @@ describe('the logistic passes', () => {
       for (let q = r + 1; q < m; q++) expect(whole[r * m + q]).toBe(0);
     }
     expect(worst).toBeLessThan(1e-12);
+  });
+});
+
+describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
+  it('give every value of the TypeScript passes bit for bit', () => {
+    const factory = logisticWasmPasses();
+    expect(factory, 'build/solvers.wasm loads (npm run build)').toBeDefined();
+    if (!factory) return;
+    const wasm = factory(data);
+    const ts = sequentialPasses(data);
+    const { n, dim } = set;
+    const v = Float64Array.from({ length: dim + 1 }, (_, k) => Math.sin(3 * k) / 7);
+    const pair = <T extends Float64Array>(make: () => T, run: (p: typeof ts, out: T) => void) => {
+      const a = make();
+      const b = make();
+      run(ts, a);
+      run(wasm, b);
+      expect(b).toEqual(a);
+    };
+    pair(
+      () => new Float64Array(n),
+      (p, out) => p.margins(v, out),
+    );
+    pair(
+      () => new Float64Array(n),
+      (p, out) => p.curvedDots(curvature, v, out),
+    );
+    const t = Float64Array.from({ length: n }, (_, i) => Math.cos(i) / 3);
+    pair(
+      () => new Float64Array(dim + 1),
+      (p, out) => p.transposeTimes(t, out),
+    );
+    pair(
+      () => new Float64Array(dim + 1),
+      (p, out) => p.curvatureDiagonal(curvature, out),
+    );
+    const m = data.active.length + 1;
+    pair(
+      () => new Float64Array(m * m),
+      (p, out) => p.outerProducts(curvature, 1e-6, out),
+    );
+    const direct = new Float64Array(dim + 1);
+    curvatureDiagonal(data, curvature, direct);
+    expect(direct[dim]).toBeCloseTo(
+      curvature.reduce((s, c) => s + c, 0),
+      10,
+    );
+  });
+
+  it('solve the same path as the TypeScript passes, bit for bit', () => {
+    const factory = logisticWasmPasses();
+    if (!factory) throw new Error('build/solvers.wasm is missing');
+    const lambdas = lambdaGrid().filter((_, c) => c % 10 === 0);
+    const ts = [...logisticPathModels(set, lambdas)];
+    const wasm = [...logisticPathModels(set, lambdas, { passes: factory })];
+    expect(wasm.map((m) => [m.w, m.b, m.iterations, m.cgIterations])).toEqual(
+      ts.map((m) => [m.w, m.b, m.iterations, m.cgIterations]),
+    );
   });
 });

@@ -1,13 +1,54 @@
-// The logistic path's passes over the data, the bulk of its time: margins, the Hessian product's row pass
-// and the preconditioner's outer products (the column pass is sparseTransposeTimes). Each is written over a
-// range of independent outputs (rows of the data or of H): every output is summed in one fixed order
-// whichever ranges it is computed in, so the ranges could be dealt to threads without changing a bit. Two
-// threads were measured (see the closing note of the speed issue): the passes ran 1.3–1.6× faster, but a
-// whole `svm --pair` did not, with the measuring thread as a third on two cores. Pure TypeScript.
+// The logistic path's passes over the data, the bulk of its time: margins, the Hessian product's row and
+// column passes, and the preconditioner's outer products. Each is written over a range of independent
+// outputs (rows of the data or of H), every output summed in one fixed order whichever range computes it.
+// `sequentialPasses` runs them here in TypeScript; `wasmPasses` (wasm.ts) runs the same sums in
+// WebAssembly, bit for bit the same. (Two threads were measured too: the passes ran 1.3–1.6× faster, but a
+// whole `svm --pair` did not, with the measuring thread as a third on two cores.) Pure TypeScript.
+import { sparseTransposeTimes } from '../../math/sparse.js';
 import type { Problem } from './workspace.js';
 
 /** Rows of H built at once by the outer products (128 × 581 doubles: about 0.6 MB, within a core's L2 cache). */
 export const OUTER_BLOCK = 128;
+
+/** The passes as the solver calls them; every implementation gives the same values, bit for bit. */
+export interface LogisticPasses {
+  /** out[i] = y_i (x_i·θ + θ_b) for every image (θ: w then b) */
+  margins(theta: Float64Array, out: Float64Array): void;
+  /** t[i] = c_i (x_i·v + v_b) for every image, 0 where c_i = 0 */
+  curvedDots(curvature: Float64Array, v: Float64Array, t: Float64Array): void;
+  /** out[k] = Σ_i X_ik t_i for every pixel k (out[dim] untouched) */
+  transposeTimes(t: Float64Array, out: Float64Array): void;
+  /** outerProductsRange over every row of H, into `a` (zero on entry) */
+  outerProducts(curvature: Float64Array, least: number, a: Float64Array): void;
+  /** out[k] = Σ_i c_i x_ik² for every pixel k and out[dim] = Σ_i c_i (the Jacobi preconditioner's sums) */
+  curvatureDiagonal(curvature: Float64Array, out: Float64Array): void;
+}
+
+/** The passes in TypeScript on this thread. */
+export function sequentialPasses(data: Problem): LogisticPasses {
+  const { n } = data.rows;
+  const cursor = new Int32Array(n);
+  return {
+    margins: (theta, out) => marginsRange(data, theta, out, 0, n),
+    curvedDots: (curvature, v, t) => curvedDotsRange(data, curvature, v, t, 0, n),
+    transposeTimes: (t, out) => sparseTransposeTimes(data.columns, t, out),
+    outerProducts: (curvature, least, a) =>
+      outerProductsRange(data, curvature, least, a, cursor, 0, data.active.length),
+    curvatureDiagonal: (curvature, out) => curvatureDiagonal(data, curvature, out),
+  };
+}
+
+/** The Jacobi preconditioner's sums (see LogisticPasses.curvatureDiagonal), images in ascending order. */
+export function curvatureDiagonal(data: Problem, curvature: Float64Array, out: Float64Array): void {
+  const { start, column, value, dim, n } = data.rows;
+  out.fill(0, 0, dim + 1);
+  for (let i = 0; i < n; i++) {
+    const c = curvature[i];
+    if (c === 0) continue;
+    for (let p = start[i]; p < start[i + 1]; p++) out[column[p]] += c * value[p] * value[p];
+    out[dim] += c;
+  }
+}
 
 /** z_i = y_i (x_i·θ + θ_b) for the images lo … hi − 1 (θ: w then b). */
 export function marginsRange(

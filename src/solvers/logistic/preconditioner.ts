@@ -1,20 +1,13 @@
 // Preconditioners of the logistic path's conjugate gradients: Jacobi, or a Cholesky factor of the exact
 // Hessian at an earlier point, reused while it keeps CG short.
 import { choleskyInPlace, choleskySolve } from '../dense-cholesky.js';
-import { outerProductsRange } from './passes.js';
-import type { Problem, Workspace } from './workspace.js';
+import { type Problem, passesOf, type Workspace } from './workspace.js';
 
 /** Jacobi preconditioner: the diagonal of H (bias included). */
 export function diagonalPreconditioner(data: Problem, lambda: number, ws: Workspace): void {
-  const { start, column, value, dim } = data.rows;
+  const { dim } = data.rows;
   const m = ws.precond;
-  m.fill(0);
-  for (let i = 0; i < data.rows.n; i++) {
-    const c = ws.curvature[i];
-    if (c === 0) continue;
-    for (let p = start[i]; p < start[i + 1]; p++) m[column[p]] += c * value[p] * value[p];
-    m[dim] += c;
-  }
+  passesOf(data, ws).curvatureDiagonal(ws.curvature, m);
   for (let k = 0; k < dim; k++) m[k] += 2 * lambda;
   // the bias has no regulariser: guard its entry when every image has negligible curvature
   if (!(m[dim] > 0)) m[dim] = 1;
@@ -49,7 +42,7 @@ export function factorHessian(data: Problem, lambda: number, ws: Workspace): voi
   let largest = 0;
   for (let i = 0; i < data.rows.n; i++) largest = Math.max(largest, ws.curvature[i]);
   const least = largest * PRECONDITIONER_CUT;
-  outerProductsRange(data, ws.curvature, least, a, ws.cursor, 0, na);
+  passesOf(data, ws).outerProducts(ws.curvature, least, a);
   for (let i = 0; i < data.rows.n; i++) {
     const c = ws.curvature[i];
     if (c > least) a[biasRow + na] += c;

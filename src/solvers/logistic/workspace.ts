@@ -2,7 +2,7 @@
 // allocated once per path.
 import { type SparseColumns, type SparseRows, toSparseColumns, toSparseRows } from '../../math/sparse.js';
 import type { LabelledSet } from '../../math/types.js';
-import { marginsRange } from './passes.js';
+import { type LogisticPasses, marginsRange, sequentialPasses } from './passes.js';
 
 /** Work arrays shared by every λ of a path (no allocation inside the iterations). */
 export class Workspace {
@@ -24,8 +24,8 @@ export class Workspace {
   factor: Float64Array | undefined;
   /** r and M⁻¹r on the factor's coordinates (active pixels, then the bias) */
   readonly compact: Float64Array;
-  /** per image, its first entry not yet in the outer products (factorHessian's work array) */
-  readonly cursor: Int32Array;
+  /** how the passes over the data run (`passesOf`: in TypeScript unless a caller set others) */
+  passes: LogisticPasses | undefined;
   /** CG iterations of the last Newton step: too many means the preconditioner is stale or too weak */
   lastCg = 0;
   /** CG iterations since the factor was built: a new factor costs about as much as ~40 of them */
@@ -37,7 +37,6 @@ export class Workspace {
     this.curvature = new Float64Array(n);
     this.u = new Float64Array(n);
     this.trialZ = new Float64Array(n);
-    this.cursor = new Int32Array(n);
     const p = dim + 1;
     this.grad = new Float64Array(p);
     this.direction = new Float64Array(p);
@@ -50,9 +49,16 @@ export class Workspace {
   }
 }
 
-/** z_i = y_i (w·x_i + b) for every image; `theta` holds w then b. */
-export function margins(data: Problem, theta: Float64Array, out: Float64Array): void {
-  marginsRange(data, theta, out, 0, data.rows.n);
+/** The workspace's passes over the data: in TypeScript unless the caller set others. */
+export function passesOf(data: Problem, ws: Workspace): LogisticPasses {
+  ws.passes ??= sequentialPasses(data);
+  return ws.passes;
+}
+
+/** z_i = y_i (w·x_i + b) for every image; `theta` holds w then b (with ws: through its passes). */
+export function margins(data: Problem, theta: Float64Array, out: Float64Array, ws?: Workspace): void {
+  if (ws) passesOf(data, ws).margins(theta, out);
+  else marginsRange(data, theta, out, 0, data.rows.n);
 }
 
 /** The training data as the solver reads it: sparse rows and columns, labels. */

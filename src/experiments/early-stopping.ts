@@ -31,7 +31,7 @@ import { canLoadWorkers } from './compiled.js';
 import { threadedGradient } from './descent-threads.js';
 import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
 import { measure, type PairRows, pairRows, pathPoint } from './linear-measure.js';
-import { withLogisticPasses } from './solver-kernels.js';
+import { solverKernels } from './solver-kernels.js';
 import { writeFileAtomic } from './store.js';
 
 /** Steps at about eight per decade (1, 2, 3, 4, 6, 7, 10, 13, …), up to and including `last`. */
@@ -119,7 +119,7 @@ async function solvedPath(pair: BinaryPair, solver: 'hinge-path' | 'logistic-pat
   const models: PathModel[] = [];
   for (const model of SOLVERS[solver].pathModels(pair.train, lambdaGrid(), {
     bytes: pair.train.bytes,
-    ...withLogisticPasses(),
+    ...solverKernels(),
   })) {
     models.push(model);
     done();

@@ -8,7 +8,7 @@ import type { DatasetFiles } from '../data/sources.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid } from '../schema/artifacts.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
-import { withLogisticPasses } from './solver-kernels.js';
+import { solverKernels } from './solver-kernels.js';
 
 /** What the worker is started with: the same pair the main thread selected. */
 export interface PathSolveJob {
@@ -36,7 +36,7 @@ if (parentPort && job?.kind === 'l2angle-path-solve') {
     const started = performance.now();
     solver.solvePath(pair.train, lambdaGrid(), {
       bytes: pair.train.bytes,
-      ...withLogisticPasses(),
+      ...solverKernels(),
       onModel: (model, c) => port.postMessage({ type: 'model', c, model } as PathSolveMessage),
     });
     port.postMessage({ type: 'done', seconds: (performance.now() - started) / 1000 } as PathSolveMessage);

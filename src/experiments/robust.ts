@@ -21,7 +21,7 @@ import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { collapseThreshold, type RobustModel, robustModels } from '../solvers/robust.js';
 import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
 import { type Measured, measure, pairRows, pathPoint } from './linear-measure.js';
-import { withLogisticPasses } from './solver-kernels.js';
+import { solverKernels } from './solver-kernels.js';
 
 function modelRecord(model: RobustModel, m: Measured, epsilons: readonly number[]): RobustModelRecord {
   const own = epsilons.indexOf(model.epsilon);
@@ -80,7 +80,7 @@ export async function computeRobust(
   let done = 0;
   const starts = new Map<number, PathModel>();
   const lambdaPath: RobustArtifact['lambdaPath'] = [];
-  for (const model of solver.pathModels(train, all, { bytes: train.bytes, ...withLogisticPasses() })) {
+  for (const model of solver.pathModels(train, all, { bytes: train.bytes, ...solverKernels() })) {
     if (!model.converged) warn(`${loss} λ path, λ = ${model.lambda}: ${model.warning ?? 'not converged'}`);
     const c = grid.indexOf(model.lambda);
     if (c >= 0) {
@@ -101,7 +101,7 @@ export async function computeRobust(
     const models: RobustModelRecord[] = [];
     for (const model of robustModels(train, loss, lambda, epsilons, start, {
       bytes: train.bytes,
-      ...withLogisticPasses(),
+      ...solverKernels(),
     })) {
       if (!model.converged)
         warn(`${loss} λ = ${lambda}, ε = ${model.epsilon}: ${model.warning ?? 'not converged'}`);

@@ -1,32 +1,42 @@
 // The solvers' WebAssembly kernels for Node: build/solvers.wasm (from assembly/solvers.ts), compiled once
-// per thread, as the logistic path's passes over the data (src/solvers/logistic/wasm.ts).
+// per thread, as the logistic path's passes over the data (src/solvers/logistic/wasm.ts) and the hinge
+// solvers' row dot products (src/solvers/hinge/wasm.ts). Both give the TypeScript loops' values bit for bit.
 import { readFileSync } from 'node:fs';
+import type { HingeData, HingeKernels } from '../solvers/hinge/data.js';
+import { wasmHingeKernels } from '../solvers/hinge/wasm.js';
 import type { LogisticPasses } from '../solvers/logistic/passes.js';
-import { isSolverModule, wasmPasses } from '../solvers/logistic/wasm.js';
+import { wasmPasses } from '../solvers/logistic/wasm.js';
 import type { Problem } from '../solvers/logistic/workspace.js';
+import { isSolverModule } from '../solvers/wasm-module.js';
 
-let passes: ((data: Problem) => LogisticPasses) | null | undefined;
+/** The solvers' kernels, as the registry's path options take them. */
+export interface SolverKernels {
+  logisticPasses?: (data: Problem) => LogisticPasses;
+  hingeKernels?: (data: HingeData) => HingeKernels | undefined;
+}
 
-/**
- * The logistic path's passes on build/solvers.wasm, or undefined when the file is missing or not that
- * module (the solver then runs its TypeScript passes: the same values, 1.7× slower on the passes).
- */
-export function logisticWasmPasses(): ((data: Problem) => LogisticPasses) | undefined {
-  if (passes === undefined) {
+let compiled: WebAssembly.Module | null | undefined;
+
+/** build/solvers.wasm compiled, or null when it is missing or of another version. */
+function solverModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
     try {
       const module = new WebAssembly.Module(
         readFileSync(new URL('../../build/solvers.wasm', import.meta.url)),
       );
-      passes = isSolverModule(module) ? wasmPasses(module) : null;
+      compiled = isSolverModule(module) ? module : null;
     } catch {
-      passes = null;
+      compiled = null;
     }
   }
-  return passes ?? undefined;
+  return compiled;
 }
 
-/** `{ logisticPasses }` for a path solve's options when the wasm passes load, else nothing. */
-export function withLogisticPasses(): { logisticPasses?: (data: Problem) => LogisticPasses } {
-  const found = logisticWasmPasses();
-  return found ? { logisticPasses: found } : {};
+/**
+ * The kernels for a path solve's options, or none when build/solvers.wasm cannot be loaded (the solvers then
+ * run their TypeScript loops: the same values, slower).
+ */
+export function solverKernels(): SolverKernels {
+  const module = solverModule();
+  return module ? { logisticPasses: wasmPasses(module), hingeKernels: wasmHingeKernels(module) } : {};
 }

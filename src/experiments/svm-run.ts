@@ -7,7 +7,7 @@ import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import type { PathSolveJob, PathSolveMessage } from './path-solve-worker.js';
-import { withLogisticPasses } from './solver-kernels.js';
+import { solverKernels } from './solver-kernels.js';
 import type { ResultsStore } from './store.js';
 import { modelRecord, type PathGeometry, pathGeometry, svmPathArtifact } from './svm-path.js';
 
@@ -63,7 +63,7 @@ export function computeSvmPath(
   SOLVERS[LOSSES[loss].pathSolver].solvePath(pair.train, lambdaGrid(), {
     // exact kernel entries from the raw bytes, for the solvers that use them
     bytes: pair.train.bytes,
-    ...withLogisticPasses(),
+    ...solverKernels(),
     onModel: (model, c) => {
       records.push(modelRecord(pair, geometry, c, model));
       models.push(model);

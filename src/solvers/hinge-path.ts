@@ -24,7 +24,7 @@
 // D_C = Σα − ½‖w‖², so it compares directly with `objective`.
 import type { LabelledSet } from '../math/types.js';
 import { runActiveSet } from './hinge/active-set.js';
-import { type HingeData, prepareHingeData } from './hinge/data.js';
+import { type HingeData, type HingeKernels, prepareHingeData } from './hinge/data.js';
 import { EQUALITY_TOLERANCE } from './hinge/feasibility.js';
 import { gapSummary, kktSummary } from './hinge/kkt.js';
 import { runPdas } from './hinge/pdas.js';
@@ -56,6 +56,11 @@ export interface HingeOptions {
   profile?: HingeProfile;
   /** receives one line per phase of each λ (diagnostics) */
   log?: (line: string) => void;
+  /**
+   * the row dot products elsewhere (default: TypeScript); every implementation gives the same values bit
+   * for bit (hinge/data.ts `HingeKernels`), e.g. `wasmHingeKernels`
+   */
+  kernels?: (data: HingeData) => HingeKernels | undefined;
 }
 
 /** Path settings. */
@@ -128,6 +133,7 @@ export class HingeSolver {
 
   constructor(set: LabelledSet, options: HingeOptions = {}) {
     this.data = prepareHingeData(set, options.bytes);
+    this.data.kernels = options.kernels?.(this.data);
     this.profile = options.profile ?? createHingeProfile();
     this.st = new HingeState(this.data, this.profile);
     this.opts = {

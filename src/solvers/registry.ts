@@ -3,6 +3,7 @@
 // and every one reports in the `FitReport` shape. Pure maths, browser-safe.
 import type { PathSolverName } from '../math/losses.js';
 import type { LabelledSet } from '../math/types.js';
+import type { HingeData, HingeKernels } from './hinge/data.js';
 import { hingePathModels } from './hinge-path.js';
 import type { LogisticPasses } from './logistic/passes.js';
 import type { Problem } from './logistic/workspace.js';
@@ -32,9 +33,11 @@ export interface PathSolveOptions {
   onModel?: (model: PathModel, index: number) => void;
   /**
    * the logistic solver's passes over the data (default: TypeScript; every implementation gives the same
-   * values, e.g. `wasmPasses`); the hinge solver has its own
+   * values, e.g. `wasmPasses`)
    */
   logisticPasses?: (data: Problem) => LogisticPasses;
+  /** the hinge solver's row dot products (default: TypeScript; the same values, e.g. `wasmHingeKernels`) */
+  hingeKernels?: (data: HingeData) => HingeKernels | undefined;
 }
 
 /** One solver of the registry. */
@@ -76,6 +79,7 @@ export const SOLVERS: { readonly [S in PathSolverName]: SolverEntry } = Object.f
       hingePathModels(set, lambdas, {
         tolerance: options.tolerance ?? 1e-6,
         ...(options.bytes ? { bytes: options.bytes } : {}),
+        ...(options.hingeKernels ? { kernels: options.hingeKernels } : {}),
       }),
     solvePath: (set, lambdas, options = {}) =>
       wholePath(SOLVERS['hinge-path'].pathModels(set, lambdas, options), options),

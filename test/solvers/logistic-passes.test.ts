@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
 import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
-import { logisticWasmPasses } from '../../src/experiments/solver-kernels.js';
+import { solverKernels } from '../../src/experiments/solver-kernels.js';
 import type { LabelledSet } from '../../src/math/types.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
 import {
@@ -84,7 +84,7 @@ describe('the logistic passes', () => {
 
 describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
   it('give every value of the TypeScript passes bit for bit', () => {
-    const factory = logisticWasmPasses();
+    const factory = solverKernels().logisticPasses;
     expect(factory, 'build/solvers.wasm loads (npm run build)').toBeDefined();
     if (!factory) return;
     const wasm = factory(data);
@@ -129,7 +129,7 @@ describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
   });
 
   it('solve the same path as the TypeScript passes, bit for bit', () => {
-    const factory = logisticWasmPasses();
+    const factory = solverKernels().logisticPasses;
     if (!factory) throw new Error('build/solvers.wasm is missing');
     const lambdas = lambdaGrid().filter((_, c) => c % 10 === 0);
     const ts = [...logisticPathModels(set, lambdas)];

@@ -33,6 +33,23 @@ export interface HingeData {
   /** number of images with y = +1 and y = −1 */
   readonly nPositive: number;
   readonly nNegative: number;
+  /** n values of work space for the row dot products */
+  readonly dots: Float64Array;
+  /** the hot loops elsewhere (e.g. WebAssembly), giving the same values bit for bit; sparse data only */
+  kernels: HingeKernels | undefined;
+}
+
+/**
+ * The row dot products the solvers spend most of their time in, for another implementation of them (such as
+ * `wasmHingeKernels`). Each must give the values of rowDot and kernelEntries here, bit for bit.
+ */
+export interface HingeKernels {
+  /** out[k] = A_{rows[k]}·u for k < count */
+  rowDots(rows: Int32Array, count: number, u: Float64Array, out: Float64Array): void;
+  /** out[i] = A_i·u for every image */
+  allDots(u: Float64Array, out: Float64Array): void;
+  /** out[k] = x_j·x_{targets[k]} for k < count */
+  kernelEntries(j: number, targets: Int32Array, count: number, out: Float64Array): void;
 }
 
 /** Density above which a dense layout is faster than compressed rows. */
@@ -116,6 +133,8 @@ export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeDat
     scratch: new Float64Array(dim),
     nPositive,
     nNegative,
+    dots: new Float64Array(n),
+    kernels: undefined,
   };
 }
 
@@ -145,6 +164,11 @@ export function rowDot(d: HingeData, i: number, u: Float64Array): number {
  */
 export function gradientPass(d: HingeData, u: Float64Array, g: Float64Array): void {
   const { n, y, div } = d;
+  if (d.kernels) {
+    d.kernels.allDots(u, g);
+    for (let i = 0; i < n; i++) g[i] = (y[i] * g[i]) / div - 1;
+    return;
+  }
   for (let i = 0; i < n; i++) g[i] = (y[i] * rowDot(d, i, u)) / div - 1;
 }
 
@@ -157,6 +181,15 @@ export function gradientPassRows(
   count: number,
 ): void {
   const { y, div } = d;
+  if (d.kernels) {
+    const { dots } = d;
+    d.kernels.rowDots(rows, count, u, dots);
+    for (let k = 0; k < count; k++) {
+      const i = rows[k];
+      g[i] = (y[i] * dots[k]) / div - 1;
+    }
+    return;
+  }
   for (let k = 0; k < count; k++) {
     const i = rows[k];
     g[i] = (y[i] * rowDot(d, i, u)) / div - 1;
@@ -190,6 +223,10 @@ export function kernelEntries(
   out: Float64Array,
 ): void {
   const { div } = d;
+  if (d.kernels) {
+    d.kernels.kernelEntries(j, targets, count, out);
+    return;
+  }
   if (!d.sparse) {
     const off = j * d.dim;
     for (let k = 0; k < count; k++) {

@@ -2,7 +2,7 @@
 // at C), w (as u = Σ α y A), the dual gradient G, and the ordered free set with its Cholesky factor and
 // kernel cache. The factor and the cache survive across the λ of a path: Q_FF does not depend on λ.
 import { CholeskyFactor } from './cholesky.js';
-import { addRow, gradientPass, gradientPassRows, type HingeData, rowDot, weightsFromAlpha } from './data.js';
+import { addRow, gradientPass, gradientPassRows, type HingeData, weightsFromAlpha } from './data.js';
 import { KernelCache } from './kernel-cache.js';
 import type { HingeProfile } from './profile.js';
 
@@ -171,7 +171,7 @@ export class HingeState {
     const t0 = performance.now();
     const drift = this.advanceDrift();
     const { g, gDrift, xNorm, status, u, data, snapOf, genOf, snapGen, snapDistance, recomputed } = this;
-    const { y, n, div } = data;
+    const { y, n } = data;
     this.measureSnapshots();
     let rows = 0;
     for (let i = 0; i < n; i++) {
@@ -184,10 +184,11 @@ export class HingeState {
         genOf[i] === snapGen[slot] ? Math.min(drift - gDrift[i], snapDistance[slot]) : drift - gDrift[i];
       // 1e-12 (1 + |G|): rounding of the stored G and of the drift sums
       if (viol + xNorm[i] * moved + 1e-12 * (1 + Math.abs(g[i])) <= eps) continue;
-      g[i] = (y[i] * rowDot(data, i, u)) / div - 1;
-      gDrift[i] = drift;
       recomputed[rows++] = i;
     }
+    // each point's test reads its own G only, so the flagged rows are recomputed together afterwards
+    gradientPassRows(data, u, g, recomputed, rows);
+    for (let k = 0; k < rows; k++) gDrift[recomputed[k]] = drift;
     this.markExact(recomputed, rows);
     this.profile.gradientRows += rows;
     this.profile.gradientMs += performance.now() - t0;

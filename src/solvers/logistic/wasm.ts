@@ -3,6 +3,8 @@
 // module, so Node (src/experiments/solver-kernels.ts reads build/solvers.wasm) and a browser can both give
 // it one. Each path gets its own instance and memory, holding a copy of the data; the vectors pass through
 // it on each call (a few thousand doubles against a pass over the whole data).
+
+import { solverInstance } from '../wasm-module.js';
 import { type LogisticPasses, OUTER_BLOCK } from './passes.js';
 import type { Problem } from './workspace.js';
 
@@ -65,47 +67,29 @@ interface SolverExports {
   ): void;
 }
 
-const EXPORTS = ['margins', 'curvedDots', 'transposeTimes', 'outerProducts', 'curvatureDiagonal', 'memory'];
-
-/** True when `module` is build/solvers.wasm as this code expects it (its exports). */
-export function isSolverModule(module: WebAssembly.Module): boolean {
-  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  return EXPORTS.every((name) => names.has(name));
-}
-
 /** The passes of each path on its own instance of `module` (build/solvers.wasm). */
 export function wasmPasses(module: WebAssembly.Module): (data: Problem) => LogisticPasses {
-  if (!isSolverModule(module)) throw new Error('wasmPasses: the module is not build/solvers.wasm');
   return (data) => {
-    const wasm = new WebAssembly.Instance(module, {}).exports as unknown as SolverExports;
     const { n, dim } = data.rows;
     const nnz = data.rows.start[n];
     const m = data.active.length + 1;
-    // the layout: every block 64-byte aligned, from one page on (the module's own data lies below)
-    let top = 65536;
-    const take = (bytes: number) => {
-      const at = top;
-      top += Math.ceil(bytes / 64) * 64;
-      return at;
-    };
-    const at = {
-      rowStart: take((n + 1) * 4),
-      rowColumn: take(nnz * 4),
-      rowValue: take(nnz * 8),
-      colStart: take((dim + 1) * 4),
-      colRow: take(nnz * 4),
-      colValue: take(nnz * 8),
-      activeColumn: take(nnz * 4),
-      y: take(n * 8),
-      vector: take((dim + 1) * 8),
-      curvature: take(n * 8),
-      perImage: take(n * 8),
-      perPixel: take((dim + 1) * 8),
-      hessian: take(m * m * 8),
-      cursor: take(n * 4),
-    };
-    const pages = Math.ceil(top / 65536) - wasm.memory.buffer.byteLength / 65536;
-    if (pages > 0) wasm.memory.grow(pages);
+    const { exports, at } = solverInstance(module, {
+      rowStart: (n + 1) * 4,
+      rowColumn: nnz * 4,
+      rowValue: nnz * 8,
+      colStart: (dim + 1) * 4,
+      colRow: nnz * 4,
+      colValue: nnz * 8,
+      activeColumn: nnz * 4,
+      y: n * 8,
+      vector: (dim + 1) * 8,
+      curvature: n * 8,
+      perImage: n * 8,
+      perPixel: (dim + 1) * 8,
+      hessian: m * m * 8,
+      cursor: n * 4,
+    });
+    const wasm = exports as unknown as SolverExports;
     const { buffer } = wasm.memory;
     const f64 = (offset: number, length: number) => new Float64Array(buffer, offset, length);
     const i32 = (offset: number, length: number) => new Int32Array(buffer, offset, length);

@@ -1,0 +1,77 @@
+// The hinge solvers' row dot products in WebAssembly (assembly/solvers.ts): the same four partial sums as
+// rowDot, so every gradient and kernel entry is the TypeScript one bit for bit. Pure: it takes the compiled
+// build/solvers.wasm. Each data set gets its own instance holding its rows as bytes with 16-bit columns.
+import { solverInstance } from '../wasm-module.js';
+import type { HingeData, HingeKernels } from './data.js';
+
+interface HingeExports {
+  hingeRowDots(
+    rows: number,
+    count: number,
+    start: number,
+    column: number,
+    value: number,
+    u: number,
+    out: number,
+  ): void;
+  hingeAllDots(n: number, start: number, column: number, value: number, u: number, out: number): void;
+  hingeKernelEntries(
+    j: number,
+    targets: number,
+    count: number,
+    start: number,
+    column: number,
+    value: number,
+    scratch: number,
+    div: number,
+    out: number,
+  ): void;
+}
+
+/**
+ * The kernels of each data set on its own instance of `module`, for compressed rows of raw pixels (the data
+ * prepared from bytes, at most 65 536 pixels); other data keeps the TypeScript loops.
+ */
+export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) => HingeKernels | undefined {
+  return (data) => {
+    if (!data.sparse || data.root !== 255 || data.dim > 65536) return undefined;
+    const { n, dim, div } = data;
+    const nnz = data.start[n];
+    const { exports, at } = solverInstance(module, {
+      start: (n + 1) * 4,
+      column: nnz * 2,
+      value: nnz,
+      u: dim * 8,
+      scratch: dim * 8,
+      rows: n * 4,
+      out: n * 8,
+    });
+    const wasm = exports as unknown as HingeExports;
+    const { buffer } = exports.memory;
+    new Int32Array(buffer, at.start, n + 1).set(data.start);
+    new Uint16Array(buffer, at.column, nnz).set(data.column.subarray(0, nnz));
+    // the raw pixels: integers 0..255 (prepareHingeData checked them against the bytes)
+    new Uint8Array(buffer, at.value, nnz).set(data.value.subarray(0, nnz));
+    const u = new Float64Array(buffer, at.u, dim);
+    const rows = new Int32Array(buffer, at.rows, n);
+    const out = new Float64Array(buffer, at.out, n);
+    return {
+      rowDots(list, count, v, into) {
+        u.set(v.subarray(0, dim));
+        rows.set(list.subarray(0, count));
+        wasm.hingeRowDots(at.rows, count, at.start, at.column, at.value, at.u, at.out);
+        into.set(out.subarray(0, count));
+      },
+      allDots(v, into) {
+        u.set(v.subarray(0, dim));
+        wasm.hingeAllDots(n, at.start, at.column, at.value, at.u, at.out);
+        into.set(out);
+      },
+      kernelEntries(j, targets, count, into) {
+        rows.set(targets.subarray(0, count));
+        wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
+        into.set(out.subarray(0, count));
+      },
+    };
+  };
+}

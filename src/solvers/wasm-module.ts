@@ -1,0 +1,46 @@
+// What the solvers' WebAssembly module (build/solvers.wasm, from assembly/solvers.ts) must export, and the
+// memory layout each solver's instance uses. Pure: the caller compiles the module (Node reads the file in
+// src/experiments/solver-kernels.ts; a browser would fetch it).
+
+const EXPORTS = [
+  'memory',
+  'margins',
+  'curvedDots',
+  'transposeTimes',
+  'outerProducts',
+  'curvatureDiagonal',
+  'hingeRowDots',
+  'hingeAllDots',
+  'hingeKernelEntries',
+];
+
+/** True when `module` has every export the solvers call (build/solvers.wasm of this version). */
+export function isSolverModule(module: WebAssembly.Module): boolean {
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  return EXPORTS.every((name) => names.has(name));
+}
+
+/**
+ * A fresh instance of the module with its memory grown to hold blocks of the given byte sizes (each 64-byte
+ * aligned, from the second page on: the module's own data lies in the first); returns the instance's
+ * exports and each block's offset.
+ */
+export function solverInstance<K extends string>(
+  module: WebAssembly.Module,
+  blocks: Record<K, number>,
+): { exports: WebAssembly.Exports & { memory: WebAssembly.Memory }; at: Record<K, number> } {
+  if (!isSolverModule(module))
+    throw new Error('the solvers: the module is not this version of build/solvers.wasm');
+  const exports = new WebAssembly.Instance(module, {}).exports as WebAssembly.Exports & {
+    memory: WebAssembly.Memory;
+  };
+  let top = 65536;
+  const at = {} as Record<K, number>;
+  for (const key of Object.keys(blocks) as K[]) {
+    at[key] = top;
+    top += Math.ceil(blocks[key] / 64) * 64;
+  }
+  const pages = Math.ceil(top / 65536) - exports.memory.buffer.byteLength / 65536;
+  if (pages > 0) exports.memory.grow(pages);
+  return { exports, at };
+}

@@ -11,6 +11,20 @@ function i32At(base: usize, index: i32): i32 {
   return load<i32>(base + ((<usize>index) << 2));
 }
 
+/** x_i·v over row i's entries (CSR start, column, value), two partial sums, s0 + s1 (as sparseRowDot). */
+function rowDot2(start: usize, column: usize, value: usize, i: i32, v: usize): f64 {
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  const end = i32At(start, i + 1);
+  let p = i32At(start, i);
+  for (; p + 1 < end; p += 2) {
+    s0 += f64At(value, p) * f64At(v, i32At(column, p));
+    s1 += f64At(value, p + 1) * f64At(v, i32At(column, p + 1));
+  }
+  if (p < end) s0 += f64At(value, p) * f64At(v, i32At(column, p));
+  return s0 + s1;
+}
+
 /** out[i] = y_i (x_i·θ + θ_b) for the images lo … hi − 1 (CSR start, column, value; θ has dim + 1 entries). */
 export function margins(
   lo: i32,
@@ -25,16 +39,7 @@ export function margins(
 ): void {
   const b = f64At(theta, dim);
   for (let i = lo; i < hi; i++) {
-    let s0: f64 = 0;
-    let s1: f64 = 0;
-    const end = i32At(start, i + 1);
-    let p = i32At(start, i);
-    for (; p + 1 < end; p += 2) {
-      s0 += f64At(value, p) * f64At(theta, i32At(column, p));
-      s1 += f64At(value, p + 1) * f64At(theta, i32At(column, p + 1));
-    }
-    if (p < end) s0 += f64At(value, p) * f64At(theta, i32At(column, p));
-    store<f64>(out + ((<usize>i) << 3), f64At(y, i) * (s0 + s1 + b));
+    store<f64>(out + ((<usize>i) << 3), f64At(y, i) * (rowDot2(start, column, value, i, theta) + b));
   }
 }
 
@@ -53,20 +58,7 @@ export function curvedDots(
   const vb = f64At(v, dim);
   for (let i = lo; i < hi; i++) {
     const c = f64At(curvature, i);
-    if (c === 0) {
-      store<f64>(t + ((<usize>i) << 3), 0);
-      continue;
-    }
-    let s0: f64 = 0;
-    let s1: f64 = 0;
-    const end = i32At(start, i + 1);
-    let p = i32At(start, i);
-    for (; p + 1 < end; p += 2) {
-      s0 += f64At(value, p) * f64At(v, i32At(column, p));
-      s1 += f64At(value, p + 1) * f64At(v, i32At(column, p + 1));
-    }
-    if (p < end) s0 += f64At(value, p) * f64At(v, i32At(column, p));
-    store<f64>(t + ((<usize>i) << 3), c * (s0 + s1 + vb));
+    store<f64>(t + ((<usize>i) << 3), c === 0 ? 0 : c * (rowDot2(start, column, value, i, v) + vb));
   }
 }
 

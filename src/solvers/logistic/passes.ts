@@ -4,7 +4,7 @@
 // `sequentialPasses` runs them here in TypeScript; `wasmPasses` (wasm.ts) runs the same sums in
 // WebAssembly, bit for bit the same. (Two threads were measured too: the passes ran 1.3–1.6× faster, but a
 // whole `svm --pair` did not, with the measuring thread as a third on two cores.) Pure TypeScript.
-import { sparseTransposeTimes } from '../../math/sparse.js';
+import { sparseRowDot, sparseTransposeTimes } from '../../math/sparse.js';
 import type { Problem } from './workspace.js';
 
 /** Rows of H built at once by the outer products (128 × 581 doubles: about 0.6 MB, within a core's L2 cache). */
@@ -58,22 +58,9 @@ export function marginsRange(
   lo: number,
   hi: number,
 ): void {
-  const { start, column, value, dim } = data.rows;
-  const { y } = data;
-  const b = theta[dim];
-  for (let i = lo; i < hi; i++) {
-    let s0 = 0;
-    let s1 = 0;
-    const end = start[i + 1];
-    let p = start[i];
-    // two partial sums, as sparseRowDot
-    for (; p + 1 < end; p += 2) {
-      s0 += value[p] * theta[column[p]];
-      s1 += value[p + 1] * theta[column[p + 1]];
-    }
-    if (p < end) s0 += value[p] * theta[column[p]];
-    out[i] = y[i] * (s0 + s1 + b);
-  }
+  const { rows, y } = data;
+  const b = theta[rows.dim];
+  for (let i = lo; i < hi; i++) out[i] = y[i] * (sparseRowDot(rows, i, theta) + b);
 }
 
 /** t_i = c_i (x_i·v + v_b) for the images lo … hi − 1, 0 where c_i = 0. */
@@ -85,24 +72,11 @@ export function curvedDotsRange(
   lo: number,
   hi: number,
 ): void {
-  const { start, column, value, dim } = data.rows;
-  const vb = v[dim];
+  const { rows } = data;
+  const vb = v[rows.dim];
   for (let i = lo; i < hi; i++) {
     const c = curvature[i];
-    if (c === 0) {
-      t[i] = 0;
-      continue;
-    }
-    let s0 = 0;
-    let s1 = 0;
-    const end = start[i + 1];
-    let p = start[i];
-    for (; p + 1 < end; p += 2) {
-      s0 += value[p] * v[column[p]];
-      s1 += value[p + 1] * v[column[p + 1]];
-    }
-    if (p < end) s0 += value[p] * v[column[p]];
-    t[i] = c * (s0 + s1 + vb);
+    t[i] = c === 0 ? 0 : c * (sparseRowDot(rows, i, v) + vb);
   }
 }
 

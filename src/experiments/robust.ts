@@ -99,10 +99,7 @@ export async function computeRobust(
     const start = starts.get(lambda);
     if (!start) throw new Error(`robust: the λ path has no model at λ = ${lambda}`);
     const models: RobustModelRecord[] = [];
-    for (const model of robustModels(train, loss, lambda, epsilons, start, {
-      bytes: train.bytes,
-      ...solverKernels(),
-    })) {
+    for (const model of robustModels(train, loss, lambda, epsilons, start, { bytes: train.bytes })) {
       if (!model.converged)
         warn(`${loss} λ = ${lambda}, ε = ${model.epsilon}: ${model.warning ?? 'not converged'}`);
       models.push(modelRecord(model, measure(rows, model.w, model.b, epsilons), epsilons));

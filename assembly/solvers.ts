@@ -11,18 +11,29 @@ function i32At(base: usize, index: i32): i32 {
   return load<i32>(base + ((<usize>index) << 2));
 }
 
-/** x_i·v over row i's entries (CSR start, column, value), two partial sums, s0 + s1 (as sparseRowDot). */
+/**
+ * x_i·v over row i's entries (CSR start, column, value), two partial sums, s0 + s1 (as sparseRowDot): s0 over
+ * the even entries and s1 over the odd ones are the lanes of one f64x2, each summed in the scalar order.
+ */
 function rowDot2(start: usize, column: usize, value: usize, i: i32, v: usize): f64 {
-  let s0: f64 = 0;
-  let s1: f64 = 0;
-  const end = i32At(start, i + 1);
-  let p = i32At(start, i);
-  for (; p + 1 < end; p += 2) {
-    s0 += f64At(value, p) * f64At(v, i32At(column, p));
-    s1 += f64At(value, p + 1) * f64At(v, i32At(column, p + 1));
+  return pairedDot(i32At(start, i), i32At(start, i + 1), column, value, v);
+}
+
+/** Σ value[p] · x[index[p]] for p = lo … hi − 1 as two partial sums (even and odd entries), s0 + s1. */
+function pairedDot(lo: i32, hi: i32, index: usize, value: usize, x: usize): f64 {
+  let s = f64x2.splat(0);
+  let p = lo;
+  for (; p + 1 < hi; p += 2) {
+    const gathered = f64x2.replace_lane(
+      f64x2.splat(f64At(x, i32At(index, p))),
+      1,
+      f64At(x, i32At(index, p + 1)),
+    );
+    s = f64x2.add(s, f64x2.mul(v128.load(value + ((<usize>p) << 3)), gathered));
   }
-  if (p < end) s0 += f64At(value, p) * f64At(v, i32At(column, p));
-  return s0 + s1;
+  let s0 = f64x2.extract_lane(s, 0);
+  if (p < hi) s0 += f64At(value, p) * f64At(x, i32At(index, p));
+  return s0 + f64x2.extract_lane(s, 1);
 }
 
 /** out[i] = y_i (x_i·θ + θ_b) for the images lo … hi − 1 (CSR start, column, value; θ has dim + 1 entries). */
@@ -73,16 +84,7 @@ export function transposeTimes(
   out: usize,
 ): void {
   for (let k = lo; k < hi; k++) {
-    let s0: f64 = 0;
-    let s1: f64 = 0;
-    const end = i32At(start, k + 1);
-    let p = i32At(start, k);
-    for (; p + 1 < end; p += 2) {
-      s0 += f64At(value, p) * f64At(t, i32At(row, p));
-      s1 += f64At(value, p + 1) * f64At(t, i32At(row, p + 1));
-    }
-    if (p < end) s0 += f64At(value, p) * f64At(t, i32At(row, p));
-    store<f64>(out + ((<usize>k) << 3), s0 + s1);
+    store<f64>(out + ((<usize>k) << 3), pairedDot(i32At(start, k), i32At(start, k + 1), row, value, t));
   }
 }
 
@@ -251,4 +253,124 @@ export function hingeKernelEntries(
     store<f64>(out + ((<usize>k) << 3), rowDot4(start, column, value, i32At(targets, k), scratch) / div);
   }
   for (let p = i32At(start, j); p < end; p++) store<f64>(scratch + ((<usize>columnAt(column, p)) << 3), 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The logistic preconditioner's dense Cholesky factor and its triangular solves (src/solvers/dense-cholesky.ts),
+// the factor kept in this module's memory between the solves. The factorisation is that file's blocked,
+// right-looking one, entry for entry in the same order. The solves use f64x2 lanes that hold exactly the
+// scalar code's partial sums (forward: (s0, s1) and (s2, s3); backward: independent entries), so every value
+// is the same bit for bit.
+
+/** Columns per block of the factorisation (BLOCK in dense-cholesky.ts). */
+const BLOCK: i32 = 48;
+
+function at(a: usize, index: i32): usize {
+  return a + ((<usize>index) << 3);
+}
+
+/** Factorises the lower triangle of the m × m row-major matrix at `a` in place; 0 on a non-positive pivot. */
+export function choleskyFactor(a: usize, m: i32): i32 {
+  for (let k0 = 0; k0 < m; k0 += BLOCK) {
+    const k1 = min(k0 + BLOCK, m);
+    if (!factorDiagonalBlock(a, m, k0, k1)) return 0;
+    for (let i = k1; i < m; i++) {
+      const ri = i * m;
+      for (let j = k0; j < k1; j++) {
+        const rj = j * m;
+        let s = load<f64>(at(a, ri + j));
+        for (let t = k0; t < j; t++) s -= load<f64>(at(a, ri + t)) * load<f64>(at(a, rj + t));
+        store<f64>(at(a, ri + j), s / load<f64>(at(a, rj + j)));
+      }
+    }
+    for (let i = k1; i < m; i++) subtractPanelProducts(a, m, k0, k1, i);
+  }
+  return 1;
+}
+
+function factorDiagonalBlock(a: usize, m: i32, k0: i32, k1: i32): bool {
+  for (let j = k0; j < k1; j++) {
+    const rj = j * m;
+    let d = load<f64>(at(a, rj + j));
+    for (let t = k0; t < j; t++) {
+      const x = load<f64>(at(a, rj + t));
+      d -= x * x;
+    }
+    if (!(d > 0)) return false;
+    const ljj = Math.sqrt(d);
+    store<f64>(at(a, rj + j), ljj);
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < k1; i++) {
+      const ri = i * m;
+      let s = load<f64>(at(a, ri + j));
+      for (let t = k0; t < j; t++) s -= load<f64>(at(a, ri + t)) * load<f64>(at(a, rj + t));
+      store<f64>(at(a, ri + j), s * inv);
+    }
+  }
+  return true;
+}
+
+/** Row i of the trailing triangle (columns k1 … i) less the panel's products, each a sum over t from 0. */
+function subtractPanelProducts(a: usize, m: i32, k0: i32, k1: i32, i: i32): void {
+  const ri = i * m;
+  let j = k1;
+  for (; j + 3 <= i; j += 4) {
+    const r0 = j * m;
+    const r1 = r0 + m;
+    const r2 = r1 + m;
+    const r3 = r2 + m;
+    let s0: f64 = 0;
+    let s1: f64 = 0;
+    let s2: f64 = 0;
+    let s3: f64 = 0;
+    for (let t = k0; t < k1; t++) {
+      const x = load<f64>(at(a, ri + t));
+      s0 += x * load<f64>(at(a, r0 + t));
+      s1 += x * load<f64>(at(a, r1 + t));
+      s2 += x * load<f64>(at(a, r2 + t));
+      s3 += x * load<f64>(at(a, r3 + t));
+    }
+    store<f64>(at(a, ri + j), load<f64>(at(a, ri + j)) - s0);
+    store<f64>(at(a, ri + j + 1), load<f64>(at(a, ri + j + 1)) - s1);
+    store<f64>(at(a, ri + j + 2), load<f64>(at(a, ri + j + 2)) - s2);
+    store<f64>(at(a, ri + j + 3), load<f64>(at(a, ri + j + 3)) - s3);
+  }
+  for (; j <= i; j++) {
+    const rj = j * m;
+    let s: f64 = 0;
+    for (let t = k0; t < k1; t++) s += load<f64>(at(a, ri + t)) * load<f64>(at(a, rj + t));
+    store<f64>(at(a, ri + j), load<f64>(at(a, ri + j)) - s);
+  }
+}
+
+/** Solves L Lᵀ x = b in place (the m doubles at b become x) with the factor at l from choleskyFactor. */
+export function choleskySolve(l: usize, m: i32, b: usize): void {
+  for (let i = 0; i < m; i++) {
+    const row = at(l, i * m);
+    // lanes (s0, s1) and (s2, s3) of dense-cholesky.ts's four partial sums
+    let lo = f64x2.replace_lane(f64x2.splat(0), 0, load<f64>(at(b, i)));
+    let hi = f64x2.splat(0);
+    let k = 0;
+    for (; k + 3 < i; k += 4) {
+      const p = (<usize>k) << 3;
+      lo = f64x2.sub(lo, f64x2.mul(v128.load(row + p), v128.load(b + p)));
+      hi = f64x2.sub(hi, f64x2.mul(v128.load(row + p, 16), v128.load(b + p, 16)));
+    }
+    let s0 = f64x2.extract_lane(lo, 0);
+    for (; k < i; k++) s0 -= load<f64>(at(row, k)) * load<f64>(at(b, k));
+    const s = s0 + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+    store<f64>(at(b, i), s / load<f64>(at(row, i)));
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    const row = at(l, i * m);
+    const xi = load<f64>(at(b, i)) / load<f64>(at(row, i));
+    store<f64>(at(b, i), xi);
+    const x = f64x2.splat(xi);
+    let k = 0;
+    for (; k + 1 < i; k += 2) {
+      const p = (<usize>k) << 3;
+      v128.store(b + p, f64x2.sub(v128.load(b + p), f64x2.mul(v128.load(row + p), x)));
+    }
+    if (k < i) store<f64>(at(b, k), load<f64>(at(b, k)) - load<f64>(at(row, k)) * xi);
+  }
 }

@@ -9,6 +9,8 @@ const EXPORTS = [
   'transposeTimes',
   'outerProducts',
   'curvatureDiagonal',
+  'choleskyFactor',
+  'choleskySolve',
   'hingeRowDots',
   'hingeAllDots',
   'hingeKernelEntries',

@@ -128,6 +128,42 @@ describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
     );
   });
 
+  it('factor the Hessian and solve with it as dense-cholesky.ts does, bit for bit, and refuse what is not positive definite', () => {
+    const factory = solverKernels().logisticPasses;
+    if (!factory) throw new Error('build/solvers.wasm is missing');
+    const wasm = factory(data);
+    const ts = sequentialPasses(data);
+    const m = data.active.length + 1;
+    expect(m).toBeGreaterThan(5 * 48); // several of the factorisation's column blocks
+    const h = new Float64Array(m * m);
+    ts.outerProducts(curvature, 1e-6, h);
+    for (let r = 0; r < m - 1; r++) h[r * m + r] += 2e-3;
+    for (const c of curvature) if (c > 1e-6) h[m * m - 1] += c;
+    const a = h.slice();
+    const b = h.slice();
+    expect(ts.factor(a, m)).toBe(true);
+    expect(wasm.factor(b, m)).toBe(true);
+    // the right-hand sides as CG hands them over: m entries, then the unused rest of the buffer
+    const rhs = Float64Array.from({ length: set.dim + 1 }, (_, k) => Math.sin(5 * k + 1));
+    const x = rhs.slice();
+    const y = rhs.slice();
+    ts.solve(x);
+    wasm.solve(y);
+    expect(y).toEqual(x);
+    // x solves H x = rhs on its first m entries
+    let worst = 0;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += (k <= i ? h[i * m + k] : h[k * m + i]) * x[k];
+      worst = Math.max(worst, Math.abs(s - rhs[i]));
+    }
+    expect(worst).toBeLessThan(1e-9);
+    const bad = h.slice();
+    bad[(m - 2) * m + (m - 2)] = -1;
+    expect(wasm.factor(bad.slice(), m)).toBe(false);
+    expect(ts.factor(bad.slice(), m)).toBe(false);
+  });
+
   it('solve the same path as the TypeScript passes, bit for bit', () => {
     const factory = solverKernels().logisticPasses;
     if (!factory) throw new Error('build/solvers.wasm is missing');

@@ -1,10 +1,11 @@
 // The logistic path's passes over the data, the bulk of its time: margins, the Hessian product's row and
-// column passes, and the preconditioner's outer products. Each is written over a range of independent
+// column passes, and the preconditioner's outer products, with its dense factor and triangular solves. Each is written over a range of independent
 // outputs (rows of the data or of H), every output summed in one fixed order whichever range computes it.
 // `sequentialPasses` runs them here in TypeScript; `wasmPasses` (wasm.ts) runs the same sums in
 // WebAssembly, bit for bit the same. (Two threads were measured too: the passes ran 1.3–1.6× faster, but a
 // whole `svm --pair` did not, with the measuring thread as a third on two cores.) Pure TypeScript.
 import { sparseRowDot, sparseTransposeTimes } from '../../math/sparse.js';
+import { choleskyInPlace, choleskySolve } from '../dense-cholesky.js';
 import type { Problem } from './workspace.js';
 
 /** Rows of H built at once by the outer products (128 × 581 doubles: about 0.6 MB, within a core's L2 cache). */
@@ -22,12 +23,21 @@ export interface LogisticPasses {
   outerProducts(curvature: Float64Array, least: number, a: Float64Array): void;
   /** out[k] = Σ_i c_i x_ik² for every pixel k and out[dim] = Σ_i c_i (the Jacobi preconditioner's sums) */
   curvatureDiagonal(curvature: Float64Array, out: Float64Array): void;
+  /**
+   * Cholesky-factors the m × m matrix `a` (its lower triangle, row-major; dense-cholesky.ts's order) and
+   * keeps the factor for `solve`, in `a` itself or in memory of its own; false when a pivot is not positive
+   */
+  factor(a: Float64Array, m: number): boolean;
+  /** b ← (L Lᵀ)⁻¹ b on b's first m entries, with the factor of the last successful `factor` */
+  solve(b: Float64Array): void;
 }
 
 /** The passes in TypeScript on this thread. */
 export function sequentialPasses(data: Problem): LogisticPasses {
   const { n } = data.rows;
   const cursor = new Int32Array(n);
+  let factored: Float64Array = new Float64Array(0);
+  let order = 0;
   return {
     margins: (theta, out) => marginsRange(data, theta, out, 0, n),
     curvedDots: (curvature, v, t) => curvedDotsRange(data, curvature, v, t, 0, n),
@@ -35,6 +45,13 @@ export function sequentialPasses(data: Problem): LogisticPasses {
     outerProducts: (curvature, least, a) =>
       outerProductsRange(data, curvature, least, a, cursor, 0, data.active.length),
     curvatureDiagonal: (curvature, out) => curvatureDiagonal(data, curvature, out),
+    factor(a, m) {
+      if (!choleskyInPlace(a, m)) return false;
+      factored = a;
+      order = m;
+      return true;
+    },
+    solve: (b) => choleskySolve(factored, order, b),
   };
 }
 

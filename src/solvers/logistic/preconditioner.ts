@@ -1,6 +1,5 @@
 // Preconditioners of the logistic path's conjugate gradients: Jacobi, or a Cholesky factor of the exact
 // Hessian at an earlier point, reused while it keeps CG short.
-import { choleskyInPlace, choleskySolve } from '../dense-cholesky.js';
 import { type Problem, passesOf, type Workspace } from './workspace.js';
 
 /** Jacobi preconditioner: the diagonal of H (bias included). */
@@ -42,14 +41,15 @@ export function factorHessian(data: Problem, lambda: number, ws: Workspace): voi
   let largest = 0;
   for (let i = 0; i < data.rows.n; i++) largest = Math.max(largest, ws.curvature[i]);
   const least = largest * PRECONDITIONER_CUT;
-  passesOf(data, ws).outerProducts(ws.curvature, least, a);
+  const passes = passesOf(data, ws);
+  passes.outerProducts(ws.curvature, least, a);
   for (let i = 0; i < data.rows.n; i++) {
     const c = ws.curvature[i];
     if (c > least) a[biasRow + na] += c;
   }
   for (let r = 0; r < na; r++) a[r * m + r] += 2 * lambda;
   if (!(a[biasRow + na] > 0)) a[biasRow + na] = 1;
-  ws.factor = choleskyInPlace(a, m) ? a : undefined;
+  ws.factor = passes.factor(a, m) ? a : undefined;
   ws.factorisations++;
   ws.cgSinceFactor = 0;
 }
@@ -66,7 +66,7 @@ export function precondition(ws: Workspace, data: Problem, r: Float64Array, z: F
     const c = ws.compact;
     for (let q = 0; q < na; q++) c[q] = r[active[q]];
     c[na] = r[p - 1];
-    choleskySolve(ws.factor, na + 1, c);
+    passesOf(data, ws).solve(c);
     z.fill(0);
     for (let q = 0; q < na; q++) z[active[q]] = c[q];
     z[p - 1] = c[na];

@@ -65,6 +65,8 @@ interface SolverExports {
     curvature: number,
     out: number,
   ): void;
+  choleskyFactor(a: number, m: number): number;
+  choleskySolve(l: number, m: number, b: number): void;
 }
 
 /** The passes of each path on its own instance of `module` (build/solvers.wasm). */
@@ -106,6 +108,7 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
     const perImage = f64(at.perImage, n);
     const perPixel = f64(at.perPixel, dim + 1);
     const hessian = f64(at.hessian, m * m);
+    let order = 0;
     return {
       margins(theta, out) {
         vector.set(theta.subarray(0, dim + 1));
@@ -156,6 +159,18 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
         curvature.set(c.subarray(0, n));
         wasm.curvatureDiagonal(n, dim, at.rowStart, at.rowColumn, at.rowValue, at.curvature, at.perPixel);
         out.set(perPixel);
+      },
+      // the factor stays in the module's memory (the block the outer products are built in) for the solves
+      factor(a, mm) {
+        f64(at.hessian, mm * mm).set(a.subarray(0, mm * mm));
+        order = mm;
+        return wasm.choleskyFactor(at.hessian, mm) === 1;
+      },
+      solve(b) {
+        const x = f64(at.perPixel, order);
+        x.set(b.subarray(0, order));
+        wasm.choleskySolve(at.hessian, order, at.perPixel);
+        b.set(x);
       },
     };
   };

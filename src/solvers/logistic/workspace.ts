@@ -18,8 +18,10 @@ export class Workspace {
   readonly hs: Float64Array;
   readonly trialZ: Float64Array;
   /**
-   * Cholesky factor of the Hessian at some earlier point, used as preconditioner while it stays good; of
-   * order active pixels + 1 (the bias), the data's never-lit pixels left out (see `Problem.active`)
+   * The Hessian at some earlier point, factored by the passes (`LogisticPasses.factor`, which keep the
+   * Cholesky factor here or in memory of their own) and used as preconditioner while it stays good; of order
+   * active pixels + 1 (the bias), the data's never-lit pixels left out (see `Problem.active`); undefined
+   * while there is no factor
    */
   factor: Float64Array | undefined;
   /** r and M⁻¹r on the factor's coordinates (active pixels, then the bias) */

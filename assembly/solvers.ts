@@ -1,7 +1,8 @@
 // The logistic path's passes over the data in WebAssembly (built into build/solvers.wasm), the same sums in
-// the same order as src/solvers/logistic/passes.ts and sparseTransposeTimes (scalar f64: wasm has no fused
-// multiply-add, so every value is the same bit for bit); about 1.7× faster than V8's JavaScript on these
-// gathers. Every pointer is a byte offset into this module's memory, laid out by src/solvers/logistic/wasm.ts.
+// the same order as src/solvers/logistic/passes.ts and sparseTransposeTimes, so every value is the same bit
+// for bit: wasm has no fused multiply-add, and where f64x2 lanes are used each lane holds one of the scalar
+// code's partial sums, added in its order. Every pointer is a byte offset into this module's memory, laid
+// out by src/solvers/logistic/wasm.ts (and hinge/wasm.ts for the hinge passes below).
 
 function f64At(base: usize, index: i32): f64 {
   return load<f64>(base + ((<usize>index) << 3));
@@ -181,25 +182,31 @@ export function curvatureDiagonal(
 
 // ---------------------------------------------------------------------------------------------------------
 // The hinge solvers' passes (src/solvers/hinge/data.ts): dot products of sparse rows A_i with a dense u, four
-// partial sums per row, s0 + s1 + (s2 + s3), as rowDot sums them. A holds the raw pixels 0..255, so the rows
+// partial sums per row (the lanes of two f64x2), s0 + s1 + (s2 + s3), as rowDot sums them. A holds the raw pixels 0..255, so the rows
 // are kept as bytes with 16-bit columns (3 bytes an entry instead of 12): the screened passes read scattered
 // rows, whose cost is the memory they fetch; a byte converts to the same f64 exactly.
 
 function rowDot4(start: usize, column: usize, value: usize, i: i32, u: usize): f64 {
   const end = i32At(start, i + 1);
   let p = i32At(start, i);
-  let s0: f64 = 0;
-  let s1: f64 = 0;
-  let s2: f64 = 0;
-  let s3: f64 = 0;
+  // lanes (s0, s1) and (s2, s3): four bytes widened to f64 pairs, against four gathered entries of u
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
   for (; p + 3 < end; p += 4) {
-    s0 += byteAt(value, p) * f64At(u, columnAt(column, p));
-    s1 += byteAt(value, p + 1) * f64At(u, columnAt(column, p + 1));
-    s2 += byteAt(value, p + 2) * f64At(u, columnAt(column, p + 2));
-    s3 += byteAt(value, p + 3) * f64At(u, columnAt(column, p + 3));
+    const words = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(value + <usize>p)));
+    lo = f64x2.add(lo, f64x2.mul(f64x2.convert_low_i32x4_u(words), gathered(u, column, p)));
+    const upper = i32x4.shuffle(words, words, 2, 3, 0, 1);
+    hi = f64x2.add(hi, f64x2.mul(f64x2.convert_low_i32x4_u(upper), gathered(u, column, p + 2)));
   }
+  let s0 = f64x2.extract_lane(lo, 0);
   for (; p < end; p++) s0 += byteAt(value, p) * f64At(u, columnAt(column, p));
-  return s0 + s1 + (s2 + s3);
+  return s0 + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+}
+
+/** (u[column[p]], u[column[p + 1]]) for 16-bit columns. */
+function gathered(u: usize, column: usize, p: i32): v128 {
+  const first = f64x2.splat(f64At(u, columnAt(column, p)));
+  return f64x2.replace_lane(first, 1, f64At(u, columnAt(column, p + 1)));
 }
 
 function byteAt(base: usize, index: i32): f64 {

@@ -182,9 +182,10 @@ export function curvatureDiagonal(
 
 // ---------------------------------------------------------------------------------------------------------
 // The hinge solvers' passes (src/solvers/hinge/data.ts): dot products of sparse rows A_i with a dense u, four
-// partial sums per row (the lanes of two f64x2), s0 + s1 + (s2 + s3), as rowDot sums them. A holds the raw pixels 0..255, so the rows
-// are kept as bytes with 16-bit columns (3 bytes an entry instead of 12): the screened passes read scattered
-// rows, whose cost is the memory they fetch; a byte converts to the same f64 exactly.
+// partial sums per row (the lanes of two f64x2), s0 + s1 + (s2 + s3), as rowDot sums them. A holds the raw
+// pixels 0..255, so the rows are kept as bytes with 16-bit columns (3 bytes an entry instead of 12): the
+// screened passes read scattered rows, whose cost is the memory they fetch; a byte converts to the same f64
+// exactly.
 
 function rowDot4(start: usize, column: usize, value: usize, i: i32, u: usize): f64 {
   const end = i32At(start, i + 1);

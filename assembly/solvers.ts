@@ -382,3 +382,48 @@ export function choleskySolve(l: usize, m: i32, b: usize): void {
     if (k < i) store<f64>(at(b, k), load<f64>(at(b, k)) - load<f64>(at(row, k)) * xi);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The measurements' passes over a pair's images (src/math/sparse.ts's SparseRowPasses): scores of every
+// image against a model, and the power iteration of widestDirectionAcross, in sparseRowDot's and
+// sparseRowAxpy's orders.
+
+/** out[r] = x_r·v + b for the rows 0 … n − 1 (CSR start, column, value). */
+export function rowScores(
+  n: i32,
+  start: usize,
+  column: usize,
+  value: usize,
+  v: usize,
+  b: f64,
+  out: usize,
+): void {
+  for (let r = 0; r < n; r++) store<f64>(out + ((<usize>r) << 3), rowDot2(start, column, value, r, v) + b);
+}
+
+/**
+ * One step of widestDirectionAcross's power iteration: for each row in order s_r = x_r·v − on, and, where s_r
+ * ≠ 0, next += s_r x_r entry by entry; returns Σ_r s_r summed in row order.
+ */
+export function spreadStep(
+  n: i32,
+  start: usize,
+  column: usize,
+  value: usize,
+  v: usize,
+  on: f64,
+  next: usize,
+): f64 {
+  let sum: f64 = 0;
+  for (let r = 0; r < n; r++) {
+    const s = rowDot2(start, column, value, r, v) - on;
+    sum += s;
+    if (s === 0) continue;
+    const end = i32At(start, r + 1);
+    for (let p = i32At(start, r); p < end; p++) {
+      const q = next + ((<usize>i32At(column, p)) << 3);
+      store<f64>(q, load<f64>(q) + s * f64At(value, p));
+    }
+  }
+  return sum;
+}

@@ -1,12 +1,15 @@
 // The solvers' WebAssembly kernels for Node: build/solvers.wasm (from assembly/solvers.ts), compiled once
-// per thread, as the logistic path's passes over the data (src/solvers/logistic/wasm.ts) and the hinge
-// solvers' row dot products (src/solvers/hinge/wasm.ts). Both give the TypeScript loops' values bit for bit.
+// per thread, as the logistic path's passes over the data (src/solvers/logistic/wasm.ts), the hinge
+// solvers' row dot products (src/solvers/hinge/wasm.ts) and the path measurements' passes over the images
+// (src/solvers/sparse-wasm.ts). Each gives the TypeScript loops' values bit for bit.
 import { readFileSync } from 'node:fs';
+import type { SparseRowPasses, SparseRows } from '../math/sparse.js';
 import type { HingeData, HingeKernels } from '../solvers/hinge/data.js';
 import { wasmHingeKernels } from '../solvers/hinge/wasm.js';
 import type { LogisticPasses } from '../solvers/logistic/passes.js';
 import { wasmPasses } from '../solvers/logistic/wasm.js';
 import type { Problem } from '../solvers/logistic/workspace.js';
+import { wasmRowPasses } from '../solvers/sparse-wasm.js';
 import { isSolverModule } from '../solvers/wasm-module.js';
 
 /** The solvers' kernels, as the registry's path options take them. */
@@ -39,4 +42,13 @@ function solverModule(): WebAssembly.Module | null {
 export function solverKernels(): SolverKernels {
   const module = solverModule();
   return module ? { logisticPasses: wasmPasses(module), hingeKernels: wasmHingeKernels(module) } : {};
+}
+
+/**
+ * The measurements' passes over a pair's images (scores against each model, the widest direction across ẑ)
+ * in WebAssembly, or undefined when build/solvers.wasm cannot be loaded (TypeScript then: the same values).
+ */
+export function measurementPasses(): ((rows: SparseRows) => SparseRowPasses) | undefined {
+  const module = solverModule();
+  return module ? wasmRowPasses(module) : undefined;
 }

@@ -12,7 +12,7 @@ import {
   widestDirectionAcross,
 } from '../math/geometry.js';
 import type { TrainingLoss } from '../math/losses.js';
-import { type SparseRows, sparseRowDot, toSparseRows } from '../math/sparse.js';
+import { type SparseRowPasses, type SparseRows, sequentialRowPasses, toSparseRows } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { distance, dot, dotRow, norm } from '../math/vector.js';
 import { ARTIFACT_VERSION, SVM_CSV_COLUMNS, type SvmModel, type SvmPath } from '../schema/artifacts.js';
@@ -34,9 +34,9 @@ export const REPRESENTATIVE_RULE =
   'the training image of each class closest (Euclidean) to its class centroid; ties go to the earlier image';
 
 /** Scores s(x) = w·x + b of every image, over the non-zero pixels only (digits are mostly background). */
-function scores(rows: SparseRows, w: Float64Array, b: number): Float64Array {
+function scores(rows: SparseRows, passes: SparseRowPasses, w: Float64Array, b: number): Float64Array {
   const out = new Float64Array(rows.n);
-  for (let r = 0; r < rows.n; r++) out[r] = sparseRowDot(rows, r, w) + b;
+  passes.scores(w, b, out);
   return out;
 }
 
@@ -88,13 +88,24 @@ export interface PathGeometry {
   spread: Float64Array;
   histogramMember: Uint8Array;
   representatives: { I: number; J: number };
-  /** the training and test images as sparse rows, for the 81 rounds of scoring */
+  /** the training and test images as sparse rows, for the 81 rounds of scoring, and the passes over them */
   trainRows: SparseRows;
   testRows: SparseRows;
+  trainPasses: SparseRowPasses;
+  testPasses: SparseRowPasses;
+  /** the coordinates along the last n̂ that was not from w (coordinatesAlong) */
+  alongLast?: { n: Float64Array; v: Float64Array };
 }
 
-/** Computes the path-independent geometry of a pair's training set. */
-export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometry {
+/**
+ * Computes the path-independent geometry of a pair's training set; `rowPasses` gives the passes over a set of
+ * rows (TypeScript unless the caller gives others, such as WebAssembly's: the same values).
+ */
+export function pathGeometry(
+  train: LabelledSet,
+  test: LabelledSet,
+  rowPasses: (rows: SparseRows) => SparseRowPasses = sequentialRowPasses,
+): PathGeometry {
   const { i, j } = centroids(train);
   const zHat = nearestCentroidDirection(i, j);
   const origin = i.map((v, k) => (v + j[k]) / 2);
@@ -102,18 +113,37 @@ export function pathGeometry(train: LabelledSet, test: LabelledSet): PathGeometr
   const u = new Float64Array(train.n);
   for (let r = 0; r < train.n; r++) u[r] = dotRow(train.x, r * train.dim, zHat, train.dim) - oz;
   const trainRows = toSparseRows(train.x, train.n, train.dim);
+  const testRows = toSparseRows(test.x, test.n, test.dim);
+  const trainPasses = rowPasses(trainRows);
   return {
     i,
     j,
     zHat,
     origin,
     u,
-    spread: widestDirectionAcross(trainRows, zHat, origin),
+    spread: widestDirectionAcross(trainRows, zHat, origin, undefined, trainPasses),
     histogramMember: histogramMembers(train, HISTOGRAM.perClass),
     representatives: { I: closestToCentroid(train, -1, i), J: closestToCentroid(train, 1, j) },
     trainRows,
-    testRows: toSparseRows(test.x, test.n, test.dim),
+    testRows,
+    trainPasses,
+    testPasses: rowPasses(testRows),
   };
+}
+
+/**
+ * (x − o)·n̂ of every training image, for the models whose w is parallel to ẑ. Their n̂ comes from the data
+ * alone (the widest direction across ẑ), so the strong-λ models share it: the last one computed is kept and
+ * reused while n̂ is the same bit for bit (each is a dense pass over the images).
+ */
+function coordinatesAlong(train: LabelledSet, geometry: PathGeometry, n: Float64Array): Float64Array {
+  const kept = geometry.alongLast;
+  if (kept && kept.n.length === n.length && kept.n.every((value, k) => Object.is(value, n[k]))) return kept.v;
+  const on = dot(geometry.origin, n);
+  const v = new Float64Array(train.n);
+  for (let r = 0; r < train.n; r++) v[r] = dotRow(train.x, r * train.dim, n, train.dim) - on;
+  geometry.alongLast = { n: Float64Array.from(n), v };
+  return v;
 }
 
 /** The mirror image of training image r through a model's boundary, with its tilting-plane coordinates. */
@@ -138,8 +168,8 @@ export function modelRecord(pair: BinaryPair, geometry: PathGeometry, c: number,
   if (!(normW > 0) || !Number.isFinite(normW)) {
     throw new RangeError(`λ = ${model.lambda}: the solver returned ‖w‖ = ${normW}; no boundary to measure`);
   }
-  const sTrain = scores(geometry.trainRows, model.w, model.b);
-  const sTest = scores(geometry.testRows, model.w, model.b);
+  const sTrain = scores(geometry.trainRows, geometry.trainPasses, model.w, model.b);
+  const sTest = scores(geometry.testRows, geometry.testPasses, model.w, model.b);
   let dAdv = 0;
   let dErr = 0;
   const bins = Math.round((HISTOGRAM.max - HISTOGRAM.min) / HISTOGRAM.width);
@@ -164,10 +194,7 @@ export function modelRecord(pair: BinaryPair, geometry: PathGeometry, c: number,
   const v = new Float64Array(train.n);
   if (Math.abs(wn) > 1e-9 * normW) {
     for (let r = 0; r < train.n; r++) v[r] = (sTrain[r] - sOrigin - wz * geometry.u[r]) / wn;
-  } else {
-    const on = dot(geometry.origin, basis.n);
-    for (let r = 0; r < train.n; r++) v[r] = dotRow(train.x, r * train.dim, basis.n, train.dim) - on;
-  }
+  } else v.set(coordinatesAlong(train, geometry, basis.n));
   return {
     c,
     lambda: model.lambda,

@@ -7,7 +7,7 @@ import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import type { PathSolveJob, PathSolveMessage } from './path-solve-worker.js';
-import { solverKernels } from './solver-kernels.js';
+import { measurementPasses, solverKernels } from './solver-kernels.js';
 import type { ResultsStore } from './store.js';
 import { modelRecord, type PathGeometry, pathGeometry, svmPathArtifact } from './svm-path.js';
 
@@ -56,7 +56,7 @@ export function computeSvmPath(
   setting: PathSetting,
   onModel: (c: number, model: PathModel) => void = () => {},
 ): { artifact: SvmPath; warnings: string[] } {
-  const geometry = pathGeometry(pair.train, pair.test);
+  const geometry = pathGeometry(pair.train, pair.test, measurementPasses());
   const records: SvmPath['models'] = [];
   const models: PathModel[] = [];
   const started = performance.now();
@@ -104,7 +104,7 @@ export async function computeSvmPathBesideSolver(
     exited.catch(() => {});
     const messages = on(worker, 'message');
     const { pair, setting } = load();
-    const geometry = pathGeometry(pair.train, pair.test);
+    const geometry = pathGeometry(pair.train, pair.test, measurementPasses());
     const records: SvmPath['models'] = [];
     const models: PathModel[] = [];
     for (;;) {

@@ -14,6 +14,38 @@ export interface SparseRows {
   readonly value: Float64Array;
 }
 
+/**
+ * The passes the measurements make over one fixed set of rows, for another implementation of them (such as
+ * WebAssembly's, src/solvers/sparse-wasm.ts); each gives sequentialRowPasses' values bit for bit.
+ */
+export interface SparseRowPasses {
+  /** out[r] = row r · v + b for every row (sparseRowDot) */
+  scores(v: Float64Array, b: number, out: Float64Array): void;
+  /**
+   * For each row in order, s_r = row r · v − on, and where s_r ≠ 0, next ← next + s_r · row r (sparseRowAxpy);
+   * returns Σ_r s_r, summed in row order
+   */
+  spreadStep(v: Float64Array, on: number, next: Float64Array): number;
+}
+
+/** The passes in TypeScript. */
+export function sequentialRowPasses(rows: SparseRows): SparseRowPasses {
+  return {
+    scores(v, b, out) {
+      for (let r = 0; r < rows.n; r++) out[r] = sparseRowDot(rows, r, v) + b;
+    },
+    spreadStep(v, on, next) {
+      let sum = 0;
+      for (let r = 0; r < rows.n; r++) {
+        const s = sparseRowDot(rows, r, v) - on;
+        sum += s;
+        if (s !== 0) sparseRowAxpy(rows, r, s, next);
+      }
+      return sum;
+    },
+  };
+}
+
 /** The CSR form of a row-major n × dim matrix. */
 export function toSparseRows(x: Vec, n: number, dim: number): SparseRows {
   let nnz = 0;

@@ -3,8 +3,23 @@
 
 const CHUNK = 0x8000;
 
-/** Base64 of raw bytes (works in Node 20 and browsers: both have btoa). */
+/** Node's Buffer where there is one: its base64 is native, where btoa needs a string of the bytes first. */
+const nodeBuffer = (
+  globalThis as {
+    Buffer?: {
+      from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string };
+    };
+  }
+).Buffer;
+
+/** Base64 of raw bytes: Node's Buffer in Node, btoa in browsers (the same text). */
 export function bytesToBase64(bytes: Uint8Array): string {
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return btoaBase64(bytes);
+}
+
+/** Base64 of raw bytes by btoa (Node 20 and browsers both have it). */
+export function btoaBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += CHUNK) {
     binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));

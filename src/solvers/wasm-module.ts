@@ -14,6 +14,8 @@ const EXPORTS = [
   'hingeRowDots',
   'hingeAllDots',
   'hingeKernelEntries',
+  'rowScores',
+  'spreadStep',
 ];
 
 /** True when `module` has every export the solvers call (build/solvers.wasm of this version). */

@@ -427,3 +427,27 @@ export function spreadStep(
   }
   return sum;
 }
+
+/** u = Σ_i (α_i y_i) A_i over the images with α_i ≠ 0 in index order, entry by entry (weightsFromAlpha). */
+export function hingeWeights(
+  n: i32,
+  dim: i32,
+  alpha: usize,
+  y: usize,
+  start: usize,
+  column: usize,
+  value: usize,
+  u: usize,
+): void {
+  memory.fill(u, 0, (<usize>dim) << 3);
+  for (let i = 0; i < n; i++) {
+    const a = f64At(alpha, i);
+    if (a === 0) continue;
+    const ay = a * f64At(y, i);
+    const end = i32At(start, i + 1);
+    for (let p = i32At(start, i); p < end; p++) {
+      const q = u + ((<usize>columnAt(column, p)) << 3);
+      store<f64>(q, load<f64>(q) + ay * byteAt(value, p));
+    }
+  }
+}

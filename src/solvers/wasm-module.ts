@@ -14,6 +14,7 @@ const EXPORTS = [
   'hingeRowDots',
   'hingeAllDots',
   'hingeKernelEntries',
+  'hingeWeights',
   'rowScores',
   'spreadStep',
 ];

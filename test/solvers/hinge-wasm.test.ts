@@ -1,4 +1,4 @@
-// The hinge solvers' row dot products in WebAssembly (build/solvers.wasm, src/solvers/hinge/wasm.ts): every
+// The hinge solvers' row dot products and weights in WebAssembly (build/solvers.wasm, src/solvers/hinge/wasm.ts): every
 // gradient, kernel entry and model of a path the same bits as the TypeScript loops, on a slice of real digits.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
@@ -10,6 +10,7 @@ import {
   gradientPassRows,
   kernelEntries,
   prepareHingeData,
+  weightsFromAlpha,
 } from '../../src/solvers/hinge/data.js';
 import { hingePathModels } from '../../src/solvers/hinge-path.js';
 
@@ -20,7 +21,7 @@ beforeAll(() => {
 });
 
 describe('the hinge kernels in WebAssembly', () => {
-  it('give the gradient passes and kernel entries of the TypeScript loops, bit for bit', () => {
+  it('give the gradient passes, kernel entries and weights of the TypeScript loops, bit for bit', () => {
     const make = solverKernels().hingeKernels;
     expect(make, 'build/solvers.wasm loads (npm run build)').toBeDefined();
     if (!make) return;
@@ -41,6 +42,11 @@ describe('the hinge kernels in WebAssembly', () => {
     const rows = Int32Array.from({ length: 57 }, (_, k) => (k * 37) % n);
     both((d, g) => gradientPassRows(d, u, g, rows, rows.length), n);
     both((d, out) => kernelEntries(d, 11, rows, rows.length, out), rows.length);
+    // a dual point with zeros, bounds and free values, as the solvers hold it
+    const alpha = Float64Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? 0 : i % 3 === 1 ? 0.01 : i / 7e4,
+    );
+    both((d, w) => weightsFromAlpha(d, alpha, w), dim);
     // data not given as bytes keeps the TypeScript loops
     expect(make(prepareHingeData(pair.train))).toBeUndefined();
   });

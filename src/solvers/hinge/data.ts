@@ -50,6 +50,8 @@ export interface HingeKernels {
   allDots(u: Float64Array, out: Float64Array): void;
   /** out[k] = x_j·x_{targets[k]} for k < count */
   kernelEntries(j: number, targets: Int32Array, count: number, out: Float64Array): void;
+  /** u = Σ α_i y_i A_i, in index order (weightsFromAlpha) */
+  weights(alpha: Float64Array, u: Float64Array): void;
 }
 
 /** Density above which a dense layout is faster than compressed rows. */
@@ -210,6 +212,10 @@ export function addRow(d: HingeData, i: number, a: number, u: Float64Array): voi
 
 /** u = Σ α_i y_i A_i recomputed from scratch, in index order. */
 export function weightsFromAlpha(d: HingeData, alpha: Float64Array, u: Float64Array): void {
+  if (d.kernels) {
+    d.kernels.weights(alpha, u);
+    return;
+  }
   u.fill(0);
   for (let i = 0; i < d.n; i++) if (alpha[i] !== 0) addRow(d, i, alpha[i] * d.y[i], u);
 }

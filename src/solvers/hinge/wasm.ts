@@ -1,4 +1,4 @@
-// The hinge solvers' row dot products in WebAssembly (assembly/solvers.ts): the same four partial sums as
+// The hinge solvers' row dot products and weights in WebAssembly (assembly/solvers.ts): the same sums as
 // rowDot, so every gradient and kernel entry is the TypeScript one bit for bit. Pure: it takes the compiled
 // build/solvers.wasm. Each data set gets its own instance holding its rows as bytes with 16-bit columns.
 import { solverInstance } from '../wasm-module.js';
@@ -26,6 +26,16 @@ interface HingeExports {
     div: number,
     out: number,
   ): void;
+  hingeWeights(
+    n: number,
+    dim: number,
+    alpha: number,
+    y: number,
+    start: number,
+    column: number,
+    value: number,
+    u: number,
+  ): void;
 }
 
 /**
@@ -45,6 +55,8 @@ export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) 
       scratch: dim * 8,
       rows: n * 4,
       out: n * 8,
+      alpha: n * 8,
+      y: n * 8,
     });
     const wasm = exports as unknown as HingeExports;
     const { buffer } = exports.memory;
@@ -55,6 +67,8 @@ export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) 
     const u = new Float64Array(buffer, at.u, dim);
     const rows = new Int32Array(buffer, at.rows, n);
     const out = new Float64Array(buffer, at.out, n);
+    const alpha = new Float64Array(buffer, at.alpha, n);
+    new Float64Array(buffer, at.y, n).set(data.y);
     return {
       rowDots(list, count, v, into) {
         u.set(v.subarray(0, dim));
@@ -71,6 +85,11 @@ export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) 
         rows.set(targets.subarray(0, count));
         wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
         into.set(out.subarray(0, count));
+      },
+      weights(a, into) {
+        alpha.set(a.subarray(0, n));
+        wasm.hingeWeights(n, dim, at.alpha, at.y, at.start, at.column, at.value, at.u);
+        into.set(u);
       },
     };
   };

@@ -451,3 +451,109 @@ export function hingeWeights(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The hinge solvers' growable Cholesky factor (src/solvers/hinge/cholesky.ts): U = Lᵀ row-major with stride
+// cap, the loops of forwardSubstitute, removeUpdate and backSubstitute. The inner loops over i are
+// independent entries, two to an f64x2, each computed as the scalar code computes it.
+
+/** L z = b in place for the first m entries of b; returns ‖z‖² (forwardSubstitute). */
+export function factorForward(u: usize, cap: i32, m: i32, b: usize): f64 {
+  let sq: f64 = 0;
+  let k = 0;
+  for (; k + 3 < m; k += 4) {
+    const r0 = k * cap;
+    const r1 = r0 + cap;
+    const r2 = r1 + cap;
+    const r3 = r2 + cap;
+    const z0 = f64At(b, k) / f64At(u, r0 + k);
+    const z1 = (f64At(b, k + 1) - f64At(u, r0 + k + 1) * z0) / f64At(u, r1 + k + 1);
+    const z2 =
+      (f64At(b, k + 2) - f64At(u, r0 + k + 2) * z0 - f64At(u, r1 + k + 2) * z1) / f64At(u, r2 + k + 2);
+    const z3 =
+      (f64At(b, k + 3) - f64At(u, r0 + k + 3) * z0 - f64At(u, r1 + k + 3) * z1 - f64At(u, r2 + k + 3) * z2) /
+      f64At(u, r3 + k + 3);
+    store<f64>(at(b, k), z0);
+    store<f64>(at(b, k + 1), z1);
+    store<f64>(at(b, k + 2), z2);
+    store<f64>(at(b, k + 3), z3);
+    sq += z0 * z0 + z1 * z1 + z2 * z2 + z3 * z3;
+    const v0 = f64x2.splat(z0);
+    const v1 = f64x2.splat(z1);
+    const v2 = f64x2.splat(z2);
+    const v3 = f64x2.splat(z3);
+    const p0 = at(u, r0);
+    const p1 = at(u, r1);
+    const p2 = at(u, r2);
+    const p3 = at(u, r3);
+    let i = k + 4;
+    for (; i + 1 < m; i += 2) {
+      const o = (<usize>i) << 3;
+      let t = f64x2.add(f64x2.mul(v128.load(p0 + o), v0), f64x2.mul(v128.load(p1 + o), v1));
+      t = f64x2.add(f64x2.add(t, f64x2.mul(v128.load(p2 + o), v2)), f64x2.mul(v128.load(p3 + o), v3));
+      v128.store(b + o, f64x2.sub(v128.load(b + o), t));
+    }
+    if (i < m) {
+      const t = f64At(p0, i) * z0 + f64At(p1, i) * z1 + f64At(p2, i) * z2 + f64At(p3, i) * z3;
+      store<f64>(at(b, i), f64At(b, i) - t);
+    }
+  }
+  for (; k < m; k++) {
+    const row = at(u, k * cap);
+    const zk = f64At(b, k) / f64At(row, k);
+    store<f64>(at(b, k), zk);
+    sq += zk * zk;
+    if (zk !== 0) {
+      const z = f64x2.splat(zk);
+      let i = k + 1;
+      for (; i + 1 < m; i += 2) {
+        const o = (<usize>i) << 3;
+        v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(v128.load(row + o), z)));
+      }
+      if (i < m) store<f64>(at(b, i), f64At(b, i) - f64At(row, i) * zk);
+    }
+  }
+  return sq;
+}
+
+/** The trailing block's rank-one updates for removing position k, v = column k of L below it (removeUpdate). */
+export function factorRemoveUpdate(u: usize, cap: i32, m: i32, k: i32, v: usize): void {
+  for (let j = k + 1; j < m; j++) {
+    const row = at(u, j * cap);
+    const ljj = f64At(row, j);
+    const vj = f64At(v, j);
+    if (vj === 0) continue;
+    const rr = Math.sqrt(ljj * ljj + vj * vj);
+    const c = rr / ljj;
+    const s = vj / ljj;
+    store<f64>(at(row, j), rr);
+    const ic = 1 / c;
+    const cc = f64x2.splat(c);
+    const ss = f64x2.splat(s);
+    const icc = f64x2.splat(ic);
+    let i = j + 1;
+    for (; i + 1 < m; i += 2) {
+      const o = (<usize>i) << 3;
+      const vi = v128.load(v + o);
+      const lij = f64x2.mul(f64x2.add(v128.load(row + o), f64x2.mul(ss, vi)), icc);
+      v128.store(row + o, lij);
+      v128.store(v + o, f64x2.sub(f64x2.mul(cc, vi), f64x2.mul(ss, lij)));
+    }
+    if (i < m) {
+      const vi = f64At(v, i);
+      const lij = (f64At(row, i) + s * vi) * ic;
+      store<f64>(at(row, i), lij);
+      store<f64>(at(v, i), c * vi - s * lij);
+    }
+  }
+}
+
+/** Lᵀ x = b in place for the first m entries of b (backSubstitute). */
+export function factorBackward(u: usize, cap: i32, m: i32, b: usize): void {
+  for (let k = m - 1; k >= 0; k--) {
+    const row = at(u, k * cap);
+    let s = f64At(b, k);
+    for (let i = k + 1; i < m; i++) s -= f64At(row, i) * f64At(b, i);
+    store<f64>(at(b, k), s / f64At(row, k));
+  }
+}

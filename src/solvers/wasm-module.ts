@@ -15,6 +15,9 @@ const EXPORTS = [
   'hingeAllDots',
   'hingeKernelEntries',
   'hingeWeights',
+  'factorForward',
+  'factorRemoveUpdate',
+  'factorBackward',
   'rowScores',
   'spreadStep',
 ];

@@ -5,6 +5,7 @@ import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
 import type { BinaryPair } from '../../src/data/pairs.js';
 import { solverKernels } from '../../src/experiments/solver-kernels.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
+import { CholeskyFactor } from '../../src/solvers/hinge/cholesky.js';
 import {
   gradientPass,
   gradientPassRows,
@@ -49,6 +50,52 @@ describe('the hinge kernels in WebAssembly', () => {
     both((d, w) => weightsFromAlpha(d, alpha, w), dim);
     // data not given as bytes keeps the TypeScript loops
     expect(make(prepareHingeData(pair.train))).toBeUndefined();
+  });
+
+  it('grow, shrink and solve with a Cholesky factor of kernel blocks as the TypeScript loops do, bit for bit', () => {
+    const make = solverKernels().hingeKernels;
+    if (!make) throw new Error('build/solvers.wasm is missing');
+    const data = prepareHingeData(pair.train, pair.train.bytes);
+    const kernels = make(data);
+    if (!kernels) throw new Error('no kernels for byte data');
+    // two factors from capacity 4, so that both grow through several strides
+    const ts = new CholeskyFactor(4);
+    const wasm = new CholeskyFactor(4, kernels.factor());
+    const points = Array.from({ length: 90 }, (_, k) => (k * 53) % data.n);
+    // the points the factors hold, in their order
+    const held: number[] = [];
+    const q = new Float64Array(points.length);
+    const both = (run: (f: CholeskyFactor) => number | undefined) => {
+      const a = run(ts);
+      const b = run(wasm);
+      expect(b).toBe(a);
+    };
+    const append = (point: number) => {
+      kernelEntries(data, point, Int32Array.from(held), held.length, q);
+      both((f) => f.append(q, data.diag[point] + 1, 1e-12));
+      expect(wasm.size).toBe(held.length + 1);
+      held.push(point);
+    };
+    const solved = () => {
+      const b = Float64Array.from({ length: ts.size }, (_, k) => Math.cos(k));
+      const x = b.slice();
+      const y = b.slice();
+      ts.solve(x);
+      wasm.solve(y);
+      expect(y).toEqual(x);
+    };
+    ts.ridge = 1;
+    wasm.ridge = 1;
+    for (const point of points.slice(0, 70)) append(point);
+    solved();
+    const dead = Int32Array.of(0, 3, 4, 31, 50, 69);
+    ts.remove(dead, dead.length);
+    wasm.remove(dead, dead.length);
+    for (let r = dead.length - 1; r >= 0; r--) held.splice(dead[r], 1);
+    expect(wasm.size).toBe(64);
+    solved();
+    for (const point of points.slice(70)) append(point);
+    solved();
   });
 
   it('solve the same path as the TypeScript loops, bit for bit', () => {

@@ -1,10 +1,50 @@
 // A growable Cholesky factor Q_FF + ridge·I = L Lᵀ of the kernel block of the free set, with the
 // operations the active-set methods need: append a row (bordered Cholesky, O(m²)), delete rows (rank-one
-// updates of the trailing block, O((m − k)²) each), and solves. Pure loops over one Float64Array.
+// updates of the trailing block, O((m − k)²) each), and solves. Pure loops over one Float64Array, or the
+// same loops elsewhere (FactorKernels: WebAssembly's in hinge/wasm.ts, bit for bit the same).
 //
 // Storage: U = Lᵀ row-major with stride `cap` (U[j·cap + i] = L_ij for i ≥ j). Column j of L is then
 // contiguous, which makes the column-oriented forward substitution, the dot-product backward substitution
 // and the rank-one updates all run over contiguous memory.
+
+/**
+ * Where a factor's storage lives and its O(m²) loops run: U (stride cap) and a work vector of cap doubles,
+ * with forwardSubstitute, the rank-one updates of a removal and the backward substitution over them. Every
+ * implementation gives typedArrayFactorKernels' values bit for bit.
+ */
+export interface FactorKernels {
+  /**
+   * Storage for stride `cap`, holding the leading m × m factor of the last storage at the new stride (its
+   * rows j, entries j … m − 1); the arrays of earlier storage are not used again.
+   */
+  reserve(cap: number, m: number): { u: Float64Array; work: Float64Array };
+  /** forwardSubstitute(u, cap, m, work): L z = work in place; returns ‖z‖² */
+  forwardSubstitute(cap: number, m: number): number;
+  /** the trailing block's rank-one updates for removing position k, with v = work (entries k + 1 … m − 1) */
+  removeUpdate(cap: number, m: number, k: number): void;
+  /** Lᵀ x = work in place */
+  backSubstitute(cap: number, m: number): void;
+}
+
+/** The loops in TypeScript on typed arrays. */
+export function typedArrayFactorKernels(): FactorKernels {
+  let u = new Float64Array(0);
+  let work = new Float64Array(0);
+  let stride = 0;
+  return {
+    reserve(cap, m) {
+      const next = new Float64Array(cap * cap);
+      for (let j = 0; j < m; j++) next.set(u.subarray(j * stride + j, j * stride + m), j * cap + j);
+      u = next;
+      work = new Float64Array(cap);
+      stride = cap;
+      return { u, work };
+    },
+    forwardSubstitute: (cap, m) => forwardSubstitute(u, cap, m, work),
+    removeUpdate: (cap, m, k) => removeUpdate(u, cap, m, k, work),
+    backSubstitute: (cap, m) => backSubstitute(u, cap, m, work),
+  };
+}
 
 /** Cholesky factor of a symmetric positive definite matrix that grows and shrinks by rows. */
 export class CholeskyFactor {
@@ -16,10 +56,12 @@ export class CholeskyFactor {
   private u: Float64Array;
   private work: Float64Array;
 
-  constructor(capacity = 64) {
+  constructor(
+    capacity = 64,
+    private readonly kernels: FactorKernels = typedArrayFactorKernels(),
+  ) {
     this.cap = Math.max(4, capacity);
-    this.u = new Float64Array(this.cap * this.cap);
-    this.work = new Float64Array(this.cap);
+    ({ u: this.u, work: this.work } = kernels.reserve(this.cap, 0));
   }
 
   /** Empties the factor (keeps the memory). */
@@ -31,12 +73,8 @@ export class CholeskyFactor {
     if (need <= this.cap) return;
     let cap = this.cap;
     while (cap < need) cap *= 2;
-    const u = new Float64Array(cap * cap);
-    const m = this.size;
-    for (let j = 0; j < m; j++) u.set(this.u.subarray(j * this.cap + j, j * this.cap + m), j * cap + j);
-    this.u = u;
+    ({ u: this.u, work: this.work } = this.kernels.reserve(cap, this.size));
     this.cap = cap;
-    this.work = new Float64Array(cap);
   }
 
   /**
@@ -50,7 +88,7 @@ export class CholeskyFactor {
     const { cap, u } = this;
     const l = this.work;
     for (let k = 0; k < m; k++) l[k] = q[k];
-    const sq = forwardSubstitute(u, cap, m, l);
+    const sq = this.kernels.forwardSubstitute(cap, m);
     const d = qmm + this.ridge;
     const pivot2 = d - sq;
     const ratio = d > 0 ? pivot2 / d : -1;
@@ -85,22 +123,7 @@ export class CholeskyFactor {
       const rowK = k * cap;
       for (let i = k + 1; i < m; i++) v[i] = u[rowK + i];
       // every row after k is still live at this point (earlier removals are at positions < k)
-      for (let j = k + 1; j < m; j++) {
-        const row = j * cap;
-        const ljj = u[row + j];
-        const vj = v[j];
-        if (vj === 0) continue;
-        const rr = Math.sqrt(ljj * ljj + vj * vj);
-        const c = rr / ljj;
-        const s = vj / ljj;
-        u[row + j] = rr;
-        const ic = 1 / c;
-        for (let i = j + 1; i < m; i++) {
-          const lij = (u[row + i] + s * v[i]) * ic;
-          u[row + i] = lij;
-          v[i] = c * v[i] - s * lij;
-        }
-      }
+      this.kernels.removeUpdate(cap, m, k);
     }
     // compaction: keep the live rows and columns
     let jj = 0;
@@ -127,15 +150,41 @@ export class CholeskyFactor {
   /** Solves (L Lᵀ) x = b in place (b has at least `size` entries). */
   solve(b: Float64Array): void {
     const m = this.size;
-    const { cap, u } = this;
-    forwardSubstitute(u, cap, m, b);
-    // backward: Lᵀ x = z, row k of Lᵀ is row k of U
-    for (let k = m - 1; k >= 0; k--) {
-      const row = k * cap;
-      let s = b[k];
-      for (let i = k + 1; i < m; i++) s -= u[row + i] * b[i];
-      b[k] = s / u[row + k];
+    const x = this.work;
+    for (let k = 0; k < m; k++) x[k] = b[k];
+    this.kernels.forwardSubstitute(this.cap, m);
+    this.kernels.backSubstitute(this.cap, m);
+    for (let k = 0; k < m; k++) b[k] = x[k];
+  }
+}
+
+/** The rank-one updates of the trailing block for removing position k (v = column k of L below it). */
+function removeUpdate(u: Float64Array, cap: number, m: number, k: number, v: Float64Array): void {
+  for (let j = k + 1; j < m; j++) {
+    const row = j * cap;
+    const ljj = u[row + j];
+    const vj = v[j];
+    if (vj === 0) continue;
+    const rr = Math.sqrt(ljj * ljj + vj * vj);
+    const c = rr / ljj;
+    const s = vj / ljj;
+    u[row + j] = rr;
+    const ic = 1 / c;
+    for (let i = j + 1; i < m; i++) {
+      const lij = (u[row + i] + s * v[i]) * ic;
+      u[row + i] = lij;
+      v[i] = c * v[i] - s * lij;
     }
+  }
+}
+
+/** Solves Lᵀ x = z in place (row k of Lᵀ is row k of U). */
+function backSubstitute(u: Float64Array, cap: number, m: number, b: Float64Array): void {
+  for (let k = m - 1; k >= 0; k--) {
+    const row = k * cap;
+    let s = b[k];
+    for (let i = k + 1; i < m; i++) s -= u[row + i] * b[i];
+    b[k] = s / u[row + k];
   }
 }
 

@@ -10,6 +10,7 @@
 
 import type { LabelledSet } from '../../math/types.js';
 import { dotRow } from '../../math/vector.js';
+import type { FactorKernels } from './cholesky.js';
 
 /** Training data in the solvers' layout (see the file comment for the scaling). */
 export interface HingeData {
@@ -52,6 +53,8 @@ export interface HingeKernels {
   kernelEntries(j: number, targets: Int32Array, count: number, out: Float64Array): void;
   /** u = Σ α_i y_i A_i, in index order (weightsFromAlpha) */
   weights(alpha: Float64Array, u: Float64Array): void;
+  /** the storage and loops of a new Cholesky factor of kernel blocks (cholesky.ts) */
+  factor(): FactorKernels;
 }
 
 /** Density above which a dense layout is faster than compressed rows. */

@@ -58,7 +58,7 @@ export class HingeState {
    * constrained step is (the free images affinely independent), whereas K_FF alone is singular as soon as
    * |F| exceeds the rank, e.g. 3 free points in 2-D. The phases undo the shift in β (see newtonStep).
    */
-  readonly factor = new CholeskyFactor(256);
+  readonly factor: CholeskyFactor;
   readonly shift: number;
   readonly cache: KernelCache;
   /** work vectors of length n */
@@ -73,6 +73,7 @@ export class HingeState {
     readonly profile: HingeProfile,
   ) {
     const { n, dim } = data;
+    this.factor = new CholeskyFactor(256, data.kernels?.factor());
     this.alpha = new Float64Array(n);
     this.status = new Int8Array(n);
     this.u = new Float64Array(dim);

@@ -2,7 +2,15 @@
 // rowDot, so every gradient and kernel entry is the TypeScript one bit for bit. Pure: it takes the compiled
 // build/solvers.wasm. Each data set gets its own instance holding its rows as bytes with 16-bit columns.
 import { solverInstance } from '../wasm-module.js';
+import type { FactorKernels } from './cholesky.js';
 import type { HingeData, HingeKernels } from './data.js';
+
+interface FactorExports {
+  memory: WebAssembly.Memory;
+  factorForward(u: number, cap: number, m: number, b: number): number;
+  factorRemoveUpdate(u: number, cap: number, m: number, k: number, v: number): void;
+  factorBackward(u: number, cap: number, m: number, b: number): void;
+}
 
 interface HingeExports {
   hingeRowDots(
@@ -91,6 +99,44 @@ export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) 
         wasm.hingeWeights(n, dim, at.alpha, at.y, at.start, at.column, at.value, at.u);
         into.set(u);
       },
+      factor: () => wasmFactorKernels(module),
     };
+  };
+}
+
+/**
+ * A Cholesky factor's storage in an instance of its own (its memory grows with the factor) and its loops in
+ * WebAssembly. Each reserve takes a fresh region at the top of the memory and copies the factor into it at
+ * the new stride; the regions before stay unused (the strides double, so they add at most a third).
+ */
+function wasmFactorKernels(module: WebAssembly.Module): FactorKernels {
+  const { exports } = solverInstance(module, {});
+  const wasm = exports as unknown as FactorExports;
+  const { memory } = wasm;
+  let top = 65536;
+  let uAt = 0;
+  let workAt = 0;
+  let stride = 0;
+  return {
+    reserve(cap, m) {
+      const base = Math.ceil(top / 64) * 64;
+      const end = base + cap * cap * 8 + cap * 8;
+      const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
+      if (pages > 0) memory.grow(pages);
+      const { buffer } = memory;
+      const u = new Float64Array(buffer, base, cap * cap);
+      if (m > 0) {
+        const old = new Float64Array(buffer, uAt, stride * stride);
+        for (let j = 0; j < m; j++) u.set(old.subarray(j * stride + j, j * stride + m), j * cap + j);
+      }
+      uAt = base;
+      workAt = base + cap * cap * 8;
+      stride = cap;
+      top = end;
+      return { u, work: new Float64Array(buffer, workAt, cap) };
+    },
+    forwardSubstitute: (cap, m) => wasm.factorForward(uAt, cap, m, workAt),
+    removeUpdate: (cap, m, k) => wasm.factorRemoveUpdate(uAt, cap, m, k, workAt),
+    backSubstitute: (cap, m) => wasm.factorBackward(uAt, cap, m, workAt),
   };
 }

@@ -4,20 +4,20 @@
 // code's partial sums, added in its order. Every pointer is a byte offset into this module's memory, laid
 // out by src/solvers/logistic/wasm.ts (and hinge/wasm.ts for the hinge passes below).
 
+/**
+ * The layout version of these exports (their parameters and the data layouts they read), checked by
+ * src/solvers/wasm-module.ts against its own so that a build/solvers.wasm of another version is never called.
+ */
+export function layoutVersion(): i32 {
+  return 3;
+}
+
 function f64At(base: usize, index: i32): f64 {
   return load<f64>(base + ((<usize>index) << 3));
 }
 
 function i32At(base: usize, index: i32): i32 {
   return load<i32>(base + ((<usize>index) << 2));
-}
-
-/**
- * x_i·v over row i's entries (CSR start, column, value), two partial sums, s0 + s1 (as sparseRowDot): s0 over
- * the even entries and s1 over the odd ones are the lanes of one f64x2, each summed in the scalar order.
- */
-function rowDot2(start: usize, column: usize, value: usize, i: i32, v: usize): f64 {
-  return pairedDot(i32At(start, i), i32At(start, i + 1), column, value, v);
 }
 
 /** Σ value[p] · x[index[p]] for p = lo … hi − 1 as two partial sums (even and odd entries), s0 + s1. */
@@ -37,6 +37,45 @@ function pairedDot(lo: i32, hi: i32, index: usize, value: usize, x: usize): f64 
   return s0 + f64x2.extract_lane(s, 1);
 }
 
+/** x_i·v over row i's entries (CSR start, i32 column, f64 value), as pairedDot sums it (sparseRowDot). */
+function rowDot2(start: usize, column: usize, value: usize, i: i32, v: usize): f64 {
+  return pairedDot(i32At(start, i), i32At(start, i + 1), column, value, v);
+}
+
+// The logistic passes keep the data as bytes: an image's pixel is byte / 255, and `table` holds those 256
+// doubles, so table[byte] is the very value the TypeScript passes read (src/solvers/logistic/wasm.ts checks
+// it entry by entry), from 3 bytes an entry (u8 value, u16 index) instead of 12. Two paths solved at once
+// (svm --all) then keep their data in the shared L3 cache instead of streaming it from memory.
+
+function u16At(base: usize, index: i32): i32 {
+  return <i32>load<u16>(base + ((<usize>index) << 1));
+}
+
+function tableAt(table: usize, value: usize, index: i32): f64 {
+  return load<f64>(table + ((<usize>load<u8>(value + <usize>index)) << 3));
+}
+
+/**
+ * Σ table[value[p]] · x[index[p]] for p = lo … hi − 1 (u16 indices, u8 values), two partial sums: s0 over the
+ * even entries and s1 over the odd ones are the lanes of one f64x2, each summed in the scalar order, s0 + s1.
+ */
+function pairedByteDot(lo: i32, hi: i32, index: usize, value: usize, table: usize, x: usize): f64 {
+  let s = f64x2.splat(0);
+  let p = lo;
+  for (; p + 1 < hi; p += 2) {
+    const values = f64x2.replace_lane(f64x2.splat(tableAt(table, value, p)), 1, tableAt(table, value, p + 1));
+    const gathered = f64x2.replace_lane(
+      f64x2.splat(f64At(x, u16At(index, p))),
+      1,
+      f64At(x, u16At(index, p + 1)),
+    );
+    s = f64x2.add(s, f64x2.mul(values, gathered));
+  }
+  let s0 = f64x2.extract_lane(s, 0);
+  if (p < hi) s0 += tableAt(table, value, p) * f64At(x, u16At(index, p));
+  return s0 + f64x2.extract_lane(s, 1);
+}
+
 /** out[i] = y_i (x_i·θ + θ_b) for the images lo … hi − 1 (CSR start, column, value; θ has dim + 1 entries). */
 export function margins(
   lo: i32,
@@ -45,13 +84,15 @@ export function margins(
   start: usize,
   column: usize,
   value: usize,
+  table: usize,
   y: usize,
   theta: usize,
   out: usize,
 ): void {
   const b = f64At(theta, dim);
   for (let i = lo; i < hi; i++) {
-    store<f64>(out + ((<usize>i) << 3), f64At(y, i) * (rowDot2(start, column, value, i, theta) + b));
+    const dot = pairedByteDot(i32At(start, i), i32At(start, i + 1), column, value, table, theta);
+    store<f64>(out + ((<usize>i) << 3), f64At(y, i) * (dot + b));
   }
 }
 
@@ -63,6 +104,7 @@ export function curvedDots(
   start: usize,
   column: usize,
   value: usize,
+  table: usize,
   curvature: usize,
   v: usize,
   t: usize,
@@ -70,7 +112,9 @@ export function curvedDots(
   const vb = f64At(v, dim);
   for (let i = lo; i < hi; i++) {
     const c = f64At(curvature, i);
-    store<f64>(t + ((<usize>i) << 3), c === 0 ? 0 : c * (rowDot2(start, column, value, i, v) + vb));
+    let ti: f64 = 0;
+    if (c !== 0) ti = c * (pairedByteDot(i32At(start, i), i32At(start, i + 1), column, value, table, v) + vb);
+    store<f64>(t + ((<usize>i) << 3), ti);
   }
 }
 
@@ -81,17 +125,19 @@ export function transposeTimes(
   start: usize,
   row: usize,
   value: usize,
+  table: usize,
   t: usize,
   out: usize,
 ): void {
   for (let k = lo; k < hi; k++) {
-    store<f64>(out + ((<usize>k) << 3), pairedDot(i32At(start, k), i32At(start, k + 1), row, value, t));
+    const dot = pairedByteDot(i32At(start, k), i32At(start, k + 1), row, value, table, t);
+    store<f64>(out + ((<usize>k) << 3), dot);
   }
 }
 
 /**
  * outerProductsRange of passes.ts: adds Σ_i c_i x_i x_iᵀ (c_i > least) into rows r0 … r1 − 1 of the lower
- * triangle of a (order m, on the active pixels' positions `activeColumn`) and Σ_i c_i x_ik into its last
+ * triangle of a (order m, on the active pixels' positions `activeColumn`, u16) and Σ_i c_i x_ik into its last
  * row, in blocks of `block` rows, each image's entries in order; `cursor` holds n i32 of work space.
  */
 export function outerProducts(
@@ -100,6 +146,7 @@ export function outerProducts(
   start: usize,
   activeColumn: usize,
   value: usize,
+  table: usize,
   curvature: usize,
   least: f64,
   a: usize,
@@ -112,7 +159,7 @@ export function outerProducts(
   for (let i = 0; i < n; i++) {
     let p = i32At(start, i);
     const end = i32At(start, i + 1);
-    while (p < end && i32At(activeColumn, p) < r0) p++;
+    while (p < end && u16At(activeColumn, p) < r0) p++;
     store<i32>(cursor + ((<usize>i) << 2), p);
   }
   for (let b0 = r0; b0 < r1; b0 += block) {
@@ -124,25 +171,25 @@ export function outerProducts(
       const end = i32At(start, i + 1);
       let p = i32At(cursor, i);
       for (; p < end; p++) {
-        const r = i32At(activeColumn, p);
+        const r = u16At(activeColumn, p);
         if (r >= b1) break;
-        const cx = c * f64At(value, p);
+        const cx = c * tableAt(table, value, p);
         const row = a + ((<usize>(r * m)) << 3);
         let e = first;
         // four independent entries per step (one image's pixels are distinct)
         for (; e + 3 <= p; e += 4) {
-          const q0 = row + ((<usize>i32At(activeColumn, e)) << 3);
-          const q1 = row + ((<usize>i32At(activeColumn, e + 1)) << 3);
-          const q2 = row + ((<usize>i32At(activeColumn, e + 2)) << 3);
-          const q3 = row + ((<usize>i32At(activeColumn, e + 3)) << 3);
-          store<f64>(q0, load<f64>(q0) + cx * f64At(value, e));
-          store<f64>(q1, load<f64>(q1) + cx * f64At(value, e + 1));
-          store<f64>(q2, load<f64>(q2) + cx * f64At(value, e + 2));
-          store<f64>(q3, load<f64>(q3) + cx * f64At(value, e + 3));
+          const q0 = row + ((<usize>u16At(activeColumn, e)) << 3);
+          const q1 = row + ((<usize>u16At(activeColumn, e + 1)) << 3);
+          const q2 = row + ((<usize>u16At(activeColumn, e + 2)) << 3);
+          const q3 = row + ((<usize>u16At(activeColumn, e + 3)) << 3);
+          store<f64>(q0, load<f64>(q0) + cx * tableAt(table, value, e));
+          store<f64>(q1, load<f64>(q1) + cx * tableAt(table, value, e + 1));
+          store<f64>(q2, load<f64>(q2) + cx * tableAt(table, value, e + 2));
+          store<f64>(q3, load<f64>(q3) + cx * tableAt(table, value, e + 3));
         }
         for (; e <= p; e++) {
-          const q = row + ((<usize>i32At(activeColumn, e)) << 3);
-          store<f64>(q, load<f64>(q) + cx * f64At(value, e));
+          const q = row + ((<usize>u16At(activeColumn, e)) << 3);
+          store<f64>(q, load<f64>(q) + cx * tableAt(table, value, e));
         }
         const qb = a + ((<usize>(biasRow + r)) << 3);
         store<f64>(qb, load<f64>(qb) + cx);
@@ -162,6 +209,7 @@ export function curvatureDiagonal(
   start: usize,
   column: usize,
   value: usize,
+  table: usize,
   curvature: usize,
   out: usize,
 ): void {
@@ -172,8 +220,8 @@ export function curvatureDiagonal(
     if (c === 0) continue;
     const end = i32At(start, i + 1);
     for (let p = i32At(start, i); p < end; p++) {
-      const v = f64At(value, p);
-      const q = out + ((<usize>i32At(column, p)) << 3);
+      const v = tableAt(table, value, p);
+      const q = out + ((<usize>u16At(column, p)) << 3);
       store<f64>(q, load<f64>(q) + c * v * v);
     }
     store<f64>(bias, load<f64>(bias) + c);

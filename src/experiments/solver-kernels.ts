@@ -14,7 +14,7 @@ import { isSolverModule } from '../solvers/wasm-module.js';
 
 /** The solvers' kernels, as the registry's path options take them. */
 export interface SolverKernels {
-  logisticPasses?: (data: Problem) => LogisticPasses;
+  logisticPasses?: (data: Problem) => LogisticPasses | undefined;
   hingeKernels?: (data: HingeData) => HingeKernels | undefined;
 }
 

@@ -30,7 +30,7 @@ export interface LogisticOptions {
    * how the path's passes over the data run (default: TypeScript on this thread); every implementation
    * gives the same values bit for bit (logistic/passes.ts), e.g. `wasmPasses`
    */
-  passes?: (data: Problem) => LogisticPasses;
+  passes?: (data: Problem) => LogisticPasses | undefined;
 }
 
 /** One solved model of the path, with how the solver stopped. */

@@ -35,7 +35,7 @@ export interface PathSolveOptions {
    * the logistic solver's passes over the data (default: TypeScript; every implementation gives the same
    * values, e.g. `wasmPasses`)
    */
-  logisticPasses?: (data: Problem) => LogisticPasses;
+  logisticPasses?: (data: Problem) => LogisticPasses | undefined;
   /** the hinge solver's row dot products (default: TypeScript; the same values, e.g. `wasmHingeKernels`) */
   hingeKernels?: (data: HingeData) => HingeKernels | undefined;
 }

@@ -2,8 +2,12 @@
 // memory layout each solver's instance uses. Pure: the caller compiles the module (Node reads the file in
 // src/experiments/solver-kernels.ts; a browser would fetch it).
 
+/** assembly/solvers.ts's layoutVersion(): the parameters and data layouts this code calls its exports with. */
+const LAYOUT_VERSION = 3;
+
 const EXPORTS = [
   'memory',
+  'layoutVersion',
   'margins',
   'curvedDots',
   'transposeTimes',
@@ -22,10 +26,12 @@ const EXPORTS = [
   'spreadStep',
 ];
 
-/** True when `module` has every export the solvers call (build/solvers.wasm of this version). */
+/** True when `module` has every export the solvers call, of this layout version (this version's build/solvers.wasm). */
 export function isSolverModule(module: WebAssembly.Module): boolean {
   const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  return EXPORTS.every((name) => names.has(name));
+  if (!EXPORTS.every((name) => names.has(name))) return false;
+  const probe = new WebAssembly.Instance(module, {}).exports as { layoutVersion(): number };
+  return probe.layoutVersion() === LAYOUT_VERSION;
 }
 
 /**

@@ -88,6 +88,7 @@ describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
     expect(factory, 'build/solvers.wasm loads (npm run build)').toBeDefined();
     if (!factory) return;
     const wasm = factory(data);
+    if (!wasm) throw new Error('the digits are pixel bytes: the wasm passes take them');
     const ts = sequentialPasses(data);
     const { n, dim } = set;
     const v = Float64Array.from({ length: dim + 1 }, (_, k) => Math.sin(3 * k) / 7);
@@ -120,6 +121,9 @@ describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
       () => new Float64Array(m * m),
       (p, out) => p.outerProducts(curvature, 1e-6, out),
     );
+    // data that are not pixel bytes keep the TypeScript passes
+    const halved = { ...set, x: set.x.map((v) => v / 2) };
+    expect(factory(problemOf(halved))).toBeUndefined();
     const direct = new Float64Array(dim + 1);
     curvatureDiagonal(data, curvature, direct);
     expect(direct[dim]).toBeCloseTo(
@@ -132,6 +136,7 @@ describe('the logistic passes in WebAssembly (build/solvers.wasm)', () => {
     const factory = solverKernels().logisticPasses;
     if (!factory) throw new Error('build/solvers.wasm is missing');
     const wasm = factory(data);
+    if (!wasm) throw new Error('the digits are pixel bytes: the wasm passes take them');
     const ts = sequentialPasses(data);
     const m = data.active.length + 1;
     expect(m).toBeGreaterThan(5 * 48); // several of the factorisation's column blocks

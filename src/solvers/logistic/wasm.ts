@@ -1,5 +1,5 @@
 // The logistic path's passes in WebAssembly (assembly/solvers.ts): the same sums in the same order as the
-// TypeScript ones (passes.ts), about 1.7× faster on their sparse gathers. Pure: it takes the compiled
+// TypeScript ones (passes.ts), on the data kept as pixel bytes (3 bytes an entry instead of 12). Pure: it takes the compiled
 // module, so Node (src/experiments/solver-kernels.ts reads build/solvers.wasm) and a browser can both give
 // it one. Each path gets its own instance and memory, holding a copy of the data; the vectors pass through
 // it on each call (a few thousand doubles against a pass over the whole data).
@@ -18,6 +18,7 @@ interface SolverExports {
     start: number,
     column: number,
     value: number,
+    table: number,
     y: number,
     theta: number,
     out: number,
@@ -29,6 +30,7 @@ interface SolverExports {
     start: number,
     column: number,
     value: number,
+    table: number,
     curvature: number,
     v: number,
     t: number,
@@ -39,6 +41,7 @@ interface SolverExports {
     start: number,
     row: number,
     value: number,
+    table: number,
     t: number,
     out: number,
   ): void;
@@ -48,6 +51,7 @@ interface SolverExports {
     start: number,
     activeColumn: number,
     value: number,
+    table: number,
     curvature: number,
     least: number,
     a: number,
@@ -62,6 +66,7 @@ interface SolverExports {
     start: number,
     column: number,
     value: number,
+    table: number,
     curvature: number,
     out: number,
   ): void;
@@ -69,20 +74,42 @@ interface SolverExports {
   choleskySolve(l: number, m: number, b: number): void;
 }
 
-/** The passes of each path on its own instance of `module` (build/solvers.wasm). */
-export function wasmPasses(module: WebAssembly.Module): (data: Problem) => LogisticPasses {
+/**
+ * Each entry's pixel byte (x = byte / 255 exactly as the data holds it), or undefined when some entry is not
+ * of that form (then the TypeScript passes serve).
+ */
+function pixelBytes(value: Float64Array, nnz: number): Uint8Array | undefined {
+  const bytes = new Uint8Array(nnz);
+  for (let p = 0; p < nnz; p++) {
+    const b = Math.round(value[p] * 255);
+    if (!(b >= 1 && b <= 255) || b / 255 !== value[p]) return undefined;
+    bytes[p] = b;
+  }
+  return bytes;
+}
+
+/**
+ * The passes of each path on its own instance of `module` (build/solvers.wasm), for data of pixel bytes
+ * (x = byte / 255) with at most 65 536 images and pixels; other data gets undefined (the TypeScript passes).
+ */
+export function wasmPasses(module: WebAssembly.Module): (data: Problem) => LogisticPasses | undefined {
   return (data) => {
     const { n, dim } = data.rows;
     const nnz = data.rows.start[n];
     const m = data.active.length + 1;
+    if (n > 65536 || dim > 65536) return undefined;
+    const rowBytes = pixelBytes(data.rows.value, nnz);
+    const columnBytes = rowBytes && pixelBytes(data.columns.value, nnz);
+    if (!rowBytes || !columnBytes) return undefined;
     const { exports, at } = solverInstance(module, {
       rowStart: (n + 1) * 4,
-      rowColumn: nnz * 4,
-      rowValue: nnz * 8,
+      rowColumn: nnz * 2,
+      rowValue: nnz,
       colStart: (dim + 1) * 4,
-      colRow: nnz * 4,
-      colValue: nnz * 8,
-      activeColumn: nnz * 4,
+      colRow: nnz * 2,
+      colValue: nnz,
+      activeColumn: nnz * 2,
+      table: 256 * 8,
       y: n * 8,
       vector: (dim + 1) * 8,
       curvature: n * 8,
@@ -95,13 +122,16 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
     const { buffer } = wasm.memory;
     const f64 = (offset: number, length: number) => new Float64Array(buffer, offset, length);
     const i32 = (offset: number, length: number) => new Int32Array(buffer, offset, length);
+    const u16 = (offset: number, length: number) => new Uint16Array(buffer, offset, length);
     i32(at.rowStart, n + 1).set(data.rows.start);
-    i32(at.rowColumn, nnz).set(data.rows.column.subarray(0, nnz));
-    f64(at.rowValue, nnz).set(data.rows.value.subarray(0, nnz));
+    u16(at.rowColumn, nnz).set(data.rows.column.subarray(0, nnz));
+    new Uint8Array(buffer, at.rowValue, nnz).set(rowBytes);
     i32(at.colStart, dim + 1).set(data.columns.start);
-    i32(at.colRow, nnz).set(data.columns.row.subarray(0, nnz));
-    f64(at.colValue, nnz).set(data.columns.value.subarray(0, nnz));
-    i32(at.activeColumn, nnz).set(data.activeColumn.subarray(0, nnz));
+    u16(at.colRow, nnz).set(data.columns.row.subarray(0, nnz));
+    new Uint8Array(buffer, at.colValue, nnz).set(columnBytes);
+    u16(at.activeColumn, nnz).set(data.activeColumn.subarray(0, nnz));
+    const table = f64(at.table, 256);
+    for (let b = 0; b < 256; b++) table[b] = b / 255;
     f64(at.y, n).set(data.y);
     const vector = f64(at.vector, dim + 1);
     const curvature = f64(at.curvature, n);
@@ -112,7 +142,18 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
     return {
       margins(theta, out) {
         vector.set(theta.subarray(0, dim + 1));
-        wasm.margins(0, n, dim, at.rowStart, at.rowColumn, at.rowValue, at.y, at.vector, at.perImage);
+        wasm.margins(
+          0,
+          n,
+          dim,
+          at.rowStart,
+          at.rowColumn,
+          at.rowValue,
+          at.table,
+          at.y,
+          at.vector,
+          at.perImage,
+        );
         out.set(perImage);
       },
       curvedDots(c, v, t) {
@@ -125,6 +166,7 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
           at.rowStart,
           at.rowColumn,
           at.rowValue,
+          at.table,
           at.curvature,
           at.vector,
           at.perImage,
@@ -133,7 +175,7 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
       },
       transposeTimes(t, out) {
         perImage.set(t.subarray(0, n));
-        wasm.transposeTimes(0, dim, at.colStart, at.colRow, at.colValue, at.perImage, at.perPixel);
+        wasm.transposeTimes(0, dim, at.colStart, at.colRow, at.colValue, at.table, at.perImage, at.perPixel);
         out.set(perPixel.subarray(0, dim));
       },
       outerProducts(c, least, a) {
@@ -145,6 +187,7 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
           at.rowStart,
           at.activeColumn,
           at.rowValue,
+          at.table,
           at.curvature,
           least,
           at.hessian,
@@ -157,7 +200,16 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
       },
       curvatureDiagonal(c, out) {
         curvature.set(c.subarray(0, n));
-        wasm.curvatureDiagonal(n, dim, at.rowStart, at.rowColumn, at.rowValue, at.curvature, at.perPixel);
+        wasm.curvatureDiagonal(
+          n,
+          dim,
+          at.rowStart,
+          at.rowColumn,
+          at.rowValue,
+          at.table,
+          at.curvature,
+          at.perPixel,
+        );
         out.set(perPixel);
       },
       // the factor stays in the module's memory (the block the outer products are built in) for the solves

@@ -9,3 +9,8 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/** An artifact that fails validation: the message names the file and the field (schema/artifacts.ts). */
+export class ArtifactError extends Error {
+  override name = 'ArtifactError';
+}

@@ -2,8 +2,7 @@
 // with status 2, bad input data with status 1; a stack trace only with L2ANGLE_DEBUG=1.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { InputError, UsageError } from '../errors.js';
-import { ArtifactError } from '../schema/artifacts.js';
+import { ArtifactError, InputError, UsageError } from '../errors.js';
 import { checkResultsFolder } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

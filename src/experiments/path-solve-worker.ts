@@ -2,11 +2,11 @@
 // worker loads the pair and solves its λ path, posting each model as soon as it is solved, while the main
 // thread measures the models (geometry, scores, mirror images) as they come.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lambdaGrid } from '../article.js';
 import { loadDataset } from '../data/dataset.js';
 import { selectPair } from '../data/pairs.js';
 import type { DatasetFiles } from '../data/sources.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
-import { lambdaGrid } from '../schema/artifacts.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import { solverKernels } from './solver-kernels.js';
 

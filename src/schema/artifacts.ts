@@ -1,6 +1,7 @@
 // Every result file that an experiment writes and the web page reads: one schema each, validated at the
 // boundary (zod), browser-safe. Experiments import it to write, the server and the page import it to read.
 import { z } from 'zod';
+import { ArtifactError } from '../errors.js';
 
 import { TRAINING_LOSSES } from '../math/losses.js';
 import { earlyStoppingSchema } from './early-stopping.js';
@@ -223,7 +224,5 @@ export function validateArtifact<K extends ArtifactKind>(
   return result.data as z.infer<(typeof artifactSchemas)[K]>;
 }
 
-/** An artifact that fails validation: the message names the file and the field. */
-export class ArtifactError extends Error {
-  override name = 'ArtifactError';
-}
+// the error class lives with the others, so that catching it does not load the schemas
+export { ArtifactError };

@@ -7,14 +7,12 @@ import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
 import { canLoadWorkers } from '../../experiments/compiled.js';
 import { allPairs } from '../../experiments/geometry.js';
-import { lockFolder } from '../../experiments/lock.js';
-import { ResultsStore, writeFileAtomic } from '../../experiments/store.js';
-import { svmPathCsv } from '../../experiments/svm-path.js';
+import { startPathSolver } from '../../experiments/path-solver-thread.js';
+import type { ResultsStore } from '../../experiments/store.js';
 import { defaultWorkers, runPool } from '../../experiments/svm-pool.js';
-import { computeSvmPath, computeSvmPathBesideSolver, isPathDone } from '../../experiments/svm-run.js';
 import type { PathJob } from '../../experiments/svm-worker.js';
 import { TRAINING_LOSSES, type TrainingLoss } from '../../math/losses.js';
-import { type SvmPath, svmPathFile } from '../../schema/artifacts.js';
+import type { SvmPath } from '../../schema/artifacts.js';
 import type { PathModel } from '../../solvers/registry.js';
 import { addDataOptions, type DataOptions, resolveDataFiles } from '../data-options.js';
 import { MOST_THREADS, parseChoice, parsePair, parsePositiveInt } from '../options.js';
@@ -68,13 +66,22 @@ export function registerSvm(program: Command): void {
       options.workers === undefined
         ? defaultWorkers()
         : parsePositiveInt('--workers', options.workers, MOST_THREADS);
-    const store = new ResultsStore(command.optsWithGlobals().results);
+    const results: string = command.optsWithGlobals().results;
     if (options.pair !== undefined) {
-      await solveOnePair(options, parsePair(options.pair), loss, perClass, store, workers);
+      await solveOnePair(options, parsePair(options.pair), loss, perClass, results, workers);
     } else {
-      await solveAllPairs(options, loss, perClass, workers, store);
+      await solveAllPairs(options, loss, perClass, workers, await openStore(results));
     }
   });
+}
+
+/**
+ * The results folder's store. The modules behind it (the artifact schemas, about a tenth of a second to load)
+ * are loaded here, after `--pair` has started its solver thread.
+ */
+async function openStore(results: string): Promise<ResultsStore> {
+  const { ResultsStore } = await import('../../experiments/store.js');
+  return new ResultsStore(results);
 }
 
 async function solveOnePair(
@@ -82,10 +89,28 @@ async function solveOnePair(
   [classI, classJ]: [number, number],
   loss: TrainingLoss,
   perClass: number,
-  store: ResultsStore,
+  results: string,
   workers: number,
 ): Promise<void> {
   const { name, files } = resolveDataFiles(options);
+  // the solver on a second thread, started before anything else loads, so that its start-up and loading
+  // overlap this thread's; this one then measures its models: the same bits as on one thread
+  const job = { files, dataset: name, classI, classJ, perClass, loss };
+  const worker = workers > 1 && canLoadWorkers() ? startPathSolver(job) : undefined;
+  let store: ResultsStore;
+  let run: typeof import('../../experiments/svm-run.js');
+  try {
+    store = await openStore(results);
+    run = await import('../../experiments/svm-run.js');
+  } catch (error) {
+    await worker?.terminate();
+    throw error;
+  }
+  const [{ writeFileAtomic }, { svmPathCsv }, { svmPathFile }] = await Promise.all([
+    import('../../experiments/store.js'),
+    import('../../experiments/svm-path.js'),
+    import('../../schema/artifacts.js'),
+  ]);
   let progress: ReturnType<typeof createProgress> | undefined;
   const load = () => {
     const data = loadDataset(files, name);
@@ -97,14 +122,11 @@ async function solveOnePair(
   const report = (c: number, model: PathModel) =>
     progress?.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`);
   let computed: { artifact: SvmPath; warnings: string[] };
-  if (workers > 1 && canLoadWorkers()) {
-    // the solver on a second thread (started first, so its start-up overlaps the loading here), this one
-    // measuring its models: the same bits as on one thread
-    const job = { files, dataset: name, classI, classJ, perClass, loss };
-    computed = await computeSvmPathBesideSolver(job, load, report);
+  if (worker) {
+    computed = await run.computeSvmPathBesideSolver(worker, job, load, report);
   } else {
     const { pair, setting } = load();
-    computed = computeSvmPath(pair, name, loss, setting, report);
+    computed = run.computeSvmPath(pair, name, loss, setting, report);
   }
   const { artifact, warnings } = computed;
   progress?.stop();
@@ -133,6 +155,11 @@ async function solveAllPairs(
   const { name, files } = resolveDataFiles(options);
   // load once here too: a bad file fails now with one clear line, before any thread starts
   loadDataset(files, name);
+  const [{ lockFolder }, { isPathDone }, { svmPathFile }] = await Promise.all([
+    import('../../experiments/lock.js'),
+    import('../../experiments/svm-run.js'),
+    import('../../schema/artifacts.js'),
+  ]);
   lockFolder(store.root, 'l2angle svm --all');
   store.removeStaleTemps();
   const jobs: PathJob[] = [];

@@ -9,7 +9,7 @@
  * src/solvers/wasm-module.ts against its own so that a build/solvers.wasm of another version is never called.
  */
 export function layoutVersion(): i32 {
-  return 3;
+  return 4;
 }
 
 function f64At(base: usize, index: i32): f64 {
@@ -20,32 +20,11 @@ function i32At(base: usize, index: i32): i32 {
   return load<i32>(base + ((<usize>index) << 2));
 }
 
-/** Σ value[p] · x[index[p]] for p = lo … hi − 1 as two partial sums (even and odd entries), s0 + s1. */
-function pairedDot(lo: i32, hi: i32, index: usize, value: usize, x: usize): f64 {
-  let s = f64x2.splat(0);
-  let p = lo;
-  for (; p + 1 < hi; p += 2) {
-    const gathered = f64x2.replace_lane(
-      f64x2.splat(f64At(x, i32At(index, p))),
-      1,
-      f64At(x, i32At(index, p + 1)),
-    );
-    s = f64x2.add(s, f64x2.mul(v128.load(value + ((<usize>p) << 3)), gathered));
-  }
-  let s0 = f64x2.extract_lane(s, 0);
-  if (p < hi) s0 += f64At(value, p) * f64At(x, i32At(index, p));
-  return s0 + f64x2.extract_lane(s, 1);
-}
-
-/** x_i·v over row i's entries (CSR start, i32 column, f64 value), as pairedDot sums it (sparseRowDot). */
-function rowDot2(start: usize, column: usize, value: usize, i: i32, v: usize): f64 {
-  return pairedDot(i32At(start, i), i32At(start, i + 1), column, value, v);
-}
-
-// The logistic passes keep the data as bytes: an image's pixel is byte / 255, and `table` holds those 256
-// doubles, so table[byte] is the very value the TypeScript passes read (src/solvers/logistic/wasm.ts checks
-// it entry by entry), from 3 bytes an entry (u8 value, u16 index) instead of 12. Two paths solved at once
-// (svm --all) then keep their data in the shared L3 cache instead of streaming it from memory.
+// The logistic passes and the measurements' passes keep the data as bytes: an image's pixel is byte / 255,
+// and `table` holds those 256 doubles, so table[byte] is the very value the TypeScript passes read
+// (src/solvers/logistic/wasm.ts and sparse-wasm.ts check it entry by entry), from 3 bytes an entry (u8
+// value, u16 index) instead of 12. Two paths solved at once (svm --all), or a path and its measurements
+// (svm --pair), then keep their data in the shared L3 cache instead of streaming it from memory.
 
 function u16At(base: usize, index: i32): i32 {
   return <i32>load<u16>(base + ((<usize>index) << 1));
@@ -436,17 +415,21 @@ export function choleskySolve(l: usize, m: i32, b: usize): void {
 // image against a model, and the power iteration of widestDirectionAcross, in sparseRowDot's and
 // sparseRowAxpy's orders.
 
-/** out[r] = x_r·v + b for the rows 0 … n − 1 (CSR start, column, value). */
+/** out[r] = x_r·v + b for the rows 0 … n − 1 (CSR start, u16 column, u8 value through `table`). */
 export function rowScores(
   n: i32,
   start: usize,
   column: usize,
   value: usize,
+  table: usize,
   v: usize,
   b: f64,
   out: usize,
 ): void {
-  for (let r = 0; r < n; r++) store<f64>(out + ((<usize>r) << 3), rowDot2(start, column, value, r, v) + b);
+  for (let r = 0; r < n; r++) {
+    const dot = pairedByteDot(i32At(start, r), i32At(start, r + 1), column, value, table, v);
+    store<f64>(out + ((<usize>r) << 3), dot + b);
+  }
 }
 
 /**
@@ -458,19 +441,21 @@ export function spreadStep(
   start: usize,
   column: usize,
   value: usize,
+  table: usize,
   v: usize,
   on: f64,
   next: usize,
 ): f64 {
   let sum: f64 = 0;
   for (let r = 0; r < n; r++) {
-    const s = rowDot2(start, column, value, r, v) - on;
+    const lo = i32At(start, r);
+    const hi = i32At(start, r + 1);
+    const s = pairedByteDot(lo, hi, column, value, table, v) - on;
     sum += s;
     if (s === 0) continue;
-    const end = i32At(start, r + 1);
-    for (let p = i32At(start, r); p < end; p++) {
-      const q = next + ((<usize>i32At(column, p)) << 3);
-      store<f64>(q, load<f64>(q) + s * f64At(value, p));
+    for (let p = lo; p < hi; p++) {
+      const q = next + ((<usize>u16At(column, p)) << 3);
+      store<f64>(q, load<f64>(q) + s * tableAt(table, value, p));
     }
   }
   return sum;

@@ -3,7 +3,7 @@
 // src/experiments/solver-kernels.ts; a browser would fetch it).
 
 /** assembly/solvers.ts's layoutVersion(): the parameters and data layouts this code calls its exports with. */
-const LAYOUT_VERSION = 3;
+const LAYOUT_VERSION = 4;
 
 const EXPORTS = [
   'memory',
@@ -57,4 +57,23 @@ export function solverInstance<K extends string>(
   const pages = Math.ceil(top / 65536) - exports.memory.buffer.byteLength / 65536;
   if (pages > 0) exports.memory.grow(pages);
   return { exports, at };
+}
+
+/**
+ * Each entry's pixel byte (x = byte / 255 exactly as the data holds it), or undefined when some entry is not
+ * of that form (then the TypeScript passes serve).
+ */
+export function pixelBytes(value: Float64Array, nnz: number): Uint8Array | undefined {
+  const bytes = new Uint8Array(nnz);
+  for (let p = 0; p < nnz; p++) {
+    const b = Math.round(value[p] * 255);
+    if (!(b >= 1 && b <= 255) || b / 255 !== value[p]) return undefined;
+    bytes[p] = b;
+  }
+  return bytes;
+}
+
+/** The 256 pixel values byte / 255 that the byte layouts read through (`table` of assembly/solvers.ts). */
+export function pixelTable(into: Float64Array): void {
+  for (let b = 0; b < 256; b++) into[b] = b / 255;
 }

@@ -126,12 +126,17 @@ export class KernelCache {
         c++;
       } else this.slotOf[p] = -1;
     }
-    for (let s = 0; s < oldPoints.length; s++) {
-      const ns = map[s];
-      if (ns < 0) continue;
-      for (let t = 0; t < oldPoints.length; t++) {
-        const nt = map[t];
-        if (nt >= 0) k[ns * cap + nt] = old[s * oldCap + t];
+    if (keep === null) {
+      // growth: every slot keeps its number, so each row's entries move as one block
+      for (let s = 0; s < c; s++) k.set(old.subarray(s * oldCap, s * oldCap + c), s * cap);
+    } else {
+      // a rebuild: the kept slots, in order, become 0 … c − 1
+      const kept = new Int32Array(c);
+      for (let s = 0; s < oldPoints.length; s++) if (map[s] >= 0) kept[map[s]] = s;
+      for (let ns = 0; ns < c; ns++) {
+        const from = kept[ns] * oldCap;
+        const to = ns * cap;
+        for (let nt = 0; nt < c; nt++) k[to + nt] = old[from + kept[nt]];
       }
     }
     this.k = k;

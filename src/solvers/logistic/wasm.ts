@@ -4,7 +4,7 @@
 // it one. Each path gets its own instance and memory, holding a copy of the data; the vectors pass through
 // it on each call (a few thousand doubles against a pass over the whole data).
 
-import { solverInstance } from '../wasm-module.js';
+import { pixelBytes, pixelTable, solverInstance } from '../wasm-module.js';
 import { type LogisticPasses, OUTER_BLOCK } from './passes.js';
 import type { Problem } from './workspace.js';
 
@@ -75,20 +75,6 @@ interface SolverExports {
 }
 
 /**
- * Each entry's pixel byte (x = byte / 255 exactly as the data holds it), or undefined when some entry is not
- * of that form (then the TypeScript passes serve).
- */
-function pixelBytes(value: Float64Array, nnz: number): Uint8Array | undefined {
-  const bytes = new Uint8Array(nnz);
-  for (let p = 0; p < nnz; p++) {
-    const b = Math.round(value[p] * 255);
-    if (!(b >= 1 && b <= 255) || b / 255 !== value[p]) return undefined;
-    bytes[p] = b;
-  }
-  return bytes;
-}
-
-/**
  * The passes of each path on its own instance of `module` (build/solvers.wasm), for data of pixel bytes
  * (x = byte / 255) with at most 65 536 images and pixels; other data gets undefined (the TypeScript passes).
  */
@@ -130,8 +116,7 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
     u16(at.colRow, nnz).set(data.columns.row.subarray(0, nnz));
     new Uint8Array(buffer, at.colValue, nnz).set(columnBytes);
     u16(at.activeColumn, nnz).set(data.activeColumn.subarray(0, nnz));
-    const table = f64(at.table, 256);
-    for (let b = 0; b < 256; b++) table[b] = b / 255;
+    pixelTable(f64(at.table, 256));
     f64(at.y, n).set(data.y);
     const vector = f64(at.vector, dim + 1);
     const curvature = f64(at.curvature, n);

@@ -590,3 +590,24 @@ export function factorBackward(u: usize, cap: i32, m: i32, b: usize): void {
     store<f64>(at(b, k), s / f64At(row, k));
   }
 }
+
+/** u ← u + coefs[k]·A_{rows[k]} for k = 0 … count − 1 in order, entry by entry (addRows). */
+export function hingeAddRows(
+  rows: usize,
+  coefs: usize,
+  count: i32,
+  start: usize,
+  column: usize,
+  value: usize,
+  u: usize,
+): void {
+  for (let k = 0; k < count; k++) {
+    const i = i32At(rows, k);
+    const a = f64At(coefs, k);
+    const end = i32At(start, i + 1);
+    for (let p = i32At(start, i); p < end; p++) {
+      const q = u + ((<usize>columnAt(column, p)) << 3);
+      store<f64>(q, load<f64>(q) + a * byteAt(value, p));
+    }
+  }
+}

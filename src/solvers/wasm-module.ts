@@ -19,6 +19,7 @@ const EXPORTS = [
   'hingeAllDots',
   'hingeKernelEntries',
   'hingeWeights',
+  'hingeAddRows',
   'factorForward',
   'factorRemoveUpdate',
   'factorBackward',

@@ -7,6 +7,7 @@ import { solverKernels } from '../../src/experiments/solver-kernels.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
 import { CholeskyFactor } from '../../src/solvers/hinge/cholesky.js';
 import {
+  addRows,
   gradientPass,
   gradientPassRows,
   kernelEntries,
@@ -22,7 +23,7 @@ beforeAll(() => {
 });
 
 describe('the hinge kernels in WebAssembly', () => {
-  it('give the gradient passes, kernel entries and weights of the TypeScript loops, bit for bit', () => {
+  it('give the gradient passes, kernel entries, weights and row updates of the TypeScript loops, bit for bit', () => {
     const make = solverKernels().hingeKernels;
     expect(make, 'build/solvers.wasm loads (npm run build)').toBeDefined();
     if (!make) return;
@@ -48,6 +49,11 @@ describe('the hinge kernels in WebAssembly', () => {
       i % 3 === 0 ? 0 : i % 3 === 1 ? 0.01 : i / 7e4,
     );
     both((d, w) => weightsFromAlpha(d, alpha, w), dim);
+    const coefs = Float64Array.from(rows, (_, k) => (k % 2 === 0 ? 1e-3 : -2e-3) * (k + 1));
+    both((d, w) => {
+      w.set(u);
+      addRows(d, rows, coefs, rows.length, w);
+    }, dim);
     // data not given as bytes keeps the TypeScript loops
     expect(make(prepareHingeData(pair.train))).toBeUndefined();
   });

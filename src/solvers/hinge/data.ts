@@ -51,6 +51,8 @@ export interface HingeKernels {
   allDots(u: Float64Array, out: Float64Array): void;
   /** out[k] = x_j·x_{targets[k]} for k < count */
   kernelEntries(j: number, targets: Int32Array, count: number, out: Float64Array): void;
+  /** u ← u + coefs[k]·A_{rows[k]} for k = 0 … count − 1 in order (addRows) */
+  addRows(rows: Int32Array, coefs: Float64Array, count: number, u: Float64Array): void;
   /** u = Σ α_i y_i A_i, in index order (weightsFromAlpha) */
   weights(alpha: Float64Array, u: Float64Array): void;
   /** the storage and loops of a new Cholesky factor of kernel blocks (cholesky.ts) */
@@ -211,6 +213,21 @@ export function addRow(d: HingeData, i: number, a: number, u: Float64Array): voi
   const { column, value } = d;
   const end = d.start[i + 1];
   for (let p = d.start[i]; p < end; p++) u[column[p]] += a * value[p];
+}
+
+/** u ← u + coefs[k]·A_{rows[k]} for k = 0 … count − 1, one row after the other (addRow's sums). */
+export function addRows(
+  d: HingeData,
+  rows: Int32Array,
+  coefs: Float64Array,
+  count: number,
+  u: Float64Array,
+): void {
+  if (d.kernels) {
+    if (count > 0) d.kernels.addRows(rows, coefs, count, u);
+    return;
+  }
+  for (let k = 0; k < count; k++) addRow(d, rows[k], coefs[k], u);
 }
 
 /** u = Σ α_i y_i A_i recomputed from scratch, in index order. */

@@ -20,7 +20,7 @@
 // - an iteration cap.
 // Bound points are screened safely (HingeState.screenedGradient): only those whose violation could have
 // changed sign since their G was last computed are recomputed.
-import { addRow } from './data.js';
+import { addRows } from './data.js';
 import { EQUALITY_TOLERANCE, restoreFeasibility } from './feasibility.js';
 import { kktSummary } from './kkt.js';
 import { FREE, type HingeState, LOWER, UPPER } from './state.js';
@@ -98,6 +98,8 @@ export function runPdas(st: HingeState, options: PdasOptions): PdasResult {
   let seen = new Set<string>();
   const entering = st.w3;
   const order = new Int32Array(n);
+  const movingRows = new Int32Array(n);
+  const movingCoefs = new Float64Array(n);
   // the iterate (at the start of an iteration) that led to the fewest moves, to return to on divergence
   const bestAlpha = new Float64Array(n);
   const bestStatus = new Int8Array(n);
@@ -123,12 +125,18 @@ export function runPdas(st: HingeState, options: PdasOptions): PdasResult {
       st.freeGradient();
       beta = st.newtonStep();
       const delta = st.w1;
+      let moving = 0;
       for (let p = 0; p < m; p++) {
         const i = list[p];
         const d = delta[p];
         alpha[i] += d;
-        if (d !== 0) addRow(data, i, d * y[i], u);
+        if (d !== 0) {
+          movingRows[moving] = i;
+          movingCoefs[moving++] = d * y[i];
+        }
       }
+      // u follows in the same order, the rows' updates together
+      addRows(data, movingRows, movingCoefs, moving, u);
     }
     if (m === 0) {
       st.fullGradient();

@@ -34,6 +34,15 @@ interface HingeExports {
     div: number,
     out: number,
   ): void;
+  hingeAddRows(
+    rows: number,
+    coefs: number,
+    count: number,
+    start: number,
+    column: number,
+    value: number,
+    u: number,
+  ): void;
   hingeWeights(
     n: number,
     dim: number,
@@ -93,6 +102,13 @@ export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) 
         rows.set(targets.subarray(0, count));
         wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
         into.set(out.subarray(0, count));
+      },
+      addRows(list, coefs, count, into) {
+        u.set(into.subarray(0, dim));
+        rows.set(list.subarray(0, count));
+        out.set(coefs.subarray(0, count));
+        wasm.hingeAddRows(at.rows, at.out, count, at.start, at.column, at.value, at.u);
+        into.set(u);
       },
       weights(a, into) {
         alpha.set(a.subarray(0, n));

@@ -1,12 +1,11 @@
 // Solves one pair's λ path with the solver of the chosen loss and turns it into the validated artifact:
 // on one thread, or with the solver on a second thread while this one measures the models.
-import { on } from 'node:events';
-import type { Worker } from 'node:worker_threads';
 import type { BinaryPair } from '../data/pairs.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import type { PathSolveMessage } from './path-solve-worker.js';
+import type { PathSolverThread } from './path-solver-thread.js';
 import { measurementPasses, solverKernels } from './solver-kernels.js';
 import type { ResultsStore } from './store.js';
 import { modelRecord, type PathGeometry, pathGeometry, svmPathArtifact } from './svm-path.js';
@@ -83,24 +82,20 @@ export function computeSvmPath(
 }
 
 /**
- * The same artifact as `computeSvmPath`, bit for bit, on two threads: `worker` (startPathSolver, given the
+ * The same artifact as `computeSvmPath`, bit for bit, on two threads: `thread` (startPathSolver, given the
  * job's data files) loads the pair and solves the path (the same code on the same numbers), while this
  * thread loads the pair too (`load`), computes its geometry and measures each model as it arrives (scores of
  * every image, histograms, mirror images). For one pair; `svm --all` keeps both cores busy with pairs
  * instead. The worker is terminated when this returns or throws.
  */
 export async function computeSvmPathBesideSolver(
-  worker: Worker,
+  thread: PathSolverThread,
   job: { dataset: string; loss: TrainingLoss },
   load: () => { pair: BinaryPair; setting: PathSetting },
   onModel: (c: number, model: PathModel) => void = () => {},
 ): Promise<{ artifact: SvmPath; warnings: string[] }> {
+  const { worker, messages, exited } = thread;
   try {
-    const exited = new Promise<never>((_, reject) =>
-      worker.once('exit', (code) => reject(new Error(`the path solver's thread stopped (exit ${code})`))),
-    );
-    exited.catch(() => {});
-    const messages = on(worker, 'message');
     const { pair, setting } = load();
     const geometry = pathGeometry(pair.train, pair.test, measurementPasses());
     const records: SvmPath['models'] = [];

@@ -405,6 +405,25 @@ describe('svm --pair on two threads', () => {
       expect(artifacts[1]).toBe(artifacts[0]);
     }
   });
+
+  it('keeps every model the solver thread posted before this thread was ready to read', async () => {
+    // the compiled modules, as the command runs them (a worker thread loads dist's JavaScript)
+    const dist = new URL('../../dist/experiments/', import.meta.url).href;
+    const { startPathSolver } = await import(`${dist}path-solver-thread.js`);
+    const { computeSvmPathBesideSolver } = await import(`${dist}svm-run.js`);
+    const { loadDataset, mnistFiles, selectPair } = await import(
+      new URL('../../dist/data/index.js', import.meta.url).href
+    );
+    const job = { files: mnistFiles(), dataset: 'mnist', classI: 3, classJ: 5, perClass: 40, loss: 'hinge' };
+    const thread = startPathSolver(job);
+    // this thread busy while the small path is solved and posted
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { artifact } = await computeSvmPathBesideSolver(thread, job, () => ({
+      pair: selectPair(loadDataset(job.files, 'mnist'), 3, 5, 40),
+      setting: { rows: 28, cols: 28, perClassRequested: 40 },
+    }));
+    expect(artifact.models.map((m: { c: number }) => m.c)).toEqual(Array.from({ length: 81 }, (_, c) => c));
+  });
 });
 
 describe('early-stopping --csv', () => {

@@ -96,14 +96,14 @@ async function solveOnePair(
   // the solver on a second thread, started before anything else loads, so that its start-up and loading
   // overlap this thread's; this one then measures its models: the same bits as on one thread
   const job = { files, dataset: name, classI, classJ, perClass, loss };
-  const worker = workers > 1 && canLoadWorkers() ? startPathSolver(job) : undefined;
+  const thread = workers > 1 && canLoadWorkers() ? startPathSolver(job) : undefined;
   let store: ResultsStore;
   let run: typeof import('../../experiments/svm-run.js');
   try {
     store = await openStore(results);
     run = await import('../../experiments/svm-run.js');
   } catch (error) {
-    await worker?.terminate();
+    await thread?.worker.terminate();
     throw error;
   }
   const [{ writeFileAtomic }, { svmPathCsv }, { svmPathFile }] = await Promise.all([
@@ -122,8 +122,8 @@ async function solveOnePair(
   const report = (c: number, model: PathModel) =>
     progress?.update(c + 1, `λ=${model.lambda.toExponential(1)} iterations ${model.iterations}`);
   let computed: { artifact: SvmPath; warnings: string[] };
-  if (worker) {
-    computed = await run.computeSvmPathBesideSolver(worker, job, load, report);
+  if (thread) {
+    computed = await run.computeSvmPathBesideSolver(thread, job, load, report);
   } else {
     const { pair, setting } = load();
     computed = run.computeSvmPath(pair, name, loss, setting, report);

@@ -29,11 +29,20 @@ const EXPORTS = [
 
 /** True when `module` has every export the solvers call, of this layout version (this version's build/solvers.wasm). */
 export function isSolverModule(module: WebAssembly.Module): boolean {
-  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  if (!EXPORTS.every((name) => names.has(name))) return false;
-  const probe = new WebAssembly.Instance(module, {}).exports as { layoutVersion(): number };
-  return probe.layoutVersion() === LAYOUT_VERSION;
+  let known = checked.get(module);
+  if (known === undefined) {
+    const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+    // the version is read from a throwaway instance, once per module (solverInstance asks for every instance)
+    known =
+      EXPORTS.every((name) => names.has(name)) &&
+      (new WebAssembly.Instance(module, {}).exports as { layoutVersion(): number }).layoutVersion() ===
+        LAYOUT_VERSION;
+    checked.set(module, known);
+  }
+  return known;
 }
+
+const checked = new WeakMap<WebAssembly.Module, boolean>();
 
 /**
  * A fresh instance of the module with its memory grown to hold blocks of the given byte sizes (each 64-byte

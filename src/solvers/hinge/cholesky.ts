@@ -26,6 +26,17 @@ export interface FactorKernels {
   backSubstitute(cap: number, m: number): void;
 }
 
+/** Copies the leading m × m factor (rows j, entries j … m − 1) from stride `fromCap` to stride `toCap`. */
+export function copyLeadingFactor(
+  from: Float64Array,
+  fromCap: number,
+  to: Float64Array,
+  toCap: number,
+  m: number,
+): void {
+  for (let j = 0; j < m; j++) to.set(from.subarray(j * fromCap + j, j * fromCap + m), j * toCap + j);
+}
+
 /** The loops in TypeScript on typed arrays. */
 export function typedArrayFactorKernels(): FactorKernels {
   let u = new Float64Array(0);
@@ -34,7 +45,7 @@ export function typedArrayFactorKernels(): FactorKernels {
   return {
     reserve(cap, m) {
       const next = new Float64Array(cap * cap);
-      for (let j = 0; j < m; j++) next.set(u.subarray(j * stride + j, j * stride + m), j * cap + j);
+      copyLeadingFactor(u, stride, next, cap, m);
       u = next;
       work = new Float64Array(cap);
       stride = cap;

@@ -2,7 +2,7 @@
 // rowDot, so every gradient and kernel entry is the TypeScript one bit for bit. Pure: it takes the compiled
 // build/solvers.wasm. Each data set gets its own instance holding its rows as bytes with 16-bit columns.
 import { solverInstance } from '../wasm-module.js';
-import type { FactorKernels } from './cholesky.js';
+import { copyLeadingFactor, type FactorKernels } from './cholesky.js';
 import type { HingeData, HingeKernels } from './data.js';
 
 interface FactorExports {
@@ -106,6 +106,7 @@ export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) 
       addRows(list, coefs, count, into) {
         u.set(into.subarray(0, dim));
         rows.set(list.subarray(0, count));
+        // the coefficients go where the row dot products come out (count ≤ n doubles)
         out.set(coefs.subarray(0, count));
         wasm.hingeAddRows(at.rows, at.out, count, at.start, at.column, at.value, at.u);
         into.set(u);
@@ -141,10 +142,7 @@ function wasmFactorKernels(module: WebAssembly.Module): FactorKernels {
       if (pages > 0) memory.grow(pages);
       const { buffer } = memory;
       const u = new Float64Array(buffer, base, cap * cap);
-      if (m > 0) {
-        const old = new Float64Array(buffer, uAt, stride * stride);
-        for (let j = 0; j < m; j++) u.set(old.subarray(j * stride + j, j * stride + m), j * cap + j);
-      }
+      if (m > 0) copyLeadingFactor(new Float64Array(buffer, uAt, stride * stride), stride, u, cap, m);
       uAt = base;
       workAt = base + cap * cap * 8;
       stride = cap;

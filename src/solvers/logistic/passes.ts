@@ -1,6 +1,7 @@
 // The logistic path's passes over the data, the bulk of its time: margins, the Hessian product's row and
-// column passes, and the preconditioner's outer products, with its dense factor and triangular solves. Each is written over a range of independent
-// outputs (rows of the data or of H), every output summed in one fixed order whichever range computes it.
+// column passes, and the preconditioner's outer products, with its dense factor and triangular solves. Each
+// pass is written over a range of independent outputs (rows of the data or of H), every output summed in one
+// fixed order whichever range computes it.
 // `sequentialPasses` runs them here in TypeScript; `wasmPasses` (wasm.ts) runs the same sums in
 // WebAssembly, bit for bit the same. (Two threads were measured too: the passes ran 1.3–1.6× faster, but a
 // whole `svm --pair` did not, with the measuring thread as a third on two cores.) Pure TypeScript.

@@ -1,7 +1,7 @@
 // The logistic path's passes in WebAssembly (assembly/solvers.ts): the same sums in the same order as the
-// TypeScript ones (passes.ts), on the data kept as pixel bytes (3 bytes an entry instead of 12). Pure: it takes the compiled
-// module, so Node (src/experiments/solver-kernels.ts reads build/solvers.wasm) and a browser can both give
-// it one. Each path gets its own instance and memory, holding a copy of the data; the vectors pass through
+// TypeScript ones (passes.ts), on the data kept as pixel bytes (3 bytes an entry instead of 12). Pure: it
+// takes the compiled module, so Node (src/experiments/solver-kernels.ts reads build/solvers.wasm) and a
+// browser can both give it one. Each path gets its own instance and memory, holding a copy of the data; the vectors pass through
 // it on each call (a few thousand doubles against a pass over the whole data).
 
 import { pixelBytes, pixelTable, solverInstance } from '../wasm-module.js';

@@ -1,9 +1,11 @@
 // Gradient descent's gradient on two threads over shared memory: the per-image weights split by images, then
-// the gradient's entries split by pixels, one barrier after each (Atomics). Every number is computed by the
-// same operations in the same order as on one thread, so both give the same bits.
+// the gradient's entries split by pixels, one barrier after each (Atomics). Each thread runs its share on
+// passes of its own (WebAssembly where it loads, solver-kernels.ts). Every number is computed by the same
+// operations in the same order as on one thread, so both give the same bits.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { type SparseColumns, type SparseRows, sparseTransposeTimesColumns } from '../math/sparse.js';
+import type { SparseColumns, SparseRows } from '../math/sparse.js';
 import { descentCoefficients, type GradientFunction } from '../solvers/gradient-descent.js';
+import { descentPasses } from './solver-kernels.js';
 
 interface DescentWorkerData {
   kind: 'l2angle-descent';
@@ -38,13 +40,14 @@ function balancedColumn(columns: SparseColumns): number {
 
 /**
  * A gradient function that splits the work with one worker: the images' weights c_i by rows, then the
- * gradient's entries by columns, two barriers a step. Its bits equal `serialGradient`'s.
+ * gradient's entries by columns, two barriers a step. Its bits equal `serialGradient`'s. Resolves once the
+ * worker is ready; rejects when it cannot start.
  */
-export function threadedGradient(
+export async function threadedGradient(
   rows: SparseRows,
   columns: SparseColumns,
   y: Float64Array,
-): ThreadedGradient {
+): Promise<ThreadedGradient> {
   const { n, dim } = rows;
   const from = n >> 1;
   const fromColumn = balancedColumn(columns);
@@ -68,21 +71,29 @@ export function threadedGradient(
     gradient: gradientBuffer,
     control,
   };
+  const passes = descentPasses({ rows, columns, y });
   const worker = new Worker(new URL(import.meta.url), { workerData: data });
-  let failure: Error | undefined;
-  worker.on('error', (error) => {
-    failure = error;
-    Atomics.store(flags, 1, -2);
-    Atomics.notify(flags, 1);
+  // the steps below wait synchronously, so a worker that could not start must be seen before them
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the descent's worker thread exited (code ${code})`)));
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
   });
+  worker.removeAllListeners();
+  worker.on('error', () => {});
   let phase = 0;
   const run = (work: () => void) => {
     phase++;
     Atomics.store(flags, 0, phase);
     Atomics.notify(flags, 0);
     work();
+    spinWhile(flags, 1, (done) => done !== phase);
     while (Atomics.load(flags, 1) !== phase) {
-      if (failure) throw failure;
+      // the worker flags its own failure in the shared memory: this thread cannot hear its events here
+      if (Atomics.load(flags, 1) === FAILED) throw new Error("the descent's worker thread failed");
       Atomics.wait(flags, 1, Atomics.load(flags, 1), 1000);
     }
   };
@@ -90,8 +101,8 @@ export function threadedGradient(
     gradient(w, b, out, coefOut) {
       shared.set(w);
       shared[dim] = b;
-      run(() => descentCoefficients({ rows, y }, w, b, 0, from, coef));
-      run(() => sparseTransposeTimesColumns(columns, coef, g, 0, fromColumn));
+      run(() => descentCoefficients({ rows, y }, passes, w, b, 0, from, coef));
+      run(() => passes.gradientEntries(coef, 0, fromColumn, g));
       out.set(g);
       coefOut.set(coef);
     },
@@ -103,16 +114,32 @@ export function threadedGradient(
   };
 }
 
+/**
+ * Polls flags[index] while `waiting` holds, for at most about SPIN polls: a step's halves take about a
+ * millisecond, and waking a sleeping thread (Atomics.wait) cost a large part of that on a virtual machine.
+ */
+function spinWhile(flags: Int32Array, index: number, waiting: (value: number) => boolean): void {
+  for (let k = 0; k < SPIN && waiting(Atomics.load(flags, index)); k++);
+}
+
+const SPIN = 200_000;
+
+/** flags[1] of a worker that threw. */
+const FAILED = -2;
+
 /** The worker's loop: odd phases are its images' weights, even phases its columns of the gradient. */
-function serve(data: DescentWorkerData): void {
+function serve(data: DescentWorkerData, ready: () => void): void {
   const { dim, n } = data.rows;
   const parameters = new Float64Array(data.parameters);
   const coef = new Float64Array(data.coef);
   const g = new Float64Array(data.gradient);
   const flags = new Int32Array(data.control);
   const w = new Float64Array(dim);
+  const passes = descentPasses(data);
+  ready();
   let seen = 0;
   for (;;) {
+    spinWhile(flags, 0, (request) => request === seen);
     Atomics.wait(flags, 0, seen);
     const request = Atomics.load(flags, 0);
     if (request < 0) return;
@@ -120,9 +147,9 @@ function serve(data: DescentWorkerData): void {
     seen = request;
     if (seen % 2 === 1) {
       w.set(parameters.subarray(0, dim));
-      descentCoefficients(data, w, parameters[dim], data.from, n, coef);
+      descentCoefficients(data, passes, w, parameters[dim], data.from, n, coef);
     } else {
-      sparseTransposeTimesColumns(data.columns, coef, g, data.fromColumn, dim);
+      passes.gradientEntries(coef, data.fromColumn, dim, g);
     }
     Atomics.store(flags, 1, seen);
     Atomics.notify(flags, 1);
@@ -130,6 +157,14 @@ function serve(data: DescentWorkerData): void {
 }
 
 if (!isMainThread && (workerData as DescentWorkerData | undefined)?.kind === 'l2angle-descent') {
-  serve(workerData as DescentWorkerData);
+  const data = workerData as DescentWorkerData;
+  try {
+    serve(data, () => parentPort?.postMessage('ready'));
+  } catch (error) {
+    const flags = new Int32Array(data.control);
+    Atomics.store(flags, 1, FAILED);
+    Atomics.notify(flags, 1);
+    throw error;
+  }
   parentPort?.close();
 }

@@ -24,6 +24,7 @@ import {
   descentProblem,
   initialState,
   riskAt,
+  serialGradient,
 } from '../solvers/gradient-descent.js';
 import type { HingePathModel } from '../solvers/hinge-path.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
@@ -31,7 +32,7 @@ import { canLoadWorkers } from './compiled.js';
 import { threadedGradient } from './descent-threads.js';
 import { type Job, type ProgressCallback, yieldToEventLoop } from './job.js';
 import { measure, type PairRows, pairRows, pathPoint } from './linear-measure.js';
-import { solverKernels } from './solver-kernels.js';
+import { descentPasses, solverKernels } from './solver-kernels.js';
 import { writeFileAtomic } from './store.js';
 
 /** Steps at about eight per decade (1, 2, 3, 4, 6, 7, 10, 13, …), up to and including `last`. */
@@ -181,10 +182,11 @@ export async function computeEarlyStopping(
   };
   const recorded = new Set(recordedSteps(steps));
   const chunk = 200;
-  const threaded = split ? threadedGradient(problem.rows, problem.columns, problem.y) : undefined;
+  const threaded = split ? await threadedGradient(problem.rows, problem.columns, problem.y) : undefined;
+  const gradient = threaded?.gradient ?? serialGradient(problem, descentPasses(problem));
   try {
     while (state.t < steps) {
-      descend(problem, state, Math.min(steps, state.t + chunk), recorded, record, threaded?.gradient);
+      descend(problem, state, Math.min(steps, state.t + chunk), recorded, record, gradient);
       checkpoint.save(state, records);
       progress(done + state.t, total, `gradient descent: step ${state.t}`);
       await yieldToEventLoop();

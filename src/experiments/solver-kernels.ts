@@ -1,9 +1,15 @@
 // The solvers' WebAssembly kernels for Node: build/solvers.wasm (from assembly/solvers.ts), compiled once
 // per thread, as the logistic path's passes over the data (src/solvers/logistic/wasm.ts), the hinge
 // solvers' row dot products (src/solvers/hinge/wasm.ts) and the path measurements' passes over the images
-// (src/solvers/sparse-wasm.ts). Each gives the TypeScript loops' values bit for bit.
+// (src/solvers/sparse-wasm.ts) and gradient descent's passes (src/solvers/descent-wasm.ts). Each gives the TypeScript loops' values bit for bit.
 import { readFileSync } from 'node:fs';
 import type { SparseRowPasses, SparseRows } from '../math/sparse.js';
+import { wasmDescentPasses } from '../solvers/descent-wasm.js';
+import {
+  type DescentPasses,
+  type DescentProblem,
+  typedArrayDescentPasses,
+} from '../solvers/gradient-descent.js';
 import type { HingeData, HingeKernels } from '../solvers/hinge/data.js';
 import { wasmHingeKernels } from '../solvers/hinge/wasm.js';
 import type { LogisticPasses } from '../solvers/logistic/passes.js';
@@ -51,4 +57,13 @@ export function solverKernels(): SolverKernels {
 export function measurementPasses(): ((rows: SparseRows) => SparseRowPasses) | undefined {
   const module = solverModule();
   return module ? wasmRowPasses(module) : undefined;
+}
+
+/**
+ * Gradient descent's passes over a problem's data: in WebAssembly on an instance of their own, or the
+ * TypeScript loops when build/solvers.wasm cannot be loaded or the data are not pixel bytes (the same bits).
+ */
+export function descentPasses(problem: Pick<DescentProblem, 'rows' | 'columns' | 'y'>): DescentPasses {
+  const module = solverModule();
+  return (module && wasmDescentPasses(module)(problem)) ?? typedArrayDescentPasses(problem);
 }

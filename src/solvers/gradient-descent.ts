@@ -93,9 +93,36 @@ export function riskAt(problem: DescentProblem, state: DescentState): { risk: nu
   return { risk: risk / rows.n, gradientNorm: Math.sqrt(g2) };
 }
 
-/** c_i = y_i f'(z_i)/n for the images lo … hi − 1 (the gradient's per-image weights). */
+/**
+ * The descent's two passes over the data. The TypeScript ones (`typedArrayDescentPasses`) are the reference;
+ * the WebAssembly ones (src/solvers/descent-wasm.ts) give the same bits, as each sum runs in the same order.
+ */
+export interface DescentPasses {
+  /** z_i = y_i (x_i·w + b) for the images lo … hi − 1, into z[i] */
+  margins(w: Float64Array, b: number, lo: number, hi: number, z: Float64Array): void;
+  /** g_k = Σ_i X[i, k] c_i for the pixels lo … hi − 1, into g[k] (c has an entry per image) */
+  gradientEntries(c: Float64Array, lo: number, hi: number, g: Float64Array): void;
+}
+
+/** The passes as TypeScript loops over the problem's rows and columns. */
+export function typedArrayDescentPasses(
+  problem: Pick<DescentProblem, 'rows' | 'columns' | 'y'>,
+): DescentPasses {
+  const { rows, columns, y } = problem;
+  return {
+    margins(w, b, lo, hi, z) {
+      for (let i = lo; i < hi; i++) z[i] = y[i] * (sparseRowDot(rows, i, w) + b);
+    },
+    gradientEntries(c, lo, hi, g) {
+      sparseTransposeTimesColumns(columns, c, g, lo, hi);
+    },
+  };
+}
+
+/** c_i = y_i f'(z_i)/n for the images lo … hi − 1 (the gradient's per-image weights), through `passes`. */
 export function descentCoefficients(
   problem: Pick<DescentProblem, 'rows' | 'y'>,
+  passes: DescentPasses,
   w: Float64Array,
   b: number,
   lo: number,
@@ -103,9 +130,8 @@ export function descentCoefficients(
   coef: Float64Array,
 ): void {
   const { rows, y } = problem;
-  for (let i = lo; i < hi; i++) {
-    coef[i] = (y[i] * softplusDerivative(y[i] * (sparseRowDot(rows, i, w) + b))) / rows.n;
-  }
+  passes.margins(w, b, lo, hi, coef);
+  for (let i = lo; i < hi; i++) coef[i] = (y[i] * softplusDerivative(coef[i])) / rows.n;
 }
 
 /**
@@ -116,11 +142,14 @@ export function descentCoefficients(
  */
 export type GradientFunction = (w: Float64Array, b: number, g: Float64Array, coef: Float64Array) => void;
 
-/** The gradient on one thread. */
-export function serialGradient(problem: DescentProblem): GradientFunction {
+/** The gradient on one thread, through `passes` (the TypeScript loops unless given). */
+export function serialGradient(
+  problem: DescentProblem,
+  passes: DescentPasses = typedArrayDescentPasses(problem),
+): GradientFunction {
   return (w, b, g, coef) => {
-    descentCoefficients(problem, w, b, 0, problem.rows.n, coef);
-    sparseTransposeTimesColumns(problem.columns, coef, g, 0, problem.rows.dim);
+    descentCoefficients(problem, passes, w, b, 0, problem.rows.n, coef);
+    passes.gradientEntries(coef, 0, problem.rows.dim, g);
   };
 }
 

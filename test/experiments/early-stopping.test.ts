@@ -1,6 +1,6 @@
 // Early stopping on a real MNIST slice (0 vs 1, separable): gradient descent's direction approaches the
 // hard-margin SVM's, θ(t) stays inside the logistic λ path's range, and an interrupted run resumes exactly.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +13,19 @@ import {
   lambdaOfTheta,
   recordedSteps,
 } from '../../src/experiments/early-stopping.js';
+import { descentPasses } from '../../src/experiments/solver-kernels.js';
 import { validateArtifact } from '../../src/schema/artifacts.js';
 import type { EarlyStopping } from '../../src/schema/early-stopping.js';
+import { wasmDescentPasses } from '../../src/solvers/descent-wasm.js';
 import {
+  type DescentProblem,
+  type DescentState,
   descend,
   descentProblem,
   initialState,
   largestSquaredSingularValue,
+  serialGradient,
+  typedArrayDescentPasses,
 } from '../../src/solvers/gradient-descent.js';
 
 const STEPS = 6000;
@@ -123,5 +129,76 @@ describe('the pieces', () => {
     descend(problem, b, 50, new Set(), () => {});
     expect(Array.from(b.w)).toEqual(Array.from(a.w));
     expect(b.t).toBe(50);
+  });
+
+  it('gives the same bits on the TypeScript passes, the WebAssembly passes and two threads', async () => {
+    const problem = descentProblem(pair.train);
+    const run = (gradient: ReturnType<typeof serialGradient>): DescentState => {
+      const state = initialState(pair.train.dim);
+      descend(problem, state, 300, new Set(), () => {}, gradient);
+      return state;
+    };
+    const reference = run(serialGradient(problem));
+    const wasm = run(serialGradient(problem, descentPasses(problem)));
+    // a worker thread loads compiled modules: the two-thread gradient comes from dist/, as the command runs it
+    const { threadedGradient } = await import(
+      new URL('../../dist/experiments/descent-threads.js', import.meta.url).href
+    );
+    const threaded = await threadedGradient(problem.rows, problem.columns, problem.y);
+    let split: DescentState;
+    try {
+      split = run(threaded.gradient);
+    } finally {
+      await threaded.close();
+    }
+    for (const state of [wasm, split]) {
+      expect(Array.from(state.w)).toEqual(Array.from(reference.w));
+      expect(state.b).toBe(reference.b);
+    }
+    expect(reference.b).not.toBe(0);
+  });
+
+  it('rejects, instead of waiting forever, when the worker thread cannot start', async () => {
+    // from TypeScript sources (as here) a worker cannot load its module
+    const { threadedGradient } = await import('../../src/experiments/descent-threads.js');
+    const problem = descentProblem(pair.train);
+    await expect(threadedGradient(problem.rows, problem.columns, problem.y)).rejects.toThrow();
+  });
+
+  it('passes each range of images and pixels in WebAssembly as in TypeScript, bit for bit', () => {
+    const problem = descentProblem(pair.train);
+    const module = new WebAssembly.Module(readFileSync(new URL('../../build/solvers.wasm', import.meta.url)));
+    const wasm = wasmDescentPasses(module)(problem);
+    if (!wasm) throw new Error('the pair is pixel bytes: the WebAssembly passes must take it');
+    const ts = typedArrayDescentPasses(problem);
+    const { n, dim } = problem.rows;
+    const w = Float64Array.from({ length: dim }, (_, k) => Math.sin(k) / 7);
+    const c = Float64Array.from({ length: n }, (_, i) => Math.cos(i) / n);
+    for (const [lo, hi] of [
+      [0, n],
+      [3, n - 5],
+      [n >> 1, n],
+    ]) {
+      const [a, b] = [new Float64Array(n), new Float64Array(n)];
+      ts.margins(w, 0.25, lo, hi, a);
+      wasm.margins(w, 0.25, lo, hi, b);
+      expect(Array.from(b)).toEqual(Array.from(a));
+    }
+    for (const [lo, hi] of [
+      [0, dim],
+      [100, 101],
+      [400, dim],
+    ]) {
+      const [a, b] = [new Float64Array(dim).fill(9), new Float64Array(dim).fill(9)];
+      ts.gradientEntries(c, lo, hi, a);
+      wasm.gradientEntries(c, lo, hi, b);
+      expect(Array.from(b)).toEqual(Array.from(a));
+    }
+    // data that are not pixel bytes keep the TypeScript passes
+    const scaled: DescentProblem = {
+      ...problem,
+      rows: { ...problem.rows, value: problem.rows.value.map((v) => v * 0.5) },
+    };
+    expect(wasmDescentPasses(module)(scaled)).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { SparseColumns, SparseRows } from '../math/sparse.js';
 import { descentCoefficients, type GradientFunction } from '../solvers/gradient-descent.js';
 import { descentPasses } from './solver-kernels.js';
+import { spinWhile } from './spin-wait.js';
 
 interface DescentWorkerData {
   kind: 'l2angle-descent';
@@ -113,16 +114,6 @@ export async function threadedGradient(
     },
   };
 }
-
-/**
- * Polls flags[index] while `waiting` holds, for at most about SPIN polls: a step's halves take about a
- * millisecond, and waking a sleeping thread (Atomics.wait) cost a large part of that on a virtual machine.
- */
-function spinWhile(flags: Int32Array, index: number, waiting: (value: number) => boolean): void {
-  for (let k = 0; k < SPIN && waiting(Atomics.load(flags, index)); k++);
-}
-
-const SPIN = 200_000;
 
 /** flags[1] of a worker that threw. */
 const FAILED = -2;

@@ -86,8 +86,17 @@ function gather(set: ImageSet, index: Int32Array, classJ: number): ByteLabelledS
   return { n, dim, x, y, bytes };
 }
 
-/** Builds the pair problem: the first `perClass` training images of each class and every test image of both. */
-export function selectPair(data: Dataset, classI: number, classJ: number, perClass = PER_CLASS): BinaryPair {
+/**
+ * Builds the pair problem: the first `perClass` training images of each class and every test image of both.
+ * `withTest: false` leaves the test set empty (a solver's thread that never reads it).
+ */
+export function selectPair(
+  data: Dataset,
+  classI: number,
+  classJ: number,
+  perClass = PER_CLASS,
+  { withTest = true }: { withTest?: boolean } = {},
+): BinaryPair {
   checkClasses(classI, classJ, perClass);
   const counts = (set: ImageSet) => [countLabel(set.labels, classI), countLabel(set.labels, classJ)];
   const [trainI, trainJ] = counts(data.train);
@@ -103,7 +112,7 @@ export function selectPair(data: Dataset, classI: number, classJ: number, perCla
   // A class short of images shrinks both, so the training set stays balanced.
   const used = Math.min(perClass, trainI, trainJ);
   const trainIndex = chooseIndex(data.train, classI, classJ, used, used);
-  const testIndex = chooseIndex(data.test, classI, classJ, testI, testJ);
+  const testIndex = withTest ? chooseIndex(data.test, classI, classJ, testI, testJ) : new Int32Array(0);
   return {
     classI,
     classJ,

@@ -31,7 +31,9 @@ const job = workerData as PathSolveJob | undefined;
 if (parentPort && job?.kind === 'l2angle-path-solve') {
   const port = parentPort;
   try {
-    const pair = selectPair(loadDataset(job.files, job.dataset), job.classI, job.classJ, job.perClass);
+    const pair = selectPair(loadDataset(job.files, job.dataset), job.classI, job.classJ, job.perClass, {
+      withTest: false,
+    });
     const solver = SOLVERS[LOSSES[job.loss].pathSolver];
     const started = performance.now();
     solver.solvePath(pair.train, lambdaGrid(), {

@@ -1,7 +1,8 @@
 // The solvers' WebAssembly kernels for Node: build/solvers.wasm (from assembly/solvers.ts), compiled once
 // per thread, as the logistic path's passes over the data (src/solvers/logistic/wasm.ts), the hinge
 // solvers' row dot products (src/solvers/hinge/wasm.ts) and the path measurements' passes over the images
-// (src/solvers/sparse-wasm.ts) and gradient descent's passes (src/solvers/descent-wasm.ts). Each gives the TypeScript loops' values bit for bit.
+// (src/solvers/sparse-wasm.ts) and gradient descent's passes (src/solvers/descent-wasm.ts). Each gives the
+// TypeScript loops' values bit for bit.
 import { readFileSync } from 'node:fs';
 import type { SparseRowPasses, SparseRows } from '../math/sparse.js';
 import { wasmDescentPasses } from '../solvers/descent-wasm.js';

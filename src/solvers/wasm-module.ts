@@ -1,6 +1,7 @@
 // What the solvers' WebAssembly module (build/solvers.wasm, from assembly/solvers.ts) must export, and the
 // memory layout each solver's instance uses. Pure: the caller compiles the module (Node reads the file in
 // src/experiments/solver-kernels.ts; a browser would fetch it).
+import type { SparseColumns, SparseRows } from '../math/sparse.js';
 
 /** assembly/solvers.ts's layoutVersion(): the parameters and data layouts this code calls its exports with. */
 const LAYOUT_VERSION = 4;
@@ -86,4 +87,63 @@ export function pixelBytes(value: Float64Array, nnz: number): Uint8Array | undef
 /** The 256 pixel values byte / 255 that the byte layouts read through (`table` of assembly/solvers.ts). */
 export function pixelTable(into: Float64Array): void {
   for (let b = 0; b < 256; b++) into[b] = b / 255;
+}
+
+/** A pair's data as the byte layouts hold it: both storages of the images, and the labels. */
+export interface ByteData {
+  readonly rows: SparseRows;
+  readonly columns: SparseColumns;
+  readonly y: Float64Array;
+}
+
+/** The blocks `byteDataInstance` lays out and fills: the two storages as bytes with 16-bit indices, the table, y. */
+export type ByteBlock =
+  | 'rowStart'
+  | 'rowColumn'
+  | 'rowValue'
+  | 'colStart'
+  | 'colRow'
+  | 'colValue'
+  | 'table'
+  | 'y';
+
+/**
+ * A fresh instance (solverInstance) holding a copy of `data` in the byte layouts (6 bytes an entry), followed
+ * by the caller's own `blocks`; undefined for data that are not pixel bytes or have more than 65 536 images or
+ * pixels (the 16-bit indices), where the TypeScript passes serve.
+ */
+export function byteDataInstance<K extends string>(
+  module: WebAssembly.Module,
+  { rows, columns, y }: ByteData,
+  blocks: Record<K, number>,
+):
+  | { exports: WebAssembly.Exports & { memory: WebAssembly.Memory }; at: Record<ByteBlock | K, number> }
+  | undefined {
+  const { n, dim } = rows;
+  const nnz = rows.start[n];
+  if (n > 65536 || dim > 65536) return undefined;
+  const rowBytes = pixelBytes(rows.value, nnz);
+  const columnBytes = rowBytes && pixelBytes(columns.value, nnz);
+  if (!rowBytes || !columnBytes) return undefined;
+  const { exports, at } = solverInstance(module, {
+    rowStart: (n + 1) * 4,
+    rowColumn: nnz * 2,
+    rowValue: nnz,
+    colStart: (dim + 1) * 4,
+    colRow: nnz * 2,
+    colValue: nnz,
+    table: 256 * 8,
+    y: n * 8,
+    ...blocks,
+  } as Record<ByteBlock | K, number>);
+  const { buffer } = exports.memory;
+  new Int32Array(buffer, at.rowStart, n + 1).set(rows.start.subarray(0, n + 1));
+  new Uint16Array(buffer, at.rowColumn, nnz).set(rows.column.subarray(0, nnz));
+  new Uint8Array(buffer, at.rowValue, nnz).set(rowBytes);
+  new Int32Array(buffer, at.colStart, dim + 1).set(columns.start.subarray(0, dim + 1));
+  new Uint16Array(buffer, at.colRow, nnz).set(columns.row.subarray(0, nnz));
+  new Uint8Array(buffer, at.colValue, nnz).set(columnBytes);
+  pixelTable(new Float64Array(buffer, at.table, 256));
+  new Float64Array(buffer, at.y, n).set(y.subarray(0, n));
+  return { exports, at };
 }

@@ -4,12 +4,12 @@
 // browser can both give it one. Each path gets its own instance and memory, holding a copy of the data; the vectors pass through
 // it on each call (a few thousand doubles against a pass over the whole data).
 
-import { pixelBytes, pixelTable, solverInstance } from '../wasm-module.js';
+import { byteDataInstance } from '../wasm-module.js';
 import { type LogisticPasses, OUTER_BLOCK } from './passes.js';
 import type { Problem } from './workspace.js';
 
 /** The exports of build/solvers.wasm (pointers are byte offsets into its memory). */
-interface SolverExports {
+export interface SolverExports {
   memory: WebAssembly.Memory;
   margins(
     lo: number,
@@ -83,20 +83,8 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
     const { n, dim } = data.rows;
     const nnz = data.rows.start[n];
     const m = data.active.length + 1;
-    if (n > 65536 || dim > 65536) return undefined;
-    const rowBytes = pixelBytes(data.rows.value, nnz);
-    const columnBytes = rowBytes && pixelBytes(data.columns.value, nnz);
-    if (!rowBytes || !columnBytes) return undefined;
-    const { exports, at } = solverInstance(module, {
-      rowStart: (n + 1) * 4,
-      rowColumn: nnz * 2,
-      rowValue: nnz,
-      colStart: (dim + 1) * 4,
-      colRow: nnz * 2,
-      colValue: nnz,
+    const instance = byteDataInstance(module, data, {
       activeColumn: nnz * 2,
-      table: 256 * 8,
-      y: n * 8,
       vector: (dim + 1) * 8,
       curvature: n * 8,
       perImage: n * 8,
@@ -104,20 +92,12 @@ export function wasmPasses(module: WebAssembly.Module): (data: Problem) => Logis
       hessian: m * m * 8,
       cursor: n * 4,
     });
-    const wasm = exports as unknown as SolverExports;
+    if (!instance) return undefined;
+    const { at } = instance;
+    const wasm = instance.exports as unknown as SolverExports;
     const { buffer } = wasm.memory;
     const f64 = (offset: number, length: number) => new Float64Array(buffer, offset, length);
-    const i32 = (offset: number, length: number) => new Int32Array(buffer, offset, length);
-    const u16 = (offset: number, length: number) => new Uint16Array(buffer, offset, length);
-    i32(at.rowStart, n + 1).set(data.rows.start);
-    u16(at.rowColumn, nnz).set(data.rows.column.subarray(0, nnz));
-    new Uint8Array(buffer, at.rowValue, nnz).set(rowBytes);
-    i32(at.colStart, dim + 1).set(data.columns.start);
-    u16(at.colRow, nnz).set(data.columns.row.subarray(0, nnz));
-    new Uint8Array(buffer, at.colValue, nnz).set(columnBytes);
-    u16(at.activeColumn, nnz).set(data.activeColumn.subarray(0, nnz));
-    pixelTable(f64(at.table, 256));
-    f64(at.y, n).set(data.y);
+    new Uint16Array(buffer, at.activeColumn, nnz).set(data.activeColumn.subarray(0, nnz));
     const vector = f64(at.vector, dim + 1);
     const curvature = f64(at.curvature, n);
     const perImage = f64(at.perImage, n);

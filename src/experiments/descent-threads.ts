@@ -48,6 +48,7 @@ export async function threadedGradient(
   rows: SparseRows,
   columns: SparseColumns,
   y: Float64Array,
+  { stallMs = STALL_MS }: { stallMs?: number } = {},
 ): Promise<ThreadedGradient> {
   const { n, dim } = rows;
   const from = n >> 1;
@@ -91,10 +92,14 @@ export async function threadedGradient(
     Atomics.store(flags, 0, phase);
     Atomics.notify(flags, 0);
     work();
-    spinWhile(flags, 1, (done) => done !== phase);
+    if (spinWhile(flags, 1, (done) => done !== phase)) return;
+    // this thread cannot hear the worker's events here: the worker flags its own failure in the shared
+    // memory, and one that died without throwing (out of memory, killed) is seen by its silence
+    const since = performance.now();
     while (Atomics.load(flags, 1) !== phase) {
-      // the worker flags its own failure in the shared memory: this thread cannot hear its events here
       if (Atomics.load(flags, 1) === FAILED) throw new Error("the descent's worker thread failed");
+      if (performance.now() - since > stallMs)
+        throw new Error(`the descent's worker thread did not answer within ${stallMs / 1000} s`);
       Atomics.wait(flags, 1, Atomics.load(flags, 1), 1000);
     }
   };
@@ -114,6 +119,12 @@ export async function threadedGradient(
     },
   };
 }
+
+/**
+ * How long one phase may go unanswered before the worker counts as dead (the default of `stallMs`): a phase
+ * takes about a millisecond, and the clock (monotonic) stands still while the machine sleeps.
+ */
+const STALL_MS = 60_000;
 
 /** flags[1] of a worker that threw. */
 const FAILED = -2;

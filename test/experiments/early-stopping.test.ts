@@ -165,6 +165,22 @@ describe('the pieces', () => {
     await expect(threadedGradient(problem.rows, problem.columns, problem.y)).rejects.toThrow();
   });
 
+  it('throws, instead of waiting forever, when the worker thread dies without a word', async () => {
+    const { threadedGradient } = await import(
+      new URL('../../dist/experiments/descent-threads.js', import.meta.url).href
+    );
+    const problem = descentProblem(pair.train);
+    const threaded = await threadedGradient(problem.rows, problem.columns, problem.y, { stallMs: 300 });
+    // a closed worker is gone as one killed would be: it never answers the next step
+    await threaded.close();
+    const { dim, n } = problem.rows;
+    const started = performance.now();
+    expect(() =>
+      threaded.gradient(new Float64Array(dim), 0, new Float64Array(dim), new Float64Array(n)),
+    ).toThrow(/did not answer within 0.3 s/);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('passes each range of images and pixels in WebAssembly as in TypeScript, bit for bit', () => {
     const problem = descentProblem(pair.train);
     const module = new WebAssembly.Module(readFileSync(new URL('../../build/solvers.wasm', import.meta.url)));

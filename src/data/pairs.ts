@@ -1,14 +1,13 @@
 // The binary problems of the article (SPEC §3): class I against class J, balanced training set, full test set.
 import { PER_CLASS } from '../article.js';
 import { InputError, UsageError } from '../errors.js';
-import type { LabelledSet } from '../math/types.js';
+import { type ByteLabelledSet, byteLabelledSet } from '../math/types.js';
 import type { Dataset, ImageSet } from './dataset.js';
 
 /** Pixels are stored as bytes; the article works on the 0..1 scale, x = byte / pixelScale. */
 export const pixelScale = 255;
 
-/** A labelled set that keeps the raw bytes beside x, for drawing images without rounding. */
-export type ByteLabelledSet = LabelledSet & { readonly bytes: Uint8Array };
+export type { ByteLabelledSet } from '../math/types.js';
 
 /** The problem "class I (y = −1) against class J (y = +1)", with where each image came from in the files. */
 export interface BinaryPair {
@@ -67,23 +66,18 @@ function chooseIndex(
   return index;
 }
 
+/** The chosen images as bytes; their x (byte / pixelScale) is computed when first read (byteLabelledSet). */
 function gather(set: ImageSet, index: Int32Array, classJ: number): ByteLabelledSet {
   const dim = set.rows * set.cols;
   const n = index.length;
   const bytes = new Uint8Array(n * dim);
-  const x = new Float64Array(n * dim);
   const y = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const src = index[k] * dim;
-    const dst = k * dim;
-    for (let p = 0; p < dim; p++) {
-      const b = set.images[src + p];
-      bytes[dst + p] = b;
-      x[dst + p] = b / pixelScale;
-    }
+    bytes.set(set.images.subarray(src, src + dim), k * dim);
     y[k] = set.labels[index[k]] === classJ ? 1 : -1;
   }
-  return { n, dim, x, y, bytes };
+  return byteLabelledSet(n, dim, bytes, y);
 }
 
 /**

@@ -2,7 +2,7 @@
 // and the robust test error at every ε, from sparse rows of a pair's images.
 import type { BinaryPair } from '../data/pairs.js';
 import { centroids, nearestCentroidDirection, tiltingAngle } from '../math/geometry.js';
-import { type SparseRows, sparseRowDot, toSparseRows } from '../math/sparse.js';
+import { type SparseRows, sparseRowDot, sparseRowsOf } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { norm } from '../math/vector.js';
 
@@ -78,8 +78,8 @@ export function pairRows(pair: BinaryPair): PairRows & { i: Float64Array; j: Flo
   return {
     train,
     test,
-    trainRows: toSparseRows(train.x, train.n, train.dim),
-    testRows: toSparseRows(test.x, test.n, test.dim),
+    trainRows: sparseRowsOf(train),
+    testRows: sparseRowsOf(test),
     zHat: nearestCentroidDirection(i, j),
     i,
     j,

@@ -13,7 +13,7 @@ import { datasetFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
 import { centroids, nearestCentroidDirection } from '../math/geometry.js';
 import { permutation, seededRandom } from '../math/random.js';
-import { toSparseRows } from '../math/sparse.js';
+import { sparseRowsOf } from '../math/sparse.js';
 import { budgetGrid, QUANTILE_LEVELS } from '../math/statistics.js';
 import { BINARY_DEFAULTS } from '../nn/attack.js';
 import { DenseEngine } from '../nn/dense-engine.js';
@@ -124,8 +124,8 @@ export async function localLinearityStudy(
   centroidDistance = Math.sqrt(centroidDistance);
 
   const sparseRows = {
-    train: toSparseRows(train.x, train.n, train.dim),
-    test: toSparseRows(test.x, test.n, test.dim),
+    train: sparseRowsOf(train),
+    test: sparseRowsOf(test),
   };
   const attackCount = Math.min(o.attackImages, test.n);
   const testIndex = Array.from(

@@ -12,7 +12,7 @@ import {
   widestDirectionAcross,
 } from '../math/geometry.js';
 import type { TrainingLoss } from '../math/losses.js';
-import { type SparseRowPasses, type SparseRows, sequentialRowPasses, toSparseRows } from '../math/sparse.js';
+import { type SparseRowPasses, type SparseRows, sequentialRowPasses, sparseRowsOf } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 import { distance, dot, dotRow, norm } from '../math/vector.js';
 import { ARTIFACT_VERSION, SVM_CSV_COLUMNS, type SvmModel, type SvmPath } from '../schema/artifacts.js';
@@ -112,8 +112,8 @@ export function pathGeometry(
   const oz = dot(origin, zHat);
   const u = new Float64Array(train.n);
   for (let r = 0; r < train.n; r++) u[r] = dotRow(train.x, r * train.dim, zHat, train.dim) - oz;
-  const trainRows = toSparseRows(train.x, train.n, train.dim);
-  const testRows = toSparseRows(test.x, test.n, test.dim);
+  const trainRows = sparseRowsOf(train);
+  const testRows = sparseRowsOf(test);
   const trainPasses = rowPasses(trainRows);
   return {
     i,

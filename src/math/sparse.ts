@@ -1,5 +1,6 @@
 // Compressed sparse rows (CSR) of a row-major image matrix. MNIST digits are ~80 % background zeros, so
 // products with the data matrix over the non-zero pixels only are about five times cheaper.
+import { type LabelledSet, pixelBytesOf } from './types.js';
 import type { Vec } from './vector.js';
 
 /** The non-zero entries of an n × dim matrix, row by row. */
@@ -44,6 +45,36 @@ export function sequentialRowPasses(rows: SparseRows): SparseRowPasses {
       return sum;
     },
   };
+}
+
+/**
+ * The CSR form of a set's images: from its bytes where it has them by construction (`pixelBytesOf`: the same
+ * entries, byte / 255, without reading x), else from x.
+ */
+export function sparseRowsOf(set: LabelledSet): SparseRows {
+  const { n, dim } = set;
+  const bytes = pixelBytesOf(set);
+  if (!bytes) return toSparseRows(set.x, n, dim);
+  let nnz = 0;
+  for (let k = 0; k < n * dim; k++) if (bytes[k] !== 0) nnz++;
+  const start = new Int32Array(n + 1);
+  const column = new Int32Array(nnz);
+  const value = new Float64Array(nnz);
+  let p = 0;
+  for (let r = 0; r < n; r++) {
+    start[r] = p;
+    const off = r * dim;
+    for (let k = 0; k < dim; k++) {
+      const b = bytes[off + k];
+      if (b !== 0) {
+        column[p] = k;
+        value[p] = b / 255;
+        p++;
+      }
+    }
+  }
+  start[n] = p;
+  return { n, dim, start, column, value };
 }
 
 /** The CSR form of a row-major n × dim matrix. */

@@ -17,3 +17,43 @@ export interface LinearClassifier {
   readonly w: Float64Array;
   readonly b: number;
 }
+
+/** A labelled set of pixel bytes: x = bytes / 255, the bytes kept for drawing and for exact byte kernels. */
+export interface ByteLabelledSet extends LabelledSet {
+  /** n × dim raw pixels 0..255, row-major */
+  readonly bytes: Uint8Array;
+}
+
+/** The sets `byteLabelledSet` made: their x is their bytes / 255 by construction. */
+const fromBytes = new WeakSet<LabelledSet>();
+
+/**
+ * A set of pixel bytes whose x (byte / 255, n × dim doubles) is computed on its first read only, then kept:
+ * a solver's thread that works from the bytes (`pixelBytesOf`) never pays for it. Copies (spread, a message
+ * to a worker) read x and carry it.
+ */
+export function byteLabelledSet(n: number, dim: number, bytes: Uint8Array, y: Float64Array): ByteLabelledSet {
+  if (bytes.length !== n * dim)
+    throw new RangeError(`byteLabelledSet: ${bytes.length} bytes for ${n} images of ${dim} pixels`);
+  let x: Float64Array | undefined;
+  const set: ByteLabelledSet = {
+    n,
+    dim,
+    bytes,
+    y,
+    get x(): Float64Array {
+      if (x === undefined) {
+        x = new Float64Array(n * dim);
+        for (let k = 0; k < n * dim; k++) x[k] = bytes[k] / 255;
+      }
+      return x;
+    },
+  };
+  fromBytes.add(set);
+  return set;
+}
+
+/** The bytes of a set made by `byteLabelledSet` (x = bytes / 255 exactly, without reading x), else undefined. */
+export function pixelBytesOf(set: LabelledSet): Uint8Array | undefined {
+  return fromBytes.has(set) ? (set as ByteLabelledSet).bytes : undefined;
+}

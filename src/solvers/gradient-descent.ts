@@ -8,10 +8,10 @@ import {
   type SparseColumns,
   type SparseRows,
   sparseRowDot,
+  sparseRowsOf,
   sparseTransposeTimes,
   sparseTransposeTimesColumns,
   toSparseColumns,
-  toSparseRows,
 } from '../math/sparse.js';
 import type { LabelledSet } from '../math/types.js';
 
@@ -62,7 +62,7 @@ export function largestSquaredSingularValue(
 
 /** The descent's view of a training set, with its step 1/L (L from 100 power-iteration rounds, raised 1 %). */
 export function descentProblem(set: LabelledSet): DescentProblem {
-  const rows = toSparseRows(set.x, set.n, set.dim);
+  const rows = sparseRowsOf(set);
   const columns = toSparseColumns(rows);
   // the power iteration approaches σ² from below: a 1 % margin keeps the step under 1/L
   const lipschitz = (1.01 * largestSquaredSingularValue(rows, columns)) / (4 * set.n);

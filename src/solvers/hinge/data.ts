@@ -8,7 +8,7 @@
 // division rounds it once, so every kernel entry is the correctly rounded exact value.
 // w is kept as u = Σ α_i y_i A_i, i.e. w = u / root and x_i·w = (A_i·u) / div.
 
-import type { LabelledSet } from '../../math/types.js';
+import { type LabelledSet, pixelBytesOf } from '../../math/types.js';
 import { dotRow } from '../../math/vector.js';
 import type { FactorKernels } from './cholesky.js';
 
@@ -67,11 +67,14 @@ const DENSE_THRESHOLD = 0.5;
  * entries are exact; the bytes must match x.
  */
 export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeData {
-  const { n, dim, x, y } = set;
+  const { n, dim, y } = set;
   if (!(n >= 1) || !(dim >= 1)) throw new RangeError('hinge solver: the training set is empty');
-  if (x.length !== n * dim || y.length !== n) {
+  // a set made from these very bytes (byteLabelledSet) has x = bytes / 255 by construction: x is not read
+  const own = bytes !== undefined && pixelBytesOf(set) === bytes;
+  const x = own ? undefined : set.x;
+  if ((x !== undefined && x.length !== n * dim) || y.length !== n) {
     throw new RangeError(
-      `hinge solver: x holds ${x.length} values and y ${y.length} labels for n = ${n}, dim = ${dim}`,
+      `hinge solver: x holds ${x?.length} values and y ${y.length} labels for n = ${n}, dim = ${dim}`,
     );
   }
   let nPositive = 0;
@@ -87,7 +90,7 @@ export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeDat
   if (bytes !== undefined) {
     if (bytes.length !== n * dim)
       throw new RangeError(`hinge solver: ${bytes.length} bytes given for ${n * dim} pixels`);
-    for (let k = 0; k < n * dim; k++) {
+    for (let k = 0; x !== undefined && k < n * dim; k++) {
       if (bytes[k] / 255 !== x[k]) {
         throw new RangeError(
           `hinge solver: bytes[${k}] / 255 = ${bytes[k] / 255} differs from x[${k}] = ${x[k]}`,
@@ -96,7 +99,7 @@ export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeDat
     }
     root = 255;
   }
-  const a: ArrayLike<number> = bytes ?? x;
+  const a: ArrayLike<number> = bytes ?? set.x;
   let nnz = 0;
   for (let k = 0; k < n * dim; k++) if (a[k] !== 0) nnz++;
   const sparse = nnz < DENSE_THRESHOLD * n * dim;

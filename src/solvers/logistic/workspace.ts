@@ -1,6 +1,6 @@
 // The logistic-path solver's view of a training set (sparse rows and columns, labels) and its work arrays,
 // allocated once per path.
-import { type SparseColumns, type SparseRows, toSparseColumns, toSparseRows } from '../../math/sparse.js';
+import { type SparseColumns, type SparseRows, sparseRowsOf, toSparseColumns } from '../../math/sparse.js';
 import type { LabelledSet } from '../../math/types.js';
 import { type LogisticPasses, marginsRange, sequentialPasses } from './passes.js';
 
@@ -80,7 +80,7 @@ export interface Problem {
 
 /** The solver's view of a training set. */
 export function problemOf(set: LabelledSet): Problem {
-  const rows = toSparseRows(set.x, set.n, set.dim);
+  const rows = sparseRowsOf(set);
   const columns = toSparseColumns(rows);
   const position = new Int32Array(set.dim).fill(-1);
   const lit: number[] = [];
@@ -89,6 +89,8 @@ export function problemOf(set: LabelledSet): Problem {
       position[k] = lit.length;
       lit.push(k);
     }
-  const activeColumn = rows.column.map((k) => position[k]);
+  const nnz = rows.start[rows.n];
+  const activeColumn = new Int32Array(nnz);
+  for (let p = 0; p < nnz; p++) activeColumn[p] = position[rows.column[p]];
   return { rows, columns, y: set.y, active: Int32Array.from(lit), activeColumn };
 }

@@ -1,7 +1,9 @@
 // Kernel entries K_ij = x_i·x_j between points that have been free, computed once and kept across
 // iterations and across the λ of a path (the kernel does not depend on λ). Points get a slot when first
-// needed; entries between slots live in a square matrix filled lazily (NaN = not computed yet). When the
-// slots run out, the cache is rebuilt around the points the caller still needs.
+// needed; entries between slots live in a square matrix filled lazily. +0 marks an entry not computed yet,
+// so a fresh matrix needs no filling (its pages are touched only where entries land); an entry that is zero
+// is kept as −0 and handed out as +0. When the slots run out, the cache is rebuilt around the points the
+// caller still needs.
 import { type HingeData, kernelEntries } from './data.js';
 import type { HingeProfile } from './profile.js';
 
@@ -29,7 +31,7 @@ export class KernelCache {
     this.maxCap = Math.max(16, Math.floor(Math.sqrt(maxBytes / 8)));
     this.cap = Math.min(256, this.maxCap);
     this.pointOf = new Int32Array(this.cap);
-    this.k = new Float64Array(this.cap * this.cap).fill(Number.NaN);
+    this.k = new Float64Array(this.cap * this.cap);
     this.missing = new Int32Array(this.cap);
     this.missingSlot = new Int32Array(this.cap);
     this.values = new Float64Array(this.cap);
@@ -65,7 +67,8 @@ export class KernelCache {
       let s = this.slotOf[p];
       if (s < 0) s = this.slot(p);
       const v = k[base + s];
-      if (!Number.isNaN(v)) out[t] = v;
+      if (v !== 0) out[t] = v;
+      else if (Object.is(v, -0)) out[t] = 0;
       else {
         this.missing[nMissing] = p;
         this.missingSlot[nMissing] = t;
@@ -77,8 +80,9 @@ export class KernelCache {
       for (let r = 0; r < nMissing; r++) {
         const v = this.values[r];
         const s = this.slotOf[this.missing[r]];
-        k[base + s] = v;
-        k[s * cap + sj] = v;
+        const kept = v === 0 ? -0 : v;
+        k[base + s] = kept;
+        k[s * cap + sj] = kept;
         out[this.missingSlot[r]] = v;
       }
       this.profile.kernelEntries += nMissing;
@@ -113,7 +117,7 @@ export class KernelCache {
     const old = this.k;
     const oldCap = this.cap;
     const oldPoints = this.pointOf.subarray(0, this.count);
-    const k = new Float64Array(cap * cap).fill(Number.NaN);
+    const k = new Float64Array(cap * cap);
     const pointOf = new Int32Array(cap);
     const map = new Int32Array(this.count).fill(-1);
     let c = 0;

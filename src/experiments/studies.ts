@@ -115,17 +115,7 @@ export const STUDIES: readonly Study[] = Object.freeze([
       ARTICLE_LENETS.map((which) => lenetAdversarialJob(which, undefined, 0, dataset)),
   },
   {
-    // beyond the article's own results: the seed spread that the page's comparison of the two needs
-    id: 'seeds',
-    title: 'both LeNets with seeds 1 and 2: the spread a difference must beat',
-    command: 'npx l2angle nn --study seeds',
-    main: true,
-    nn: true,
-    anyDataset: true,
-    jobs: (dataset = 'mnist') => lenetSeedJobs(undefined, dataset),
-  },
-  {
-    // beyond the article, linear models: after the article's own jobs
+    // beyond the article, linear models: after the article's own jobs, before the seed networks
     id: 'robust',
     title: 'adversarial training against ℓ2 perturbations beside weight decay (7 vs 9)',
     command: 'npx l2angle robust --pair 7,9 --loss hinge --lambda 1e-6 (and softplus, and λ = 1e-4)',
@@ -142,6 +132,17 @@ export const STUDIES: readonly Study[] = Object.freeze([
     nn: false,
     anyDataset: true,
     jobs: (dataset = 'mnist') => [earlyStoppingJob(dataset)],
+  },
+  {
+    // beyond the article's own results: the seed spread that the page's comparison of the two needs; last,
+    // as the dearest (four more LeNets, most of `npm start`'s time), so the linear follow-ups come first
+    id: 'seeds',
+    title: 'both LeNets with seeds 1 and 2: the spread a difference must beat',
+    command: 'npx l2angle nn --study seeds',
+    main: true,
+    nn: true,
+    anyDataset: true,
+    jobs: (dataset = 'mnist') => lenetSeedJobs(undefined, dataset),
   },
 ]);
 

@@ -54,33 +54,18 @@ export function sequentialRowPasses(rows: SparseRows): SparseRowPasses {
 export function sparseRowsOf(set: LabelledSet): SparseRows {
   const { n, dim } = set;
   const bytes = pixelBytesOf(set);
-  if (!bytes) return toSparseRows(set.x, n, dim);
-  let nnz = 0;
-  for (let k = 0; k < n * dim; k++) if (bytes[k] !== 0) nnz++;
-  const start = new Int32Array(n + 1);
-  const column = new Int32Array(nnz);
-  const value = new Float64Array(nnz);
-  let p = 0;
-  for (let r = 0; r < n; r++) {
-    start[r] = p;
-    const off = r * dim;
-    for (let k = 0; k < dim; k++) {
-      const b = bytes[off + k];
-      if (b !== 0) {
-        column[p] = k;
-        value[p] = b / 255;
-        p++;
-      }
-    }
-  }
-  start[n] = p;
-  return { n, dim, start, column, value };
+  return bytes ? compressRows(bytes, n, dim, 255) : toSparseRows(set.x, n, dim);
 }
 
 /** The CSR form of a row-major n × dim matrix. */
 export function toSparseRows(x: Vec, n: number, dim: number): SparseRows {
+  return compressRows(x, n, dim, 1);
+}
+
+/** The non-zero entries of a row-major n × dim matrix `a`, each value a / scale (scale 1: exact). */
+function compressRows(a: ArrayLike<number>, n: number, dim: number, scale: number): SparseRows {
   let nnz = 0;
-  for (let k = 0; k < n * dim; k++) if (x[k] !== 0) nnz++;
+  for (let k = 0; k < n * dim; k++) if (a[k] !== 0) nnz++;
   const start = new Int32Array(n + 1);
   const column = new Int32Array(nnz);
   const value = new Float64Array(nnz);
@@ -89,10 +74,10 @@ export function toSparseRows(x: Vec, n: number, dim: number): SparseRows {
     start[r] = p;
     const off = r * dim;
     for (let k = 0; k < dim; k++) {
-      const v = x[off + k];
+      const v = a[off + k];
       if (v !== 0) {
         column[p] = k;
-        value[p] = v;
+        value[p] = v / scale;
         p++;
       }
     }

@@ -4,10 +4,7 @@ import { InputError, UsageError } from '../errors.js';
 import { type ByteLabelledSet, byteLabelledSet } from '../math/types.js';
 import type { Dataset, ImageSet } from './dataset.js';
 
-/** Pixels are stored as bytes; the article works on the 0..1 scale, x = byte / pixelScale. */
-export const pixelScale = 255;
-
-export type { ByteLabelledSet } from '../math/types.js';
+export { type ByteLabelledSet, pixelScale } from '../math/types.js';
 
 /** The problem "class I (y = −1) against class J (y = +1)", with where each image came from in the files. */
 export interface BinaryPair {

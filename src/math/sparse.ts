@@ -1,6 +1,6 @@
 // Compressed sparse rows (CSR) of a row-major image matrix. MNIST digits are ~80 % background zeros, so
 // products with the data matrix over the non-zero pixels only are about five times cheaper.
-import { type LabelledSet, pixelBytesOf } from './types.js';
+import { type LabelledSet, pixelBytesOf, pixelScale } from './types.js';
 import type { Vec } from './vector.js';
 
 /** The non-zero entries of an n × dim matrix, row by row. */
@@ -54,7 +54,7 @@ export function sequentialRowPasses(rows: SparseRows): SparseRowPasses {
 export function sparseRowsOf(set: LabelledSet): SparseRows {
   const { n, dim } = set;
   const bytes = pixelBytesOf(set);
-  return bytes ? compressRows(bytes, n, dim, 255) : toSparseRows(set.x, n, dim);
+  return bytes ? compressRows(bytes, n, dim, pixelScale) : toSparseRows(set.x, n, dim);
 }
 
 /** The CSR form of a row-major n × dim matrix. */

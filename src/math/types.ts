@@ -18,19 +18,22 @@ export interface LinearClassifier {
   readonly b: number;
 }
 
-/** A labelled set of pixel bytes: x = bytes / 255, the bytes kept for drawing and for exact byte kernels. */
+/** Pixels are stored as bytes; the article works on the 0..1 scale, x = byte / pixelScale. */
+export const pixelScale = 255;
+
+/** A labelled set of pixel bytes: x = bytes / pixelScale, the bytes kept for drawing and exact byte kernels. */
 export interface ByteLabelledSet extends LabelledSet {
   /** n × dim raw pixels 0..255, row-major */
   readonly bytes: Uint8Array;
 }
 
-/** The sets `byteLabelledSet` made: their x is their bytes / 255 by construction. */
+/** The sets `byteLabelledSet` made: their x is their bytes / pixelScale by construction. */
 const fromBytes = new WeakSet<LabelledSet>();
 
 /**
- * A set of pixel bytes whose x (byte / 255, n × dim doubles) is computed on its first read only, then kept:
- * a solver's thread that works from the bytes (`pixelBytesOf`) never pays for it. Copies (spread, a message
- * to a worker) read x and carry it.
+ * A set of pixel bytes whose x (byte / pixelScale, n × dim doubles) is computed on its first read only, then
+ * kept: a solver's thread that works from the bytes (`pixelBytesOf`) never pays for it. Copies (spread, a
+ * message to a worker) read x and carry it.
  */
 export function byteLabelledSet(n: number, dim: number, bytes: Uint8Array, y: Float64Array): ByteLabelledSet {
   if (bytes.length !== n * dim)
@@ -44,7 +47,7 @@ export function byteLabelledSet(n: number, dim: number, bytes: Uint8Array, y: Fl
     get x(): Float64Array {
       if (x === undefined) {
         x = new Float64Array(n * dim);
-        for (let k = 0; k < n * dim; k++) x[k] = bytes[k] / 255;
+        for (let k = 0; k < n * dim; k++) x[k] = bytes[k] / pixelScale;
       }
       return x;
     },
@@ -53,7 +56,7 @@ export function byteLabelledSet(n: number, dim: number, bytes: Uint8Array, y: Fl
   return set;
 }
 
-/** The bytes of a set made by `byteLabelledSet` (x = bytes / 255 exactly, without reading x), else undefined. */
+/** The bytes of a set made by `byteLabelledSet` (x = bytes / pixelScale exactly, x unread), else undefined. */
 export function pixelBytesOf(set: LabelledSet): Uint8Array | undefined {
   return fromBytes.has(set) ? (set as ByteLabelledSet).bytes : undefined;
 }

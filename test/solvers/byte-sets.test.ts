@@ -5,8 +5,9 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
 import { solverKernels } from '../../src/experiments/solver-kernels.js';
 import { sparseRowsOf, toSparseRows } from '../../src/math/sparse.js';
-import { type LabelledSet, pixelBytesOf } from '../../src/math/types.js';
+import { byteLabelledSet, type LabelledSet, pixelBytesOf } from '../../src/math/types.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
+import { prepareHingeData } from '../../src/solvers/hinge/data.js';
 import { SOLVERS } from '../../src/solvers/registry.js';
 
 let data: Dataset;
@@ -43,6 +44,13 @@ describe('a pair of byte images', () => {
     const reference = toSparseRows(asDoubles(train).x, train.n, train.dim);
     for (const key of ['start', 'column', 'value'] as const)
       expect(Array.from(rows[key])).toEqual(Array.from(reference[key]));
+  });
+
+  it('is refused by the hinge solver, naming both lengths, when its labels do not fit its images', () => {
+    const set = byteLabelledSet(2, 4, new Uint8Array(8).fill(3), Float64Array.of(1));
+    expect(() => prepareHingeData(set, set.bytes)).toThrow(
+      'hinge solver: x holds 8 values and y 1 labels for n = 2, dim = 4',
+    );
   });
 
   for (const solver of ['hinge-path', 'logistic-path'] as const) {

@@ -72,9 +72,11 @@ export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeDat
   // a set made from these very bytes (byteLabelledSet) has x = bytes / 255 by construction: x is not read
   const own = bytes !== undefined && pixelBytesOf(set) === bytes;
   const x = own ? undefined : set.x;
-  if ((x !== undefined && x.length !== n * dim) || y.length !== n) {
+  // an own set's x has its bytes' n × dim values (byteLabelledSet checks them)
+  const xLength = x?.length ?? n * dim;
+  if (xLength !== n * dim || y.length !== n) {
     throw new RangeError(
-      `hinge solver: x holds ${x?.length} values and y ${y.length} labels for n = ${n}, dim = ${dim}`,
+      `hinge solver: x holds ${xLength} values and y ${y.length} labels for n = ${n}, dim = ${dim}`,
     );
   }
   let nPositive = 0;
@@ -90,11 +92,13 @@ export function prepareHingeData(set: LabelledSet, bytes?: Uint8Array): HingeDat
   if (bytes !== undefined) {
     if (bytes.length !== n * dim)
       throw new RangeError(`hinge solver: ${bytes.length} bytes given for ${n * dim} pixels`);
-    for (let k = 0; x !== undefined && k < n * dim; k++) {
-      if (bytes[k] / 255 !== x[k]) {
-        throw new RangeError(
-          `hinge solver: bytes[${k}] / 255 = ${bytes[k] / 255} differs from x[${k}] = ${x[k]}`,
-        );
+    if (x !== undefined) {
+      for (let k = 0; k < n * dim; k++) {
+        if (bytes[k] / 255 !== x[k]) {
+          throw new RangeError(
+            `hinge solver: bytes[${k}] / 255 = ${bytes[k] / 255} differs from x[${k}] = ${x[k]}`,
+          );
+        }
       }
     }
     root = 255;

@@ -60,12 +60,14 @@ function histogramMembers(set: LabelledSet, perClass: number): Uint8Array {
 function closestToCentroid(set: LabelledSet, label: number, centroid: Float64Array): number {
   let best = -1;
   let bestDistance = Number.POSITIVE_INFINITY;
+  // x read once: it may be a getter (byteLabelledSet)
+  const { x, y, dim } = set;
   for (let r = 0; r < set.n; r++) {
-    if (set.y[r] !== label) continue;
+    if (y[r] !== label) continue;
     let s = 0;
-    const off = r * set.dim;
-    for (let k = 0; k < set.dim; k++) {
-      const d = set.x[off + k] - centroid[k];
+    const off = r * dim;
+    for (let k = 0; k < dim; k++) {
+      const d = x[off + k] - centroid[k];
       s += d * d;
     }
     if (s < bestDistance) {

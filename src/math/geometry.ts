@@ -82,12 +82,14 @@ export function centroids(set: LabelledSet): { i: Float64Array; j: Float64Array 
   const j = new Float64Array(set.dim);
   let nI = 0;
   let nJ = 0;
+  // x read once: a set's x may be a getter (byteLabelledSet), too slow to call per pixel
+  const { x, y, dim } = set;
   for (let r = 0; r < set.n; r++) {
-    const target = set.y[r] > 0 ? j : i;
-    if (set.y[r] > 0) nJ++;
+    const target = y[r] > 0 ? j : i;
+    if (y[r] > 0) nJ++;
     else nI++;
-    const off = r * set.dim;
-    for (let k = 0; k < set.dim; k++) target[k] += set.x[off + k];
+    const off = r * dim;
+    for (let k = 0; k < dim; k++) target[k] += x[off + k];
   }
   if (nI === 0 || nJ === 0) throw new RangeError('centroids(): both classes need at least one image');
   for (let k = 0; k < set.dim; k++) {

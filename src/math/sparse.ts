@@ -1,6 +1,6 @@
 // Compressed sparse rows (CSR) of a row-major image matrix. MNIST digits are ~80 % background zeros, so
 // products with the data matrix over the non-zero pixels only are about five times cheaper.
-import { type LabelledSet, pixelBytesOf, pixelScale } from './types.js';
+import { type LabelledSet, pixelBytesOf, pixelValues } from './types.js';
 import type { Vec } from './vector.js';
 
 /** The non-zero entries of an n × dim matrix, row by row. */
@@ -54,16 +54,19 @@ export function sequentialRowPasses(rows: SparseRows): SparseRowPasses {
 export function sparseRowsOf(set: LabelledSet): SparseRows {
   const { n, dim } = set;
   const bytes = pixelBytesOf(set);
-  return bytes ? compressRows(bytes, n, dim, pixelScale) : toSparseRows(set.x, n, dim);
+  return bytes ? compressRows(bytes, n, dim, pixelValues) : toSparseRows(set.x, n, dim);
 }
 
 /** The CSR form of a row-major n × dim matrix. */
 export function toSparseRows(x: Vec, n: number, dim: number): SparseRows {
-  return compressRows(x, n, dim, 1);
+  return compressRows(x, n, dim);
 }
 
-/** The non-zero entries of a row-major n × dim matrix `a`, each value a / scale (scale 1: exact). */
-function compressRows(a: ArrayLike<number>, n: number, dim: number, scale: number): SparseRows {
+/**
+ * The non-zero entries of a row-major n × dim matrix `a`, each value looked up in `table` where one is given
+ * (pixel bytes: pixelValues), else taken as it is.
+ */
+function compressRows(a: ArrayLike<number>, n: number, dim: number, table?: Float64Array): SparseRows {
   let nnz = 0;
   for (let k = 0; k < n * dim; k++) if (a[k] !== 0) nnz++;
   const start = new Int32Array(n + 1);
@@ -77,7 +80,7 @@ function compressRows(a: ArrayLike<number>, n: number, dim: number, scale: numbe
       const v = a[off + k];
       if (v !== 0) {
         column[p] = k;
-        value[p] = v / scale;
+        value[p] = table === undefined ? v : table[v];
         p++;
       }
     }

@@ -21,6 +21,9 @@ export interface LinearClassifier {
 /** Pixels are stored as bytes; the article works on the 0..1 scale, x = byte / pixelScale. */
 export const pixelScale = 255;
 
+/** pixelValues[b] = b / pixelScale for every byte b: the 0..1 value of a pixel, looked up instead of divided. */
+export const pixelValues: Float64Array = Float64Array.from({ length: 256 }, (_, b) => b / pixelScale);
+
 /** A labelled set of pixel bytes: x = bytes / pixelScale, the bytes kept for drawing and exact byte kernels. */
 export interface ByteLabelledSet extends LabelledSet {
   /** n × dim raw pixels 0..255, row-major */
@@ -47,7 +50,7 @@ export function byteLabelledSet(n: number, dim: number, bytes: Uint8Array, y: Fl
     get x(): Float64Array {
       if (x === undefined) {
         x = new Float64Array(n * dim);
-        for (let k = 0; k < n * dim; k++) x[k] = bytes[k] / pixelScale;
+        for (let k = 0; k < n * dim; k++) x[k] = pixelValues[bytes[k]];
       }
       return x;
     },

@@ -14,7 +14,12 @@ import {
 import type { HingeData, HingeKernels } from '../solvers/hinge/data.js';
 import { wasmHingeKernels } from '../solvers/hinge/wasm.js';
 import type { LogisticPasses } from '../solvers/logistic/passes.js';
-import { wasmPasses } from '../solvers/logistic/wasm.js';
+import {
+  type PassShareBuffers,
+  type SharedPassRunner,
+  sharedPassRunner,
+} from '../solvers/logistic/shared-passes.js';
+import { kernelPasses, type WasmPassKernel, wasmPasses, wasmPassKernel } from '../solvers/logistic/wasm.js';
 import type { Problem } from '../solvers/logistic/workspace.js';
 import { wasmRowPasses } from '../solvers/sparse-wasm.js';
 import { isSolverModule } from '../solvers/wasm-module.js';
@@ -49,6 +54,33 @@ function solverModule(): WebAssembly.Module | null {
 export function solverKernels(): SolverKernels {
   const module = solverModule();
   return module ? { logisticPasses: wasmPasses(module), hingeKernels: wasmHingeKernels(module) } : {};
+}
+
+/**
+ * The logistic path's passes in WebAssembly with the row and column passes and outer products shared with a
+ * helper serving `buffers` (a passServer on the same data, which `onShared` is given to send it, with the
+ * runner whose counts say how the sharing went); undefined
+ * when build/solvers.wasm cannot be loaded.
+ */
+export function sharedLogisticPasses(
+  buffers: PassShareBuffers,
+  onShared: (data: Problem, runner: SharedPassRunner) => void,
+): ((data: Problem) => LogisticPasses | undefined) | undefined {
+  const module = solverModule();
+  if (!module) return undefined;
+  return (data) => {
+    const kernel = wasmPassKernel(module, data);
+    if (!kernel) return undefined;
+    const runner = sharedPassRunner(kernel, data, buffers);
+    onShared(data, runner);
+    return kernelPasses(kernel, data, runner);
+  };
+}
+
+/** A kernel of the logistic passes on an instance of its own, or undefined (see wasmPassKernel). */
+export function logisticPassKernel(data: Problem): WasmPassKernel | undefined {
+  const module = solverModule();
+  return module ? wasmPassKernel(module, data) : undefined;
 }
 
 /**

@@ -1,12 +1,14 @@
 // Solves one pair's λ path with the solver of the chosen loss and turns it into the validated artifact:
-// on one thread, or with the solver on a second thread while this one measures the models.
+// on one thread, or with the solver on a second thread while this one measures the models (and, for the
+// logistic path, computes part of the solver's passes between them).
 import type { BinaryPair } from '../data/pairs.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
+import { type PassServer, passServer } from '../solvers/logistic/shared-passes.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import type { PathSolveMessage } from './path-solve-worker.js';
 import type { PathSolverThread } from './path-solver-thread.js';
-import { measurementPasses, solverKernels } from './solver-kernels.js';
+import { logisticPassKernel, measurementPasses, solverKernels } from './solver-kernels.js';
 import type { ResultsStore } from './store.js';
 import { modelRecord, type PathGeometry, pathGeometry, svmPathArtifact } from './svm-path.js';
 
@@ -82,11 +84,24 @@ export function computeSvmPath(
 }
 
 /**
+ * How long this thread serves the solver's passes before it looks at its event loop (messages arrive there;
+ * the solver also wakes it when it posts a model).
+ */
+const SERVE_SLICE_MS = 20;
+
+/** Resolves (undefined) after the event loop's pending events, messages included, have run. */
+const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+
+const never = new Promise<never>(() => {});
+
+/**
  * The same artifact as `computeSvmPath`, bit for bit, on two threads: `thread` (startPathSolver, given the
  * job's data files) loads the pair and solves the path (the same code on the same numbers), while this
  * thread loads the pair too (`load`), computes its geometry and measures each model as it arrives (scores of
- * every image, histograms, mirror images). For one pair; `svm --all` keeps both cores busy with pairs
- * instead. The worker is terminated when this returns or throws.
+ * every image, histograms, mirror images). When the solver shares its passes (PathSolveJob.sharePasses, the logistic
+ * path), this thread computes ranges of them while it waits for the next model (shared-passes.ts: the solver
+ * never waits for it). For one pair; `svm --all` keeps both cores busy with pairs instead. The worker is
+ * terminated when this returns or throws.
  */
 export async function computeSvmPathBesideSolver(
   thread: PathSolverThread,
@@ -100,11 +115,22 @@ export async function computeSvmPathBesideSolver(
     const geometry = pathGeometry(pair.train, pair.test, measurementPasses());
     const records: SvmPath['models'] = [];
     const models: PathModel[] = [];
+    let server: PassServer | undefined;
+    let next = messages.next();
     for (;;) {
-      const next = await Promise.race([messages.next(), exited]);
-      if (next.done) throw new Error("the path solver's thread stopped");
-      const message = next.value[0] as PathSolveMessage;
+      // between the models, this thread computes ranges of the solver's passes (when it shares them)
+      if (server && !server.serve(performance.now() + SERVE_SLICE_MS)) server = undefined;
+      const ready = await Promise.race([next, exited, server ? nextTurn() : never]);
+      if (ready === undefined) continue;
+      next = messages.next();
+      if (ready.done) throw new Error("the path solver's thread stopped");
+      const message = ready.value[0] as PathSolveMessage;
       if (message.type === 'error') throw new Error(message.message);
+      if (message.type === 'share') {
+        const kernel = logisticPassKernel(message.problem);
+        if (kernel) server = passServer(kernel, message.problem, message.buffers);
+        continue;
+      }
       if (message.type === 'done')
         return finish(pair, job.dataset, job.loss, setting, geometry, records, models, message.seconds);
       records.push(modelRecord(pair, geometry, message.c, message.model));

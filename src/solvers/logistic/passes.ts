@@ -3,8 +3,9 @@
 // pass is written over a range of independent outputs (rows of the data or of H), every output summed in one
 // fixed order whichever range computes it.
 // `sequentialPasses` runs them here in TypeScript; `wasmPasses` (wasm.ts) runs the same sums in
-// WebAssembly, bit for bit the same. (Two threads were measured too: the passes ran 1.3–1.6× faster, but a
-// whole `svm --pair` did not, with the measuring thread as a third on two cores.) Pure TypeScript.
+// WebAssembly, bit for bit the same; shared-passes.ts splits the wasm row and column passes and outer products
+// with the thread that measures the models (a third thread, as first tried, did not pay on two cores: it
+// competed with the measuring one). Pure TypeScript.
 import { sparseRowDot, sparseTransposeTimes } from '../../math/sparse.js';
 import { choleskyInPlace, choleskySolve } from '../dense-cholesky.js';
 import type { Problem } from './workspace.js';

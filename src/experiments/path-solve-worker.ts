@@ -7,15 +7,9 @@ import { loadDataset } from '../data/dataset.js';
 import { selectPair } from '../data/pairs.js';
 import type { DatasetFiles } from '../data/sources.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
-import {
-  type PassShareBuffers,
-  passShareBuffers,
-  stopPasses,
-  wakeServer,
-} from '../solvers/logistic/shared-passes.js';
-import type { Problem } from '../solvers/logistic/workspace.js';
+import { rangeControl, stopRanges, wakeServer } from '../solvers/range-share.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
-import { sharedLogisticPasses, solverKernels } from './solver-kernels.js';
+import { type PassShare, sharedSolverKernels, solverKernels } from './solver-kernels.js';
 
 /** What the worker is started with: the same pair the main thread selected. */
 export interface PathSolveJob {
@@ -27,15 +21,15 @@ export interface PathSolveJob {
   perClass: number;
   loss: TrainingLoss;
   /**
-   * the logistic path's passes are shared with the thread that started this one (its idle time between the
-   * models it measures: shared-passes.ts), which is sent the shared memory first
+   * the solver's long passes are shared with the thread that started this one (its idle time between the
+   * models it measures: range-share.ts), which is sent the shared memory and the data first
    */
   sharePasses?: boolean;
 }
 
 /** What it posts: the passes' shared memory (when asked), each model as the solver returned it, then the solver's time. */
 export type PathSolveMessage =
-  | { type: 'share'; buffers: PassShareBuffers; problem: Problem }
+  | { type: 'share'; share: PassShare }
   | { type: 'model'; c: number; model: PathModel }
   | { type: 'done'; seconds: number }
   | { type: 'error'; message: string };
@@ -47,29 +41,25 @@ if (parentPort && job?.kind === 'l2angle-path-solve') {
     const pair = selectPair(loadDataset(job.files, job.dataset), job.classI, job.classJ, job.perClass, {
       withTest: false,
     });
-    const solverName = LOSSES[job.loss].pathSolver;
-    const { n, dim, bytes } = pair.train;
-    const buffers = job.sharePasses && solverName === 'logistic-path' ? passShareBuffers(n, dim) : undefined;
-    // the problem goes with the shared memory: the other thread's kernel holds the same data
-    const shared =
-      buffers &&
-      sharedLogisticPasses(buffers, (problem) =>
-        port.postMessage({ type: 'share', buffers, problem } as PathSolveMessage),
-      );
+    const control = job.sharePasses ? rangeControl() : undefined;
+    const kernels = control
+      ? sharedSolverKernels(control, (share) =>
+          port.postMessage({ type: 'share', share } as PathSolveMessage),
+        )
+      : solverKernels();
     const started = performance.now();
     try {
-      SOLVERS[solverName].solvePath(pair.train, lambdaGrid(), {
-        bytes,
-        ...solverKernels(),
-        ...(shared ? { logisticPasses: shared } : {}),
+      SOLVERS[LOSSES[job.loss].pathSolver].solvePath(pair.train, lambdaGrid(), {
+        bytes: pair.train.bytes,
+        ...kernels,
         onModel: (model, c) => {
           port.postMessage({ type: 'model', c, model } as PathSolveMessage);
           // the other thread serves passes until told it has a message to read
-          if (buffers) wakeServer(buffers);
+          if (control) wakeServer(control);
         },
       });
     } finally {
-      if (buffers) stopPasses(buffers);
+      if (control) stopRanges(control);
     }
     port.postMessage({ type: 'done', seconds: (performance.now() - started) / 1000 } as PathSolveMessage);
   } catch (error) {

@@ -12,15 +12,23 @@ import {
   typedArrayDescentPasses,
 } from '../solvers/gradient-descent.js';
 import type { HingeData, HingeKernels } from '../solvers/hinge/data.js';
-import { wasmHingeKernels } from '../solvers/hinge/wasm.js';
+import {
+  type HingeShareBuffers,
+  hingeServer,
+  hingeShareBuffers,
+  sharedHingeDots,
+} from '../solvers/hinge/shared-kernels.js';
+import { wasmHingeDots, wasmHingeKernels } from '../solvers/hinge/wasm.js';
 import type { LogisticPasses } from '../solvers/logistic/passes.js';
 import {
   type PassShareBuffers,
-  type SharedPassRunner,
+  passServer,
+  passShareBuffers,
   sharedPassRunner,
 } from '../solvers/logistic/shared-passes.js';
-import { kernelPasses, type WasmPassKernel, wasmPasses, wasmPassKernel } from '../solvers/logistic/wasm.js';
+import { kernelPasses, wasmPasses, wasmPassKernel } from '../solvers/logistic/wasm.js';
 import type { Problem } from '../solvers/logistic/workspace.js';
+import type { RangeRunner, RangeServer } from '../solvers/range-share.js';
 import { wasmRowPasses } from '../solvers/sparse-wasm.js';
 import { isSolverModule } from '../solvers/wasm-module.js';
 
@@ -56,31 +64,55 @@ export function solverKernels(): SolverKernels {
   return module ? { logisticPasses: wasmPasses(module), hingeKernels: wasmHingeKernels(module) } : {};
 }
 
+/** What a solver's thread sends the thread that serves part of its passes: the shared memory and the data. */
+export type PassShare =
+  | { solver: 'logistic-path'; buffers: PassShareBuffers; problem: Problem }
+  | { solver: 'hinge-path'; buffers: HingeShareBuffers; data: HingeData };
+
 /**
- * The logistic path's passes in WebAssembly with the row and column passes and outer products shared with a
- * helper serving `buffers` (a passServer on the same data, which `onShared` is given to send it, with the
- * runner whose counts say how the sharing went); undefined
- * when build/solvers.wasm cannot be loaded.
+ * The kernels of a path solve whose long passes are shared with another thread through `control`
+ * (range-share.ts): once the solver has its data, `onShared` is given what that thread needs to serve them
+ * (passShareServer) and the counts that will say how the sharing went. None when build/solvers.wasm cannot
+ * be loaded.
  */
-export function sharedLogisticPasses(
-  buffers: PassShareBuffers,
-  onShared: (data: Problem, runner: SharedPassRunner) => void,
-): ((data: Problem) => LogisticPasses | undefined) | undefined {
+export function sharedSolverKernels(
+  control: SharedArrayBuffer,
+  onShared: (share: PassShare, counts: RangeRunner['counts']) => void,
+): SolverKernels {
   const module = solverModule();
-  if (!module) return undefined;
-  return (data) => {
-    const kernel = wasmPassKernel(module, data);
-    if (!kernel) return undefined;
-    const runner = sharedPassRunner(kernel, data, buffers);
-    onShared(data, runner);
-    return kernelPasses(kernel, data, runner);
+  if (!module) return {};
+  return {
+    logisticPasses: (problem) => {
+      const kernel = wasmPassKernel(module, problem);
+      if (!kernel) return undefined;
+      const buffers = passShareBuffers(problem.rows.n, problem.rows.dim, control);
+      const runner = sharedPassRunner(kernel, problem, buffers);
+      onShared({ solver: 'logistic-path', buffers, problem }, runner.counts);
+      return kernelPasses(kernel, problem, runner);
+    },
+    hingeKernels: wasmHingeKernels(module, (dots, data) => {
+      const buffers = hingeShareBuffers(data.n, data.dim, control);
+      const shared = sharedHingeDots(dots, data, buffers);
+      // the data without its kernels (functions do not cross threads)
+      onShared({ solver: 'hinge-path', buffers, data: { ...data, kernels: undefined } }, shared.counts);
+      return shared;
+    }),
   };
 }
 
-/** A kernel of the logistic passes on an instance of its own, or undefined (see wasmPassKernel). */
-export function logisticPassKernel(data: Problem): WasmPassKernel | undefined {
+/**
+ * This thread's server of the passes a solver shares (`sharedSolverKernels`), on instances of its own holding
+ * the same data; undefined when build/solvers.wasm cannot be loaded.
+ */
+export function passShareServer(share: PassShare): RangeServer | undefined {
   const module = solverModule();
-  return module ? wasmPassKernel(module, data) : undefined;
+  if (!module) return undefined;
+  if (share.solver === 'logistic-path') {
+    const kernel = wasmPassKernel(module, share.problem);
+    return kernel && passServer(kernel, share.problem, share.buffers);
+  }
+  const dots = wasmHingeDots(module, share.data);
+  return dots && hingeServer(dots, share.data, share.buffers);
 }
 
 /**

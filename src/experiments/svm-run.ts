@@ -4,11 +4,11 @@
 import type { BinaryPair } from '../data/pairs.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
-import { type PassServer, passServer } from '../solvers/logistic/shared-passes.js';
+import type { RangeServer } from '../solvers/range-share.js';
 import { type PathModel, SOLVERS } from '../solvers/registry.js';
 import type { PathSolveMessage } from './path-solve-worker.js';
 import type { PathSolverThread } from './path-solver-thread.js';
-import { logisticPassKernel, measurementPasses, solverKernels } from './solver-kernels.js';
+import { measurementPasses, passShareServer, solverKernels } from './solver-kernels.js';
 import type { ResultsStore } from './store.js';
 import { modelRecord, type PathGeometry, pathGeometry, svmPathArtifact } from './svm-path.js';
 
@@ -99,7 +99,7 @@ const never = new Promise<never>(() => {});
  * job's data files) loads the pair and solves the path (the same code on the same numbers), while this
  * thread loads the pair too (`load`), computes its geometry and measures each model as it arrives (scores of
  * every image, histograms, mirror images). When the solver shares its passes (PathSolveJob.sharePasses, the logistic
- * path), this thread computes ranges of them while it waits for the next model (shared-passes.ts: the solver
+ * path and the hinge path's long row passes), this thread computes ranges of them while it waits for the next model (shared-passes.ts: the solver
  * never waits for it). For one pair; `svm --all` keeps both cores busy with pairs instead. The worker is
  * terminated when this returns or throws.
  */
@@ -115,7 +115,7 @@ export async function computeSvmPathBesideSolver(
     const geometry = pathGeometry(pair.train, pair.test, measurementPasses());
     const records: SvmPath['models'] = [];
     const models: PathModel[] = [];
-    let server: PassServer | undefined;
+    let server: RangeServer | undefined;
     let next = messages.next();
     for (;;) {
       // between the models, this thread computes ranges of the solver's passes (when it shares them)
@@ -127,8 +127,7 @@ export async function computeSvmPathBesideSolver(
       const message = ready.value[0] as PathSolveMessage;
       if (message.type === 'error') throw new Error(message.message);
       if (message.type === 'share') {
-        const kernel = logisticPassKernel(message.problem);
-        if (kernel) server = passServer(kernel, message.problem, message.buffers);
+        server = passShareServer(message.share);
         continue;
       }
       if (message.type === 'done')

@@ -4,6 +4,7 @@
 import { solverInstance } from '../wasm-module.js';
 import { copyLeadingFactor, type FactorKernels } from './cholesky.js';
 import type { HingeData, HingeKernels } from './data.js';
+import type { SharedHingeDots } from './shared-kernels.js';
 
 interface FactorExports {
   memory: WebAssembly.Memory;
@@ -56,47 +57,100 @@ interface HingeExports {
 }
 
 /**
- * The kernels of each data set on its own instance of `module`, for compressed rows of raw pixels (the data
- * prepared from bytes, at most 65 536 pixels); other data keeps the TypeScript loops.
+ * The row dot products of one instance (wasmHingeDots) by ranges, so that a pass can be split between threads
+ * (shared-kernels.ts): the caller sets u (and the list of rows) in the instance's views.
  */
-export function wasmHingeKernels(module: WebAssembly.Module): (data: HingeData) => HingeKernels | undefined {
+export interface WasmHingeDots {
+  /** dim entries */
+  readonly u: Float64Array;
+  /** the rows of rowDots: n entries */
+  readonly rows: Int32Array;
+  /** the dot products: n entries */
+  readonly out: Float64Array;
+  /** out[k] = A_{rows[k]}·u for k in lo … hi − 1 */
+  rowDots(lo: number, hi: number): void;
+  /** out[i] = A_i·u for the images i in lo … hi − 1 */
+  allDots(lo: number, hi: number): void;
+}
+
+/** True for data the wasm kernels take: compressed rows of raw pixels with at most 65 536 pixels. */
+function takesData(data: HingeData): boolean {
+  return data.sparse && data.root === 255 && data.dim <= 65536;
+}
+
+/** A fresh instance of `module` holding the data's rows as bytes with 16-bit columns, and its blocks. */
+function hingeInstance(module: WebAssembly.Module, data: HingeData) {
+  const { n, dim } = data;
+  const nnz = data.start[n];
+  const { exports, at } = solverInstance(module, {
+    start: (n + 1) * 4,
+    column: nnz * 2,
+    value: nnz,
+    u: dim * 8,
+    scratch: dim * 8,
+    rows: n * 4,
+    out: n * 8,
+    alpha: n * 8,
+    y: n * 8,
+  });
+  const wasm = exports as unknown as HingeExports;
+  const { buffer } = exports.memory;
+  new Int32Array(buffer, at.start, n + 1).set(data.start);
+  new Uint16Array(buffer, at.column, nnz).set(data.column.subarray(0, nnz));
+  // the raw pixels: integers 0..255 (prepareHingeData checked them against the bytes)
+  new Uint8Array(buffer, at.value, nnz).set(data.value.subarray(0, nnz));
+  new Float64Array(buffer, at.y, n).set(data.y);
+  const dots: WasmHingeDots = {
+    u: new Float64Array(buffer, at.u, dim),
+    rows: new Int32Array(buffer, at.rows, n),
+    out: new Float64Array(buffer, at.out, n),
+    rowDots: (lo, hi) =>
+      wasm.hingeRowDots(at.rows + 4 * lo, hi - lo, at.start, at.column, at.value, at.u, at.out + 8 * lo),
+    // the row starts from lo on: each holds its row's absolute offset
+    allDots: (lo, hi) =>
+      wasm.hingeAllDots(hi - lo, at.start + 4 * lo, at.column, at.value, at.u, at.out + 8 * lo),
+  };
+  return { wasm, at, buffer, dots };
+}
+
+/** The row dot products on an instance of their own, for a helper thread; undefined for other data. */
+export function wasmHingeDots(module: WebAssembly.Module, data: HingeData): WasmHingeDots | undefined {
+  return takesData(data) ? hingeInstance(module, data).dots : undefined;
+}
+
+/**
+ * The kernels of each data set on its own instance of `module`, for compressed rows of raw pixels (the data
+ * prepared from bytes, at most 65 536 pixels); other data keeps the TypeScript loops. `share` (given the
+ * instance's dot products) may take over the long row-dot passes, splitting them with another thread.
+ */
+export function wasmHingeKernels(
+  module: WebAssembly.Module,
+  share?: (dots: WasmHingeDots, data: HingeData) => SharedHingeDots,
+): (data: HingeData) => HingeKernels | undefined {
   return (data) => {
-    if (!data.sparse || data.root !== 255 || data.dim > 65536) return undefined;
+    if (!takesData(data)) return undefined;
     const { n, dim, div } = data;
-    const nnz = data.start[n];
-    const { exports, at } = solverInstance(module, {
-      start: (n + 1) * 4,
-      column: nnz * 2,
-      value: nnz,
-      u: dim * 8,
-      scratch: dim * 8,
-      rows: n * 4,
-      out: n * 8,
-      alpha: n * 8,
-      y: n * 8,
-    });
-    const wasm = exports as unknown as HingeExports;
-    const { buffer } = exports.memory;
-    new Int32Array(buffer, at.start, n + 1).set(data.start);
-    new Uint16Array(buffer, at.column, nnz).set(data.column.subarray(0, nnz));
-    // the raw pixels: integers 0..255 (prepareHingeData checked them against the bytes)
-    new Uint8Array(buffer, at.value, nnz).set(data.value.subarray(0, nnz));
-    const u = new Float64Array(buffer, at.u, dim);
-    const rows = new Int32Array(buffer, at.rows, n);
-    const out = new Float64Array(buffer, at.out, n);
+    const { wasm, at, buffer, dots } = hingeInstance(module, data);
+    const { u, rows, out } = dots;
     const alpha = new Float64Array(buffer, at.alpha, n);
-    new Float64Array(buffer, at.y, n).set(data.y);
+    const shared = share?.(dots, data);
     return {
       rowDots(list, count, v, into) {
         u.set(v.subarray(0, dim));
         rows.set(list.subarray(0, count));
-        wasm.hingeRowDots(at.rows, count, at.start, at.column, at.value, at.u, at.out);
-        into.set(out.subarray(0, count));
+        if (shared) shared.rowDots(count, into);
+        else {
+          dots.rowDots(0, count);
+          into.set(out.subarray(0, count));
+        }
       },
       allDots(v, into) {
         u.set(v.subarray(0, dim));
-        wasm.hingeAllDots(n, at.start, at.column, at.value, at.u, at.out);
-        into.set(out);
+        if (shared) shared.allDots(into);
+        else {
+          dots.allDots(0, n);
+          into.set(out);
+        }
       },
       kernelEntries(j, targets, count, into) {
         rows.set(targets.subarray(0, count));

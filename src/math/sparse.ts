@@ -13,6 +13,8 @@ export interface SparseRows {
   readonly column: Int32Array;
   /** value of each entry */
   readonly value: Float64Array;
+  /** each entry's pixel byte, value = pixelValues[byte], for rows made from pixel bytes (sparseRowsOf) */
+  readonly bytes?: Uint8Array;
 }
 
 /**
@@ -64,7 +66,7 @@ export function toSparseRows(x: Vec, n: number, dim: number): SparseRows {
 
 /**
  * The non-zero entries of a row-major n × dim matrix `a`, each value looked up in `table` where one is given
- * (pixel bytes: pixelValues), else taken as it is.
+ * (pixel bytes: pixelValues, and the entries' bytes are kept too), else taken as it is.
  */
 function compressRows(a: ArrayLike<number>, n: number, dim: number, table?: Float64Array): SparseRows {
   let nnz = 0;
@@ -72,6 +74,7 @@ function compressRows(a: ArrayLike<number>, n: number, dim: number, table?: Floa
   const start = new Int32Array(n + 1);
   const column = new Int32Array(nnz);
   const value = new Float64Array(nnz);
+  const bytes = table && new Uint8Array(nnz);
   let p = 0;
   for (let r = 0; r < n; r++) {
     start[r] = p;
@@ -80,13 +83,16 @@ function compressRows(a: ArrayLike<number>, n: number, dim: number, table?: Floa
       const v = a[off + k];
       if (v !== 0) {
         column[p] = k;
-        value[p] = table === undefined ? v : table[v];
+        if (bytes) {
+          value[p] = table[v];
+          bytes[p] = v;
+        } else value[p] = v;
         p++;
       }
     }
   }
   start[n] = p;
-  return { n, dim, start, column, value };
+  return { n, dim, start, column, value, ...(bytes ? { bytes } : {}) };
 }
 
 /** Dot product of row r with v. */
@@ -121,6 +127,8 @@ export interface SparseColumns {
   /** row of each entry */
   readonly row: Int32Array;
   readonly value: Float64Array;
+  /** each entry's pixel byte, where the rows had them */
+  readonly bytes?: Uint8Array;
 }
 
 /** The column form of a CSR matrix. */
@@ -132,14 +140,16 @@ export function toSparseColumns(m: SparseRows): SparseColumns {
   const next = start.slice(0, m.dim);
   const row = new Int32Array(nnz);
   const value = new Float64Array(nnz);
+  const bytes = m.bytes && new Uint8Array(nnz);
   for (let r = 0; r < m.n; r++) {
     for (let p = m.start[r]; p < m.start[r + 1]; p++) {
       const q = next[m.column[p]]++;
       row[q] = r;
       value[q] = m.value[p];
+      if (bytes) bytes[q] = m.bytes[p];
     }
   }
-  return { n: m.n, dim: m.dim, start, row, value };
+  return { n: m.n, dim: m.dim, start, row, value, ...(bytes ? { bytes } : {}) };
 }
 
 /** out[k] = Σ_r X[r, k] t[r] for every column k (out has at least dim entries; the rest is untouched). */

@@ -36,7 +36,7 @@ export function wasmRowPasses(module: WebAssembly.Module): (rows: SparseRows) =>
   return (rows) => {
     const { n, dim } = rows;
     const nnz = rows.start[n];
-    const bytes = dim <= 65536 ? pixelBytes(rows.value, nnz) : undefined;
+    const bytes = dim <= 65536 ? (rows.bytes ?? pixelBytes(rows.value, nnz)) : undefined;
     if (!bytes) return sequentialRowPasses(rows);
     const { exports, at } = solverInstance(module, {
       start: (n + 1) * 4,

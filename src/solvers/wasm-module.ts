@@ -122,8 +122,9 @@ export function byteDataInstance<K extends string>(
   const { n, dim } = rows;
   const nnz = rows.start[n];
   if (n > 65536 || dim > 65536) return undefined;
-  const rowBytes = pixelBytes(rows.value, nnz);
-  const columnBytes = rowBytes && pixelBytes(columns.value, nnz);
+  // the entries' bytes where the rows were made from bytes, else read back from the values
+  const rowBytes = rows.bytes ?? pixelBytes(rows.value, nnz);
+  const columnBytes = rowBytes && (columns.bytes ?? pixelBytes(columns.value, nnz));
   if (!rowBytes || !columnBytes) return undefined;
   const { exports, at } = solverInstance(module, {
     rowStart: (n + 1) * 4,

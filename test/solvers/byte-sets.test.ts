@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
 import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
 import { solverKernels } from '../../src/experiments/solver-kernels.js';
-import { sparseRowsOf, toSparseRows } from '../../src/math/sparse.js';
+import { sparseRowsOf, toSparseColumns, toSparseRows } from '../../src/math/sparse.js';
 import { byteLabelledSet, type LabelledSet, pixelBytesOf } from '../../src/math/types.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
 import { prepareHingeData } from '../../src/solvers/hinge/data.js';
@@ -44,6 +44,11 @@ describe('a pair of byte images', () => {
     const reference = toSparseRows(asDoubles(train).x, train.n, train.dim);
     for (const key of ['start', 'column', 'value'] as const)
       expect(Array.from(rows[key])).toEqual(Array.from(reference[key]));
+    // each entry's byte goes with it, in the rows and in their columns, for the wasm passes
+    expect(reference.bytes).toBeUndefined();
+    expect(Array.from(rows.bytes ?? [])).toEqual(Array.from(rows.value, (v) => Math.round(v * 255)));
+    const columns = toSparseColumns(rows);
+    expect(Array.from(columns.bytes ?? [])).toEqual(Array.from(columns.value, (v) => Math.round(v * 255)));
   });
 
   it('is refused by the hinge solver, naming both lengths, when its labels do not fit its images', () => {

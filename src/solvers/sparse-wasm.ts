@@ -2,7 +2,7 @@
 // iteration of the widest direction) in WebAssembly (assembly/solvers.ts), bit for bit the TypeScript ones
 // and several times faster on their gathers. Pure: it takes the compiled build/solvers.wasm.
 import { type SparseRowPasses, type SparseRows, sequentialRowPasses } from '../math/sparse.js';
-import { pixelBytes, pixelTable, solverInstance } from './wasm-module.js';
+import { entryBytes, pixelTable, solverInstance } from './wasm-module.js';
 
 interface RowExports {
   rowScores(
@@ -36,7 +36,7 @@ export function wasmRowPasses(module: WebAssembly.Module): (rows: SparseRows) =>
   return (rows) => {
     const { n, dim } = rows;
     const nnz = rows.start[n];
-    const bytes = dim <= 65536 ? (rows.bytes ?? pixelBytes(rows.value, nnz)) : undefined;
+    const bytes = dim <= 65536 ? entryBytes(rows.value, rows.bytes, nnz) : undefined;
     if (!bytes) return sequentialRowPasses(rows);
     const { exports, at } = solverInstance(module, {
       start: (n + 1) * 4,

@@ -2,6 +2,7 @@
 // memory layout each solver's instance uses. Pure: the caller compiles the module (Node reads the file in
 // src/experiments/solver-kernels.ts; a browser would fetch it).
 import type { SparseColumns, SparseRows } from '../math/sparse.js';
+import { pixelValues } from '../math/types.js';
 
 /** assembly/solvers.ts's layoutVersion(): the parameters and data layouts this code calls its exports with. */
 const LAYOUT_VERSION = 4;
@@ -84,6 +85,23 @@ export function pixelBytes(value: Float64Array, nnz: number): Uint8Array | undef
   return bytes;
 }
 
+/**
+ * The entries' pixel bytes: those the rows carry (made from bytes) when every value still is its byte's
+ * pixel value (a copy whose values were changed keeps stale bytes), else read back from the values.
+ */
+export function entryBytes(
+  value: Float64Array,
+  bytes: Uint8Array | undefined,
+  nnz: number,
+): Uint8Array | undefined {
+  if (bytes && bytes.length >= nnz) {
+    let p = 0;
+    while (p < nnz && value[p] === pixelValues[bytes[p]]) p++;
+    if (p === nnz) return bytes.subarray(0, nnz);
+  }
+  return pixelBytes(value, nnz);
+}
+
 /** The 256 pixel values byte / 255 that the byte layouts read through (`table` of assembly/solvers.ts). */
 export function pixelTable(into: Float64Array): void {
   for (let b = 0; b < 256; b++) into[b] = b / 255;
@@ -122,9 +140,8 @@ export function byteDataInstance<K extends string>(
   const { n, dim } = rows;
   const nnz = rows.start[n];
   if (n > 65536 || dim > 65536) return undefined;
-  // the entries' bytes where the rows were made from bytes, else read back from the values
-  const rowBytes = rows.bytes ?? pixelBytes(rows.value, nnz);
-  const columnBytes = rowBytes && (columns.bytes ?? pixelBytes(columns.value, nnz));
+  const rowBytes = entryBytes(rows.value, rows.bytes, nnz);
+  const columnBytes = rowBytes && entryBytes(columns.value, columns.bytes, nnz);
   if (!rowBytes || !columnBytes) return undefined;
   const { exports, at } = solverInstance(module, {
     rowStart: (n + 1) * 4,

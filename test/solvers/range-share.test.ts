@@ -49,8 +49,8 @@ function helperFor(share: PassShare, kind: 'server' | 'stalled'): Worker {
         Atomics.store(c, w.HELPER, w.READY);
         while (Atomics.load(c, w.STOP) === 0) {
           const ticket = Atomics.load(c, w.TICKET);
+          // polls (a short pass would be over before a sleeping thread woke)
           if (ticket >> 4 !== 0 && (ticket & 15) < ${RANGES}) Atomics.compareExchange(c, w.TICKET, ticket, ticket + 1);
-          Atomics.wait(c, w.TICKET, Atomics.load(c, w.TICKET), 20);
         }`;
   return new Worker(source, {
     eval: true,

@@ -1,6 +1,6 @@
 // Solves one pair's λ path with the solver of the chosen loss and turns it into the validated artifact:
-// on one thread, or with the solver on a second thread while this one measures the models (and, for the
-// logistic path, computes part of the solver's passes between them).
+// on one thread, or with the solver on a second thread while this one measures the models (and computes part
+// of the solver's long passes between them).
 import type { BinaryPair } from '../data/pairs.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
 import { lambdaGrid, type SvmPath } from '../schema/artifacts.js';
@@ -98,9 +98,9 @@ const never = new Promise<never>(() => {});
  * The same artifact as `computeSvmPath`, bit for bit, on two threads: `thread` (startPathSolver, given the
  * job's data files) loads the pair and solves the path (the same code on the same numbers), while this
  * thread loads the pair too (`load`), computes its geometry and measures each model as it arrives (scores of
- * every image, histograms, mirror images). When the solver shares its passes (PathSolveJob.sharePasses, the logistic
- * path and the hinge path's long row passes), this thread computes ranges of them while it waits for the next model (shared-passes.ts: the solver
- * never waits for it). For one pair; `svm --all` keeps both cores busy with pairs instead. The worker is
+ * every image, histograms, mirror images). When the solver shares its long passes (PathSolveJob.sharePasses),
+ * this thread computes ranges of them while it waits for the next model (range-share.ts: the solver never
+ * waits for it). For one pair; `svm --all` keeps both cores busy with pairs instead. The worker is
  * terminated when this returns or throws.
  */
 export async function computeSvmPathBesideSolver(

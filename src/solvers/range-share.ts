@@ -50,6 +50,14 @@ export function balancedCuts(cumulative: ArrayLike<number>, length: number, chun
   return cuts;
 }
 
+/**
+ * into[cuts[c] … cuts[c + 1]) = from's entries there for each range c the helper computed (own[c] = 0): a
+ * pass's outputs gathered from the shared memory after `run`.
+ */
+export function copyHelped(own: Uint8Array, cuts: Int32Array, from: Float64Array, into: Float64Array): void {
+  for (let c = 0; c < RANGES; c++) if (!own[c]) into.set(from.subarray(cuts[c], cuts[c + 1]), cuts[c]);
+}
+
 /** The solver's side of the share. */
 export interface RangeRunner {
   /**

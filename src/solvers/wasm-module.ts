@@ -104,7 +104,7 @@ export function entryBytes(
 
 /** The 256 pixel values byte / 255 that the byte layouts read through (`table` of assembly/solvers.ts). */
 export function pixelTable(into: Float64Array): void {
-  for (let b = 0; b < 256; b++) into[b] = b / 255;
+  into.set(pixelValues);
 }
 
 /** A pair's data as the byte layouts hold it: both storages of the images, and the labels. */

@@ -53,7 +53,7 @@ export function registerSvm(program: Command): void {
       )
       .option(
         '--workers <n>',
-        'threads: with --all, pairs at once; with --pair, 2 or more solve beside the measuring thread, which takes part of the logistic path’s passes between models (default: every core)',
+        'threads: with --all, pairs at once; with --pair, 2 or more solve beside the measuring thread, which takes part of the solver’s long passes between models (default: every core)',
       ),
   ).action(async (options: SvmOptions, command: Command) => {
     const loss: TrainingLoss = parseChoice('--loss', options.loss, TRAINING_LOSSES);
@@ -95,7 +95,7 @@ async function solveOnePair(
   const { name, files } = resolveDataFiles(options);
   // the solver on a second thread, started before anything else loads, so that its start-up and loading
   // overlap this thread's; this one then measures its models: the same bits as on one thread
-  // this thread also computes part of the logistic path's passes between the models it measures
+  // this thread also computes part of the solver's long passes between the models it measures
   const job = { files, dataset: name, classI, classJ, perClass, loss, sharePasses: true };
   const thread = workers > 1 && canLoadWorkers() ? startPathSolver(job) : undefined;
   let store: ResultsStore;

@@ -1,7 +1,14 @@
 // The hinge solvers' long row-dot passes (the gradient over every image, or over a screened list of rows)
 // shared with a helper thread (range-share.ts), each thread on an instance of its own (wasm.ts
 // wasmHingeDots). Short lists stay on the solver's thread. The same bits as on one thread.
-import { balancedCuts, RANGES, type RangeRunner, rangeRunner, rangeServer } from '../range-share.js';
+import {
+  balancedCuts,
+  copyHelped,
+  RANGES,
+  type RangeRunner,
+  rangeRunner,
+  rangeServer,
+} from '../range-share.js';
 import type { HingeData } from './data.js';
 import type { WasmHingeDots } from './wasm.js';
 
@@ -55,8 +62,9 @@ function viewsOf(buffers: HingeShareBuffers, data: HingeData) {
   return { u: io.subarray(0, dim), out: io.subarray(dim), list: new Int32Array(buffers.list) };
 }
 
-/** Range c of a list of `count` rows (rows of a list are about equally long: equal counts). */
-const listCut = (count: number, c: number) => Math.floor((c * count) / RANGES);
+/** The ranges of a list of `count` rows (rows of a list are about equally long: equal counts). */
+const listCuts = (count: number) =>
+  Int32Array.from({ length: RANGES + 1 }, (_, c) => Math.floor((c * count) / RANGES));
 
 /**
  * The solver's side: the long passes on `dots` (the solver's own instance), with a helper serving `buffers`
@@ -75,24 +83,23 @@ export function sharedHingeDots(
   return {
     counts: runner.counts,
     rowDots(count, into) {
-      const helped =
-        count >= SHARED_ROWS &&
-        runner.run(
-          ROW_DOTS,
-          () => {
-            shared.u.set(dots.u);
-            shared.list.set(dots.rows.subarray(0, count));
-            shared.list[n] = count;
-          },
-          (c) => dots.rowDots(listCut(count, c), listCut(count, c + 1)),
-        );
-      if (count < SHARED_ROWS) dots.rowDots(0, count);
-      into.set(dots.out.subarray(0, count));
-      if (!helped) return;
-      for (let c = 0; c < RANGES; c++) {
-        const [lo, hi] = [listCut(count, c), listCut(count, c + 1)];
-        if (!own[c]) into.set(shared.out.subarray(lo, hi), lo);
+      if (count < SHARED_ROWS) {
+        dots.rowDots(0, count);
+        into.set(dots.out.subarray(0, count));
+        return;
       }
+      const cuts = listCuts(count);
+      const helped = runner.run(
+        ROW_DOTS,
+        () => {
+          shared.u.set(dots.u);
+          shared.list.set(dots.rows.subarray(0, count));
+          shared.list[n] = count;
+        },
+        (c) => dots.rowDots(cuts[c], cuts[c + 1]),
+      );
+      into.set(dots.out.subarray(0, count));
+      if (helped) copyHelped(own, cuts, shared.out, into);
     },
     allDots(into) {
       const helped = runner.run(
@@ -101,11 +108,7 @@ export function sharedHingeDots(
         (c) => dots.allDots(imageCuts[c], imageCuts[c + 1]),
       );
       into.set(dots.out);
-      if (!helped) return;
-      for (let c = 0; c < RANGES; c++) {
-        const [lo, hi] = [imageCuts[c], imageCuts[c + 1]];
-        if (!own[c]) into.set(shared.out.subarray(lo, hi), lo);
-      }
+      if (helped) copyHelped(own, imageCuts, shared.out, into);
     },
   };
 }
@@ -123,22 +126,23 @@ export function hingeServer(
   const { n } = data;
   const shared = viewsOf(buffers, data);
   const imageCuts = balancedCuts(data.start, n);
-  // the pass whose inputs this instance holds, and its list's length
+  // the pass whose inputs this instance holds, and its ranges
   let inputsOf = 0;
-  let count = 0;
+  let cuts = imageCuts;
   return rangeServer(
     buffers.control,
     (pass, kind, c) => {
       if (inputsOf !== pass) {
         inputsOf = pass;
         dots.u.set(shared.u);
+        cuts = imageCuts;
         if (kind === ROW_DOTS) {
-          count = Math.min(n, Math.max(0, shared.list[n]));
+          const count = Math.min(n, Math.max(0, shared.list[n]));
           dots.rows.set(shared.list.subarray(0, count));
+          cuts = listCuts(count);
         }
       }
-      const [lo, hi] =
-        kind === ROW_DOTS ? [listCut(count, c), listCut(count, c + 1)] : [imageCuts[c], imageCuts[c + 1]];
+      const [lo, hi] = [cuts[c], cuts[c + 1]];
       if (kind === ROW_DOTS) dots.rowDots(lo, hi);
       else dots.allDots(lo, hi);
       shared.out.set(dots.out.subarray(lo, hi), lo);

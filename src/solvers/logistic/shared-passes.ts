@@ -1,7 +1,14 @@
 // The logistic path's row and column passes and outer products shared with a helper thread (range-share.ts):
 // each pass is cut into ranges of rows of the data, columns of the data or rows of H, and each thread computes
 // its ranges on a kernel of its own (wasm.ts wasmPassKernel). The same bits as on one thread.
-import { balancedCuts, RANGES, type RangeRunner, rangeRunner, rangeServer } from '../range-share.js';
+import {
+  balancedCuts,
+  copyHelped,
+  RANGES,
+  type RangeRunner,
+  rangeRunner,
+  rangeServer,
+} from '../range-share.js';
 import type { WasmPassKernel } from './wasm.js';
 import type { Problem } from './workspace.js';
 
@@ -107,9 +114,7 @@ export function sharedPassRunner(
   /** out = this thread's per-image outputs, with the helper's ranges from the shared memory. */
   const gatherImages = (helped: boolean, out: Float64Array) => {
     out.set(kernel.perImage);
-    if (!helped) return;
-    for (let c = 0; c < RANGES; c++)
-      if (!own[c]) out.set(shared.perImageOut.subarray(cuts.rows[c], cuts.rows[c + 1]), cuts.rows[c]);
+    if (helped) copyHelped(own, cuts.rows, shared.perImageOut, out);
   };
 
   return {
@@ -140,11 +145,7 @@ export function sharedPassRunner(
         (c) => kernel.transposeTimes(cuts.columns[c], cuts.columns[c + 1]),
       );
       out.set(kernel.perPixel.subarray(0, dim));
-      if (!helped) return;
-      for (let c = 0; c < RANGES; c++) {
-        const [lo, hi] = [cuts.columns[c], cuts.columns[c + 1]];
-        if (!own[c]) out.set(shared.perPixelOut.subarray(lo, hi), lo);
-      }
+      if (helped) copyHelped(own, cuts.columns, shared.perPixelOut, out);
     },
     outerProducts(least, a) {
       const helped = runner.run(

@@ -2,11 +2,22 @@
 // LeNets. `l2angle/math` is the browser-safe subset (no I/O).
 
 export * from './article.js';
-export type { BinaryPair, Dataset, DatasetFiles, IdxArray, ImageSet } from './data/index.js';
+export type {
+  BinaryPair,
+  Dataset,
+  DatasetFiles,
+  DatasetSource,
+  IdxArray,
+  IdxItems,
+  ImageSet,
+  ImageSource,
+} from './data/index.js';
 export {
   fashionMnistFiles,
   loadDataset,
   mnistFiles,
+  openDataset,
+  openIdxFile,
   parseIdx,
   readIdxFile,
   selectPair,

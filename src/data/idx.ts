@@ -1,5 +1,5 @@
 // Our own reader for the idx format of MNIST-like datasets: raw or gzip, every defect reported as one line.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
@@ -23,10 +23,17 @@ function hex(value: number): string {
   return `0x${value.toString(16).padStart(8, '0')}`;
 }
 
-/** Decodes an idx buffer, checking its magic number and that its length matches the header exactly. */
-export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
-  if (bytes.length < 4) {
-    throw new InputError(`${name}: not an idx file (${bytes.length} bytes, too short for a magic number)`);
+/**
+ * Decodes an idx header: checks its magic number and element type, and that the file's `total` bytes (the
+ * whole of `bytes` unless told) are exactly the header and the data it announces.
+ */
+function parseIdxHeader(
+  bytes: Uint8Array,
+  name: string,
+  total: number = bytes.length,
+): { dims: number[]; header: number; size: number } {
+  if (total < 4) {
+    throw new InputError(`${name}: not an idx file (${total} bytes, too short for a magic number)`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
@@ -41,9 +48,9 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   }
   const rank = bytes[3];
   const header = 4 + 4 * rank;
-  if (bytes.length < header) {
+  if (total < header) {
     throw new InputError(
-      `${name}: truncated idx file: a header of ${rank} dimensions needs ${header} bytes, found ${bytes.length}`,
+      `${name}: truncated idx file: a header of ${rank} dimensions needs ${header} bytes, found ${total}`,
     );
   }
   const dims: number[] = [];
@@ -53,20 +60,27 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     dims.push(dim);
     size *= dim;
   }
-  const found = bytes.length - header;
+  const found = total - header;
   if (found !== size) {
     const what = found < size ? 'truncated idx file' : 'idx file longer than its header says';
     throw new InputError(
       `${name}: ${what}: header says ${dims.join('×')} = ${size} bytes of data, found ${found}`,
     );
   }
+  return { dims, header, size };
+}
+
+/** Decodes an idx buffer, checking its magic number and that its length matches the header exactly. */
+export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+  const { dims, header, size } = parseIdxHeader(bytes, name);
   return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + header, size) };
 }
 
 /** The largest idx file read (raw or inflated): 70 000 MNIST images are 55 MB. */
 export const MAX_IDX_BYTES = 1 << 30;
 
-function readBytes(path: string): Uint8Array {
+/** Runs `read` on the file at `path`, with every failure of the file system reported as an InputError naming it. */
+function withFile<T>(path: string, read: (size: number) => T): T {
   try {
     // a FIFO or a device such as /dev/zero would be read without end
     const stats = statSync(path);
@@ -78,7 +92,7 @@ function readBytes(path: string): Uint8Array {
         `${path}: ${stats.size} bytes, more than the ${MAX_IDX_BYTES} an idx file may have here`,
       );
     }
-    return readFileSync(path);
+    return read(stats.size);
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -87,6 +101,10 @@ function readBytes(path: string): Uint8Array {
     if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
     throw new InputError(`${path}: cannot read (${(err as Error).message})`);
   }
+}
+
+function readBytes(path: string): Uint8Array {
+  return withFile(path, () => readFileSync(path));
 }
 
 /** The size an idx header announces (header included), or undefined when `head` is too short to say. */
@@ -126,26 +144,109 @@ function gunzip(bytes: Uint8Array, name: string): Uint8Array {
   }
 }
 
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 /** Reads an idx file, raw or gzip (told apart by its first bytes), and checks the shape the caller expects. */
 export function readIdxFile(path: string, expected: IdxExpectation = {}): IdxArray {
   const name = basename(path);
   let bytes = readBytes(path);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, name);
+  if (isGzip(bytes)) bytes = gunzip(bytes, name);
   const idx = parseIdx(bytes, name);
-  const { rank, inner } = expected;
-  if (rank !== undefined && idx.dims.length !== rank) {
+  checkShape(idx.dims, expected, name);
+  return idx;
+}
+
+/** An idx file whose items (its slices along the first dimension) are read only when asked for. */
+export interface IdxItems {
+  /** the whole file's dimensions, outermost first */
+  readonly dims: number[];
+  /** the items at positions `index` (each below dims[0]), one after another */
+  read(index: Int32Array): Uint8Array;
+}
+
+/**
+ * Opens an idx file for reading some of its items: a raw file's header is checked against its size now, and
+ * each read takes only the asked-for items from the file (runs of neighbours in one read); a gzip file is
+ * inflated whole now. The same checks and errors as readIdxFile.
+ */
+export function openIdxFile(path: string, expected: IdxExpectation = {}): IdxItems {
+  const name = basename(path);
+  const head = withFile(path, (size) => {
+    const fd = openSync(path, 'r');
+    try {
+      const bytes = new Uint8Array(Math.min(size, 4 + 4 * 255));
+      const got = readSync(fd, bytes, 0, bytes.length, 0);
+      return { bytes: bytes.subarray(0, got), size };
+    } finally {
+      closeSync(fd);
+    }
+  });
+  if (isGzip(head.bytes)) {
+    const idx = readIdxFile(path, expected);
+    const { dims, data } = idx;
+    const itemBytes = dims.length === 0 || dims[0] === 0 ? 0 : data.length / dims[0];
+    return {
+      dims,
+      read(index) {
+        checkIndex(index, dims, name);
+        const out = new Uint8Array(index.length * itemBytes);
+        for (let a = 0; a < index.length; a++)
+          out.set(data.subarray(index[a] * itemBytes, (index[a] + 1) * itemBytes), a * itemBytes);
+        return out;
+      },
+    };
+  }
+  const { dims, header, size } = parseIdxHeader(head.bytes, name, head.size);
+  checkShape(dims, expected, name);
+  const itemBytes = dims.length === 0 || dims[0] === 0 ? 0 : size / dims[0];
+  return {
+    dims,
+    read(index) {
+      checkIndex(index, dims, name);
+      const out = new Uint8Array(index.length * itemBytes);
+      return withFile(path, () => {
+        const fd = openSync(path, 'r');
+        try {
+          // each run of consecutive positions in one read
+          for (let a = 0; a < index.length; ) {
+            let b = a + 1;
+            while (b < index.length && index[b] === index[b - 1] + 1) b++;
+            const length = (b - a) * itemBytes;
+            const got = readSync(fd, out, a * itemBytes, length, header + index[a] * itemBytes);
+            if (got !== length) throw new InputError(`${name}: the file shrank while it was read`);
+            a = b;
+          }
+        } finally {
+          closeSync(fd);
+        }
+        return out;
+      });
+    },
+  };
+}
+
+function checkIndex(index: Int32Array, dims: number[], name: string): void {
+  const count = dims[0] ?? 0;
+  for (const k of index)
+    if (!(k >= 0 && k < count)) throw new RangeError(`${name}: item ${k} asked for, the file has ${count}`);
+}
+
+/** Checks an idx file's dimensions against what the caller expects of them. */
+function checkShape(dims: number[], { rank, inner }: IdxExpectation, name: string): void {
+  if (rank !== undefined && dims.length !== rank) {
     throw new InputError(
       `${name}: expected an idx file of rank ${rank} (magic number ${hex(0x800 + rank)}), ` +
-        `found rank ${idx.dims.length} (${idx.dims.join('×') || 'a scalar'})`,
+        `found rank ${dims.length} (${dims.join('×') || 'a scalar'})`,
     );
   }
   if (inner !== undefined) {
-    const got = idx.dims.slice(1);
+    const got = dims.slice(1);
     if (got.length !== inner.length || got.some((d, k) => d !== inner[k])) {
       throw new InputError(
-        `${name}: expected items of ${inner.join('×')}, found ${got.join('×') || 'scalars'} (dimensions ${idx.dims.join('×')})`,
+        `${name}: expected items of ${inner.join('×')}, found ${got.join('×') || 'scalars'} (dimensions ${dims.join('×')})`,
       );
     }
   }
-  return idx;
 }

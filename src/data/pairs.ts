@@ -2,7 +2,13 @@
 import { PER_CLASS } from '../article.js';
 import { InputError, UsageError } from '../errors.js';
 import { type ByteLabelledSet, byteLabelledSet } from '../math/types.js';
-import type { Dataset, ImageSet } from './dataset.js';
+import {
+  type Dataset,
+  type DatasetSource,
+  type ImageSet,
+  type ImageSource,
+  imageSourceOf,
+} from './dataset.js';
 
 export { type ByteLabelledSet, pixelScale } from '../math/types.js';
 
@@ -40,7 +46,7 @@ function countLabel(labels: Uint8Array, label: number): number {
 
 /** Positions, in file order, of the first `limitI` images of class I and `limitJ` of class J, interleaved. */
 function chooseIndex(
-  set: ImageSet,
+  set: ImageSet | ImageSource,
   classI: number,
   classJ: number,
   limitI: number,
@@ -63,33 +69,32 @@ function chooseIndex(
   return index;
 }
 
-/** The chosen images as bytes; their x (byte / pixelScale) is computed when first read (byteLabelledSet). */
-function gather(set: ImageSet, index: Int32Array, classJ: number): ByteLabelledSet {
+/** The chosen images as bytes (read from the file only where `set` is an ImageSource); x is computed when first read (byteLabelledSet). */
+function gather(set: ImageSet | ImageSource, index: Int32Array, classJ: number): ByteLabelledSet {
   const dim = set.rows * set.cols;
-  const n = index.length;
-  const bytes = new Uint8Array(n * dim);
-  const y = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const src = index[k] * dim;
-    bytes.set(set.images.subarray(src, src + dim), k * dim);
-    y[k] = set.labels[index[k]] === classJ ? 1 : -1;
-  }
-  return byteLabelledSet(n, dim, bytes, y);
+  const bytes = ('images' in set ? imageSourceOf(set) : set).read(index);
+  const y = new Float64Array(index.length);
+  for (let k = 0; k < index.length; k++) y[k] = set.labels[index[k]] === classJ ? 1 : -1;
+  return byteLabelledSet(index.length, dim, bytes, y);
 }
 
 /**
  * Builds the pair problem: the first `perClass` training images of each class and every test image of both.
- * `withTest: false` leaves the test set empty (a solver's thread that never reads it).
+ * `withTest: false` leaves the test set empty (a solver's thread that never reads it). From an opened dataset
+ * (openDataset) only the chosen images are read.
  */
 export function selectPair(
-  data: Dataset,
+  data: Dataset | DatasetSource,
   classI: number,
   classJ: number,
   perClass = PER_CLASS,
   { withTest = true }: { withTest?: boolean } = {},
 ): BinaryPair {
   checkClasses(classI, classJ, perClass);
-  const counts = (set: ImageSet) => [countLabel(set.labels, classI), countLabel(set.labels, classJ)];
+  const counts = (set: ImageSet | ImageSource) => [
+    countLabel(set.labels, classI),
+    countLabel(set.labels, classJ),
+  ];
   const [trainI, trainJ] = counts(data.train);
   const [testI, testJ] = counts(data.test);
   for (const [have, c, where] of [

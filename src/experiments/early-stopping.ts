@@ -5,7 +5,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { EARLY_STOPPING, lambdaGrid, PER_CLASS } from '../article.js';
-import { loadDataset } from '../data/dataset.js';
+import { openDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { datasetFiles } from '../data/sources.js';
 import { type DatasetName, pairLabel } from '../schema/datasets.js';
@@ -257,7 +257,7 @@ export function earlyStoppingJob(dataset: DatasetName = 'mnist'): Job {
     artifacts: [artifact],
     isDone: (store) => store.has('l2angle/early-stopping', artifact),
     async run(store, progress) {
-      const pair = selectPair(loadDataset(datasetFiles(dataset), dataset), classI, classJ, PER_CLASS);
+      const pair = selectPair(openDataset(datasetFiles(dataset), dataset), classI, classJ, PER_CLASS);
       const partial = store.pathOf(artifact.replace(/\.json$/, '.partial.json'));
       const value = await computeEarlyStopping(
         pair,

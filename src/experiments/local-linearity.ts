@@ -7,7 +7,7 @@
 // an interrupted sweep resumes where it stopped.
 import { readFileSync, rmSync } from 'node:fs';
 import { LOCAL_LINEARITY_PAIR, PER_CLASS } from '../article.js';
-import { loadDataset } from '../data/dataset.js';
+import { openDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { datasetFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
@@ -255,7 +255,7 @@ export function localLinearityJob(
     artifacts: [artifact],
     isDone: (store) => isSweepDone(store, artifact, id, options),
     async run(store, progress) {
-      const pair = selectPair(loadDataset(datasetFiles(dataset), dataset), classI, classJ, id.perClass);
+      const pair = selectPair(openDataset(datasetFiles(dataset), dataset), classI, classJ, id.perClass);
       await runLocalLinearity(pair, dataset, loadKernels(), store, artifact, options, progress);
     },
   };

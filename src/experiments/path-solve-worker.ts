@@ -3,7 +3,7 @@
 // thread measures the models (geometry, scores, mirror images) as they come.
 import { parentPort, workerData } from 'node:worker_threads';
 import { lambdaGrid } from '../article.js';
-import { loadDataset } from '../data/dataset.js';
+import { openDataset } from '../data/dataset.js';
 import { selectPair } from '../data/pairs.js';
 import type { DatasetFiles } from '../data/sources.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
@@ -38,7 +38,7 @@ const job = workerData as PathSolveJob | undefined;
 if (parentPort && job?.kind === 'l2angle-path-solve') {
   const port = parentPort;
   try {
-    const pair = selectPair(loadDataset(job.files, job.dataset), job.classI, job.classJ, job.perClass, {
+    const pair = selectPair(openDataset(job.files, job.dataset), job.classI, job.classJ, job.perClass, {
       withTest: false,
     });
     const control = job.sharePasses ? rangeControl() : undefined;

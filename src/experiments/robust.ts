@@ -3,7 +3,7 @@
 // exact minimisers of F_ε (src/solvers/robust.ts), each model measured as the λ path's are (θ, d_adv, d_err,
 // errors) and by its robust test error at every ε of the grid. One artifact per λ.
 import { epsilonGrid, lambdaGrid, PER_CLASS, ROBUST_TRAINING } from '../article.js';
-import { loadDataset } from '../data/dataset.js';
+import { openDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { datasetFiles } from '../data/sources.js';
 import { LOSSES, type TrainingLoss } from '../math/losses.js';
@@ -177,7 +177,7 @@ export function robustJob(loss: TrainingLoss, dataset: DatasetName = 'mnist'): J
     artifacts,
     isDone: (store) => artifacts.every((a) => store.has('l2angle/robust', a)),
     async run(store, progress, warn) {
-      const pair = selectPair(loadDataset(datasetFiles(dataset), dataset), classI, classJ, PER_CLASS);
+      const pair = selectPair(openDataset(datasetFiles(dataset), dataset), classI, classJ, PER_CLASS);
       const results = await computeRobust(
         pair,
         dataset,

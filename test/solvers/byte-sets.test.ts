@@ -60,10 +60,10 @@ describe('a pair of byte images', () => {
       train,
       byteLabelledSet(train.n, train.dim, shifted.subarray(1), train.y),
       byteLabelledSet(
-        train.n * 4,
-        train.dim / 4,
+        train.n * 16,
+        train.dim / 16,
         train.bytes,
-        Float64Array.from({ length: train.n * 4 }, () => 1),
+        Float64Array.from({ length: train.n * 16 }, () => 1),
       ),
     ];
     for (const set of sets) {

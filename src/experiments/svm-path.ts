@@ -13,7 +13,7 @@ import {
 } from '../math/geometry.js';
 import type { TrainingLoss } from '../math/losses.js';
 import { type SparseRowPasses, type SparseRows, sequentialRowPasses, sparseRowsOf } from '../math/sparse.js';
-import type { LabelledSet } from '../math/types.js';
+import { imageInto, type LabelledSet } from '../math/types.js';
 import { distance, dot, dotRow, norm } from '../math/vector.js';
 import { ARTIFACT_VERSION, SVM_CSV_COLUMNS, type SvmModel, type SvmPath } from '../schema/artifacts.js';
 import { bytesToBase64, encodeFloat32, quantise } from '../schema/encoding.js';
@@ -60,14 +60,15 @@ function histogramMembers(set: LabelledSet, perClass: number): Uint8Array {
 function closestToCentroid(set: LabelledSet, label: number, centroid: Float64Array): number {
   let best = -1;
   let bestDistance = Number.POSITIVE_INFINITY;
-  // x read once: it may be a getter (byteLabelledSet)
-  const { x, y, dim } = set;
+  // image by image (imageInto): a byte set's x is never materialised
+  const { y, dim } = set;
+  const image = new Float64Array(dim);
   for (let r = 0; r < set.n; r++) {
     if (y[r] !== label) continue;
     let s = 0;
-    const off = r * dim;
+    imageInto(set, r, image);
     for (let k = 0; k < dim; k++) {
-      const d = x[off + k] - centroid[k];
+      const d = image[k] - centroid[k];
       s += d * d;
     }
     if (s < bestDistance) {
@@ -113,7 +114,8 @@ export function pathGeometry(
   const origin = i.map((v, k) => (v + j[k]) / 2);
   const oz = dot(origin, zHat);
   const u = new Float64Array(train.n);
-  for (let r = 0; r < train.n; r++) u[r] = dotRow(train.x, r * train.dim, zHat, train.dim) - oz;
+  const image = new Float64Array(train.dim);
+  for (let r = 0; r < train.n; r++) u[r] = dotRow(imageInto(train, r, image), 0, zHat, train.dim) - oz;
   const trainRows = sparseRowsOf(train);
   const testRows = sparseRowsOf(test);
   const trainPasses = rowPasses(trainRows);
@@ -143,7 +145,8 @@ function coordinatesAlong(train: LabelledSet, geometry: PathGeometry, n: Float64
   if (kept && kept.n.length === n.length && kept.n.every((value, k) => Object.is(value, n[k]))) return kept.v;
   const on = dot(geometry.origin, n);
   const v = new Float64Array(train.n);
-  for (let r = 0; r < train.n; r++) v[r] = dotRow(train.x, r * train.dim, n, train.dim) - on;
+  const image = new Float64Array(train.dim);
+  for (let r = 0; r < train.n; r++) v[r] = dotRow(imageInto(train, r, image), 0, n, train.dim) - on;
   geometry.alongLast = { n: Float64Array.from(n), v };
   return v;
 }
@@ -156,7 +159,7 @@ function mirrorRecord(
   basis: TiltingPlaneBasis,
   origin: Float64Array,
 ): SvmModel['mirrors']['I'] {
-  const x = train.x.subarray(r * train.dim, (r + 1) * train.dim);
+  const x = imageInto(train, r, new Float64Array(train.dim));
   const xm = mirrorImage({ w: model.w, b: model.b }, x);
   const [u, v] = tiltingPlanePoint(basis, x, origin);
   const [uMirror, vMirror] = tiltingPlanePoint(basis, xm, origin);

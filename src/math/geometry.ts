@@ -1,7 +1,7 @@
 // The geometry of a linear classifier in image space (SPEC §1): distances to the boundary, projected and
 // mirror images, centroids, the tilting angle and the tilting plane. Pure maths: runs in Node and browsers.
 import { type SparseRowPasses, type SparseRows, sequentialRowPasses } from './sparse.js';
-import type { LabelledSet, LinearClassifier } from './types.js';
+import { imageInto, type LabelledSet, type LinearClassifier } from './types.js';
 import { dot, dotRow, norm, unit, type Vec } from './vector.js';
 
 /** ‖w‖, refusing a zero weight vector: such a classifier has no boundary, so no distance is defined. */
@@ -82,14 +82,15 @@ export function centroids(set: LabelledSet): { i: Float64Array; j: Float64Array 
   const j = new Float64Array(set.dim);
   let nI = 0;
   let nJ = 0;
-  // x read once: a set's x may be a getter (byteLabelledSet), too slow to call per pixel
-  const { x, y, dim } = set;
+  // image by image (imageInto): a byte set's x is never materialised
+  const { y, dim } = set;
+  const image = new Float64Array(dim);
   for (let r = 0; r < set.n; r++) {
     const target = y[r] > 0 ? j : i;
     if (y[r] > 0) nJ++;
     else nI++;
-    const off = r * dim;
-    for (let k = 0; k < dim; k++) target[k] += x[off + k];
+    imageInto(set, r, image);
+    for (let k = 0; k < dim; k++) target[k] += image[k];
   }
   if (nI === 0 || nJ === 0) throw new RangeError('centroids(): both classes need at least one image');
   for (let k = 0; k < set.dim; k++) {

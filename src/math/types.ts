@@ -63,3 +63,17 @@ export function byteLabelledSet(n: number, dim: number, bytes: Uint8Array, y: Fl
 export function pixelBytesOf(set: LabelledSet): Uint8Array | undefined {
   return fromBytes.has(set) ? (set as ByteLabelledSet).bytes : undefined;
 }
+
+/**
+ * Image r of a set (its dim values of x) written into `into`: from the bytes where `byteLabelledSet` made the
+ * set (the same values as x, which is then never materialised: a pass image by image stays in cache instead
+ * of streaming n × dim doubles), else copied from x.
+ */
+export function imageInto(set: LabelledSet, r: number, into: Float64Array): Float64Array {
+  const { dim } = set;
+  const off = r * dim;
+  const bytes = pixelBytesOf(set);
+  if (bytes) for (let k = 0; k < dim; k++) into[k] = pixelValues[bytes[off + k]];
+  else into.set(set.x.subarray(off, off + dim));
+  return into;
+}

@@ -1,13 +1,14 @@
 // The path measurements' passes over a pair's images in WebAssembly (src/solvers/sparse-wasm.ts) against the
 // TypeScript ones, on a slice of real digits: the scores, the widest direction across ẑ, and every field of
 // every model record of a path, the same bits; and the strong-λ models' shared coordinates along n̂.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
 import type { BinaryPair } from '../../src/data/pairs.js';
 import { measurementPasses, solverKernels } from '../../src/experiments/solver-kernels.js';
 import { modelRecord, pathGeometry } from '../../src/experiments/svm-path.js';
 import { nearestCentroidDirection, widestDirectionAcross } from '../../src/math/geometry.js';
 import { sequentialRowPasses, toSparseRows } from '../../src/math/sparse.js';
+import { byteLabelledSet, type LabelledSet } from '../../src/math/types.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
 import { SOLVERS } from '../../src/solvers/registry.js';
 
@@ -64,5 +65,36 @@ describe('the measurement passes in WebAssembly', () => {
     expect(ts.alongLast).toBeDefined();
     const afresh = models.map((model, c) => modelRecord(pair, pathGeometry(pair.train, pair.test), c, model));
     expect(afresh).toEqual(recordsTs);
+  });
+
+  it('measure a byte set without materialising its x, to the bits of the same images given as doubles', () => {
+    const make = measurementPasses();
+    const models: Parameters<typeof modelRecord>[3][] = [];
+    SOLVERS['hinge-path'].solvePath(pair.train, lambdaGrid().slice(0, 12), {
+      bytes: pair.train.bytes,
+      ...solverKernels(),
+      onModel: (model) => models.push(model),
+    });
+    const fresh = (set: typeof pair.train) => byteLabelledSet(set.n, set.dim, set.bytes, set.y);
+    const bytes = { ...pair, train: fresh(pair.train), test: fresh(pair.test) };
+    const read = [vi.spyOn(bytes.train, 'x', 'get'), vi.spyOn(bytes.test, 'x', 'get')];
+    const geometry = pathGeometry(bytes.train, bytes.test, make);
+    const records = models.map((model, c) => modelRecord(bytes, geometry, c, model));
+    for (const spy of read) expect(spy).not.toHaveBeenCalled();
+    const doubles = (set: LabelledSet): LabelledSet => ({
+      n: set.n,
+      dim: set.dim,
+      x: set.x.slice(),
+      y: set.y,
+    });
+    const asDoubles = {
+      ...pair,
+      train: doubles(pair.train),
+      test: doubles(pair.test),
+    } as unknown as BinaryPair;
+    const reference = pathGeometry(asDoubles.train, asDoubles.test, make);
+    expect(geometry.u).toEqual(reference.u);
+    expect(geometry.representatives).toEqual(reference.representatives);
+    expect(records).toEqual(models.map((model, c) => modelRecord(asDoubles, reference, c, model)));
   });
 });

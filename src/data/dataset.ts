@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { CLASS_COUNT } from '../article.js';
 import { InputError } from '../errors.js';
-import { openIdxFile, readIdxFile } from './idx.js';
+import { itemsAt, openIdxFile, readIdxFile } from './idx.js';
 import type { DatasetFiles } from './sources.js';
 
 /** Classes every study here knows (MNIST's digits, Fashion-MNIST's ten kinds of clothing). */
@@ -45,18 +45,13 @@ export interface DatasetSource {
 
 /** The images of a set already in memory, as an ImageSource. */
 export function imageSourceOf(set: ImageSet): ImageSource {
-  const bytes = set.rows * set.cols;
+  const { count, rows, cols, labels, images } = set;
   return {
-    count: set.count,
-    rows: set.rows,
-    cols: set.cols,
-    labels: set.labels,
-    read(index) {
-      const out = new Uint8Array(index.length * bytes);
-      for (let a = 0; a < index.length; a++)
-        out.set(set.images.subarray(index[a] * bytes, (index[a] + 1) * bytes), a * bytes);
-      return out;
-    },
+    count,
+    rows,
+    cols,
+    labels,
+    read: (index) => itemsAt(images, count, rows * cols, index, 'the images'),
   };
 }
 

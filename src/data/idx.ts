@@ -184,27 +184,16 @@ export function openIdxFile(path: string, expected: IdxExpectation = {}): IdxIte
     }
   });
   if (isGzip(head.bytes)) {
-    const idx = readIdxFile(path, expected);
-    const { dims, data } = idx;
-    const itemBytes = dims.length === 0 || dims[0] === 0 ? 0 : data.length / dims[0];
-    return {
-      dims,
-      read(index) {
-        checkIndex(index, dims, name);
-        const out = new Uint8Array(index.length * itemBytes);
-        for (let a = 0; a < index.length; a++)
-          out.set(data.subarray(index[a] * itemBytes, (index[a] + 1) * itemBytes), a * itemBytes);
-        return out;
-      },
-    };
+    const { dims, data } = readIdxFile(path, expected);
+    return { dims, read: (index) => itemsAt(data, dims[0] ?? 0, itemBytesOf(dims), index, name) };
   }
-  const { dims, header, size } = parseIdxHeader(head.bytes, name, head.size);
+  const { dims, header } = parseIdxHeader(head.bytes, name, head.size);
   checkShape(dims, expected, name);
-  const itemBytes = dims.length === 0 || dims[0] === 0 ? 0 : size / dims[0];
+  const itemBytes = itemBytesOf(dims);
   return {
     dims,
     read(index) {
-      checkIndex(index, dims, name);
+      checkIndex(index, dims[0] ?? 0, name);
       const out = new Uint8Array(index.length * itemBytes);
       return withFile(path, () => {
         const fd = openSync(path, 'r');
@@ -227,10 +216,32 @@ export function openIdxFile(path: string, expected: IdxExpectation = {}): IdxIte
   };
 }
 
-function checkIndex(index: Int32Array, dims: number[], name: string): void {
-  const count = dims[0] ?? 0;
+/** The bytes of one item (a slice along the first dimension) of an idx array of these dimensions. */
+function itemBytesOf(dims: number[]): number {
+  return dims.slice(1).reduce((product, d) => product * d, 1);
+}
+
+function checkIndex(index: Int32Array, count: number, name: string): void {
   for (const k of index)
     if (!(k >= 0 && k < count)) throw new RangeError(`${name}: item ${k} asked for, the file has ${count}`);
+}
+
+/**
+ * The items at positions `index` of `count` items of `itemBytes` bytes each, row-major in `data`, one after
+ * another (openIdxFile's reads of an inflated file, and of a set already in memory).
+ */
+export function itemsAt(
+  data: Uint8Array,
+  count: number,
+  itemBytes: number,
+  index: Int32Array,
+  name: string,
+): Uint8Array {
+  checkIndex(index, count, name);
+  const out = new Uint8Array(index.length * itemBytes);
+  for (let a = 0; a < index.length; a++)
+    out.set(data.subarray(index[a] * itemBytes, (index[a] + 1) * itemBytes), a * itemBytes);
+  return out;
 }
 
 /** Checks an idx file's dimensions against what the caller expects of them. */

@@ -65,32 +65,36 @@ function litBytes(w: number): number {
 }
 
 /**
- * compressRows of pixel bytes (the same entries, value = pixelValues[byte]), four bytes at a time where the
- * rows are word-aligned: the background's zero words are skipped whole.
+ * The CSR form of pixel bytes (value = pixelValues[byte], each entry's byte kept too), four bytes at a time
+ * where the rows are word-aligned: the background's zero words are skipped whole.
  */
 function compressBytes(a: Uint8Array, n: number, dim: number): SparseRows {
-  if ((dim & 3) !== 0 || (a.byteOffset & 3) !== 0) return compressRows(a, n, dim, pixelValues);
-  const words = new Uint32Array(a.buffer, a.byteOffset, (n * dim) >> 2);
+  const words =
+    (dim & 3) === 0 && (a.byteOffset & 3) === 0
+      ? new Uint32Array(a.buffer, a.byteOffset, (n * dim) >> 2)
+      : undefined;
   let nnz = 0;
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w];
-    if (word === 0) continue;
-    const lit = litBytes(word);
-    nnz += ((lit >>> 7) & 1) + ((lit >>> 15) & 1) + ((lit >>> 23) & 1) + (lit >>> 31);
-  }
+  if (words) {
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w];
+      if (word === 0) continue;
+      const lit = litBytes(word);
+      nnz += ((lit >>> 7) & 1) + ((lit >>> 15) & 1) + ((lit >>> 23) & 1) + (lit >>> 31);
+    }
+  } else for (let k = 0; k < n * dim; k++) if (a[k] !== 0) nnz++;
   const start = new Int32Array(n + 1);
   const column = new Int32Array(nnz);
   const value = new Float64Array(nnz);
   const bytes = new Uint8Array(nnz);
-  const perRow = dim >> 2;
+  // pixels per block: a word (skipped when zero), or a whole row when the rows are not word-aligned
+  const block = words ? 4 : dim;
   let p = 0;
   for (let r = 0; r < n; r++) {
     start[r] = p;
     const off = r * dim;
-    for (let w = 0; w < perRow; w++) {
-      if (words[(off >> 2) + w] === 0) continue;
-      const k0 = w << 2;
-      for (let k = k0; k < k0 + 4; k++) {
+    for (let k0 = 0; k0 < dim; k0 += block) {
+      if (words && words[(off + k0) >> 2] === 0) continue;
+      for (let k = k0; k < k0 + block; k++) {
         const v = a[off + k];
         if (v !== 0) {
           column[p] = k;
@@ -107,38 +111,26 @@ function compressBytes(a: Uint8Array, n: number, dim: number): SparseRows {
 
 /** The CSR form of a row-major n × dim matrix. */
 export function toSparseRows(x: Vec, n: number, dim: number): SparseRows {
-  return compressRows(x, n, dim);
-}
-
-/**
- * The non-zero entries of a row-major n × dim matrix `a`, each value looked up in `table` where one is given
- * (pixel bytes: pixelValues, and the entries' bytes are kept too), else taken as it is.
- */
-function compressRows(a: ArrayLike<number>, n: number, dim: number, table?: Float64Array): SparseRows {
   let nnz = 0;
-  for (let k = 0; k < n * dim; k++) if (a[k] !== 0) nnz++;
+  for (let k = 0; k < n * dim; k++) if (x[k] !== 0) nnz++;
   const start = new Int32Array(n + 1);
   const column = new Int32Array(nnz);
   const value = new Float64Array(nnz);
-  const bytes = table && new Uint8Array(nnz);
   let p = 0;
   for (let r = 0; r < n; r++) {
     start[r] = p;
     const off = r * dim;
     for (let k = 0; k < dim; k++) {
-      const v = a[off + k];
+      const v = x[off + k];
       if (v !== 0) {
         column[p] = k;
-        if (bytes) {
-          value[p] = table[v];
-          bytes[p] = v;
-        } else value[p] = v;
+        value[p] = v;
         p++;
       }
     }
   }
   start[n] = p;
-  return { n, dim, start, column, value, ...(bytes ? { bytes } : {}) };
+  return { n, dim, start, column, value };
 }
 
 /** Dot product of row r with v. */

@@ -1,14 +1,26 @@
-// What one trained 2-layer network of the local-linearity sweep is measured by: its local geometry over the
-// training images (‖∇ₓs‖, y·d(x), θ(x)), its errors, its strongest hidden units, and the binary attack on
-// test images at the calibrated temperature.
+// One network of the local-linearity sweep, trained and measured: its local geometry over the training
+// images (‖∇ₓs‖, y·d(x), θ(x)), its errors, its strongest hidden units, the binary attack on test images at
+// the calibrated temperature, and certified radii. The same code runs on the main thread and on the sweep's
+// worker threads (local-linearity-threads.ts).
 import { CALIBRATION_TARGET } from '../article.js';
 import type { BinaryPair } from '../data/pairs.js';
-import type { SparseRows } from '../math/sparse.js';
-import { frobenius, histogram, meanOfNumbers, QUANTILE_LEVELS, quantiles } from '../math/statistics.js';
-import { binaryAttack } from '../nn/attack.js';
+import { centroids, nearestCentroidDirection } from '../math/geometry.js';
+import { permutation, seededRandom } from '../math/random.js';
+import { type SparseRows, sparseRowsOf } from '../math/sparse.js';
+import {
+  budgetGrid,
+  frobenius,
+  histogram,
+  meanOfNumbers,
+  QUANTILE_LEVELS,
+  quantiles,
+} from '../math/statistics.js';
+import { imageInto } from '../math/types.js';
+import { BINARY_DEFAULTS, binaryAttack } from '../nn/attack.js';
 import { certificateWeights, certifyRows } from '../nn/certified.js';
 import type { TwoLayerNet } from '../nn/dense.js';
 import type { DenseEngine } from '../nn/dense-engine.js';
+import { type DenseTrainingSettings, TwoLayerTrainer } from '../nn/dense-training.js';
 import { localGeometry } from '../nn/local-geometry.js';
 import { calibrateTemperature } from '../nn/temperature.js';
 import { encodeFloat32 } from '../schema/encoding.js';
@@ -200,4 +212,93 @@ export function certifiedRadii(
     attackedRadius,
     violations,
   };
+}
+
+/** What every network of a sweep is measured with, made once from the pair and the settings. */
+export interface SweepSetup {
+  zHat: Float64Array;
+  centroidDistance: number;
+  sparseRows: { train: SparseRows; test: SparseRows };
+  /** the attacked test images (positions in the test set), their pixels and labels */
+  testIndex: number[];
+  attackPixels: Float32Array;
+  attackLabels: Float64Array;
+  normBins: Bins;
+  budgets: number[];
+}
+
+/** The sweep's shared measurements of a pair (the same on every thread: each thread makes its own). */
+export function sweepSetup(pair: BinaryPair, o: Required<LocalLinearityOptions>): SweepSetup {
+  const { train, test } = pair;
+  const { i, j } = centroids(train);
+  const zHat = nearestCentroidDirection(i, j);
+  let centroidDistance = 0;
+  for (let k = 0; k < i.length; k++) centroidDistance += (j[k] - i[k]) ** 2;
+  centroidDistance = Math.sqrt(centroidDistance);
+  const attackCount = Math.min(o.attackImages, test.n);
+  const testIndex = Array.from(
+    permutation(test.n, seededRandom(o.seed ^ 0x7f4a7c15)).subarray(0, attackCount),
+  );
+  const attackPixels = new Float32Array(attackCount * test.dim);
+  const attackLabels = new Float64Array(attackCount);
+  const image = new Float64Array(test.dim);
+  for (const [r, t] of testIndex.entries()) {
+    attackPixels.set(imageInto(test, t, image), r * test.dim);
+    attackLabels[r] = test.y[t];
+  }
+  const normMax = o.attackMaxSteps * BINARY_DEFAULTS.stepSize * PIXEL_SCALE;
+  return {
+    zHat,
+    centroidDistance,
+    sparseRows: { train: sparseRowsOf(train), test: sparseRowsOf(test) },
+    testIndex,
+    attackPixels,
+    attackLabels,
+    normBins: { min: 0, max: normMax, width: normMax / 50, unit: '‖x′ − x‖ on the 0..255 pixel scale' },
+    budgets: budgetGrid(normMax),
+  };
+}
+
+/**
+ * One network of the sweep, trained at `weightDecay` and measured: its local geometry, errors, attack and
+ * certified radii. `afterEpoch` hears each epoch's loss (and may yield to the event loop).
+ */
+export async function sweepModel(
+  pair: BinaryPair,
+  setup: SweepSetup,
+  engine: DenseEngine,
+  o: Required<LocalLinearityOptions>,
+  weightDecay: number,
+  afterEpoch: (epoch: number, loss: number) => Promise<void> | void,
+  beforeAttack?: () => void,
+): Promise<LocalLinearityModel> {
+  const { train, test } = pair;
+  const settings: DenseTrainingSettings = { ...o, weightDecay };
+  const t0 = performance.now();
+  const epochLoss: number[] = [];
+  const trainer = new TwoLayerTrainer(train, o.hidden, settings, engine);
+  while (trainer.epochs < o.epochs) {
+    const e = trainer.epoch();
+    epochLoss.push(e.loss);
+    await afterEpoch(e.epoch, e.loss);
+  }
+  const net = trainer.net;
+  const seconds = (performance.now() - t0) / 1000;
+  const testScores = localGeometry(net, test, engine, setup.zHat).score;
+  const model = describeModel(net, pair, engine, setup.zHat, testScores, o.filters);
+  beforeAttack?.();
+  const attack = attackModel(
+    net,
+    pair,
+    engine,
+    testScores,
+    setup.testIndex,
+    setup.attackPixels,
+    setup.attackLabels,
+    o,
+    setup.budgets,
+    setup.normBins,
+  );
+  const certified = certifiedRadii(net, pair, setup.sparseRows, setup.testIndex, attack);
+  return { weightDecay, ...model, epochLoss, attack, certified, seconds };
 }

@@ -6,30 +6,25 @@
 // binary attack pushes test images across the boundary. The finished models are kept in a partial file, so
 // an interrupted sweep resumes where it stopped.
 import { readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { LOCAL_LINEARITY_PAIR, PER_CLASS } from '../article.js';
 import { openDataset } from '../data/dataset.js';
 import { type BinaryPair, selectPair } from '../data/pairs.js';
 import { datasetFiles } from '../data/sources.js';
 import { InputError } from '../errors.js';
-import { centroids, nearestCentroidDirection } from '../math/geometry.js';
-import { permutation, seededRandom } from '../math/random.js';
-import { sparseRowsOf } from '../math/sparse.js';
-import { budgetGrid, QUANTILE_LEVELS } from '../math/statistics.js';
+import { QUANTILE_LEVELS } from '../math/statistics.js';
 import { BINARY_DEFAULTS } from '../nn/attack.js';
 import { DenseEngine } from '../nn/dense-engine.js';
-import { type DenseTrainingSettings, TwoLayerTrainer } from '../nn/dense-training.js';
 import { type Kernels, loadKernels } from '../nn/kernels.js';
-import { localGeometry } from '../nn/local-geometry.js';
 import { ARTIFACT_VERSION } from '../schema/artifacts.js';
 import { type DatasetName, datasetLabel, pairLabel } from '../schema/datasets.js';
 import {
-  type Bins,
   type LocalLinearity,
   type LocalLinearityModel,
   localLinearityFile,
   localLinearitySchema,
 } from '../schema/nn-artifacts.js';
-import { attackModel, certifiedRadii, describeModel } from './local-linearity-model.js';
+import { sweepModel, sweepSetup } from './local-linearity-model.js';
 
 export { binaryTemperature } from './local-linearity-model.js';
 
@@ -37,7 +32,6 @@ import {
   isSweepDone,
   LOCAL_LINEARITY_BINS,
   type LocalLinearityOptions,
-  PIXEL_SCALE,
   partialPath,
   partialSchema,
   type SweepProgress,
@@ -56,12 +50,14 @@ export {
 } from './local-linearity-settings.js';
 
 import type { Job } from './job.js';
+import { sweepOnThreads } from './local-linearity-threads.js';
 import { type ResultsStore, writeFileAtomic } from './store.js';
 
 /**
  * Runs the sweep on a pair (x on the 0..1 scale) with the wasm kernels and writes the validated artifact into
  * the results as `file`; finished models go to `partialPath(file)` as they come, and a run with the same
- * settings resumes from them. Returns the artifact.
+ * settings resumes from them; `threads` worker threads train networks at once (the same models). Returns the
+ * artifact.
  */
 export async function runLocalLinearity(
   pair: BinaryPair,
@@ -71,6 +67,7 @@ export async function runLocalLinearity(
   file: string,
   options: LocalLinearityOptions = {},
   progress?: SweepProgress,
+  threads = 1,
 ): Promise<LocalLinearity> {
   const o = withDefaults(options);
   const key = sweepKey(pair, dataset, o);
@@ -82,17 +79,26 @@ export async function runLocalLinearity(
   } catch {
     // no partial file, or one from other settings: start afresh
   }
-  const artifact = await localLinearityStudy(pair, dataset, kernels, o, progress, resumed, (models) => {
-    // validated like the artifact: a NaN would become null in JSON and the partial be thrown away later
-    const checked = partialSchema.safeParse({ key, models });
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      throw new InputError(
-        `local-linearity sweep: model ${issue.path.join('.')} is not valid (${issue.message}); the finished models are kept in ${partial}`,
-      );
-    }
-    writeFileAtomic(partial, JSON.stringify(checked.data));
-  });
+  const artifact = await localLinearityStudy(
+    pair,
+    dataset,
+    kernels,
+    o,
+    progress,
+    resumed,
+    (models) => {
+      // validated like the artifact: a NaN would become null in JSON and the partial be thrown away later
+      const checked = partialSchema.safeParse({ key, models });
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new InputError(
+          `local-linearity sweep: model ${issue.path.join('.')} is not valid (${issue.message}); the finished models are kept in ${partial}`,
+        );
+      }
+      writeFileAtomic(partial, JSON.stringify(checked.data));
+    },
+    threads,
+  );
   store.write('l2angle/local-linearity', file, artifact);
   rmSync(partial, { force: true });
   return artifact;
@@ -101,8 +107,10 @@ export async function runLocalLinearity(
 /**
  * The sweep's artifact value: one network per weight decay (trained from the same seed), its errors, the
  * distributions over the training images of ‖∇ₓs‖, y·d(x) and θ(x), and the binary attack on test images.
- * `resumed` models (a prefix of the sweep) are reused; `onModel` sees the finished models after each one.
- * It yields to the event loop after every epoch, so a server running it keeps streaming progress.
+ * `resumed` models (finished earlier, matched by weight decay) are reused; `onModel` sees the finished models
+ * after each one. On one thread it yields to the event loop after every epoch, so a server running it keeps
+ * streaming progress; with `threads` > 1 the networks are trained on that many worker threads at once (each
+ * network on one thread, so the models are the same bits either way).
  */
 export async function localLinearityStudy(
   pair: BinaryPair,
@@ -112,84 +120,64 @@ export async function localLinearityStudy(
   progress?: SweepProgress,
   resumed: readonly LocalLinearityModel[] = [],
   onModel?: (models: LocalLinearityModel[]) => void,
+  threads = 1,
 ): Promise<LocalLinearity> {
   const started = performance.now();
   const o = withDefaults(options);
   const { train, test } = pair;
-  const engine = new DenseEngine(kernels, train.dim, o.hidden, o.batchSize);
-  const { i, j } = centroids(train);
-  const zHat = nearestCentroidDirection(i, j);
-  let centroidDistance = 0;
-  for (let k = 0; k < i.length; k++) centroidDistance += (j[k] - i[k]) ** 2;
-  centroidDistance = Math.sqrt(centroidDistance);
+  const setup = sweepSetup(pair, o);
+  const { testIndex, budgets, normBins, centroidDistance } = setup;
+  const attackCount = testIndex.length;
 
-  const sparseRows = {
-    train: sparseRowsOf(train),
-    test: sparseRowsOf(test),
-  };
-  const attackCount = Math.min(o.attackImages, test.n);
-  const testIndex = Array.from(
-    permutation(test.n, seededRandom(o.seed ^ 0x7f4a7c15)).subarray(0, attackCount),
+  const units = o.epochs + 1;
+  const total = o.weightDecays.length * units;
+  const slots: Array<LocalLinearityModel | undefined> = o.weightDecays.map((weightDecay) =>
+    resumed.find((m) => m.weightDecay === weightDecay),
   );
-  const attackPixels = new Float32Array(attackCount * test.dim);
-  const attackLabels = new Float64Array(attackCount);
-  for (const [r, t] of testIndex.entries()) {
-    attackPixels.set(test.x.subarray(t * test.dim, (t + 1) * test.dim), r * test.dim);
-    attackLabels[r] = test.y[t];
-  }
-  const normMax = o.attackMaxSteps * BINARY_DEFAULTS.stepSize * PIXEL_SCALE;
-  const normBins: Bins = {
-    min: 0,
-    max: normMax,
-    width: normMax / 50,
-    unit: '‖x′ − x‖ on the 0..255 pixel scale',
-  };
-  const budgets = budgetGrid(normMax);
-
-  const total = o.weightDecays.length * (o.epochs + 1);
-  const models: LocalLinearityModel[] = [];
-  for (const [m, weightDecay] of o.weightDecays.entries()) {
-    const base = m * (o.epochs + 1);
-    if (m < resumed.length && resumed[m].weightDecay === weightDecay) {
-      models.push(resumed[m]);
-      progress?.(base + o.epochs + 1, total, `λ = ${weightDecay}: resumed`);
-      continue;
-    }
-    const settings: DenseTrainingSettings = { ...o, weightDecay };
-    const t0 = performance.now();
-    const epochLoss: number[] = [];
-    const trainer = new TwoLayerTrainer(train, o.hidden, settings, engine);
-    while (trainer.epochs < o.epochs) {
-      const e = trainer.epoch();
-      epochLoss.push(e.loss);
-      progress?.(
-        base + e.epoch,
-        total,
-        `λ = ${weightDecay}: epoch ${e.epoch}/${o.epochs}, loss ${e.loss.toFixed(4)}`,
-      );
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const net = trainer.net;
-    const seconds = (performance.now() - t0) / 1000;
-    const testScores = localGeometry(net, test, engine, zHat).score;
-    const model = describeModel(net, pair, engine, zHat, testScores, o.filters);
-    progress?.(base + o.epochs, total, `λ = ${weightDecay}: attacking ${attackCount} test images`);
-    const attack = attackModel(
-      net,
-      pair,
-      engine,
-      testScores,
-      testIndex,
-      attackPixels,
-      attackLabels,
-      o,
-      budgets,
-      normBins,
+  const finished = () => slots.filter((m): m is LocalLinearityModel => m !== undefined);
+  const doneUnits = new Array<number>(slots.length).fill(0);
+  const report = (m: number, unitsDone: number, status: string) => {
+    doneUnits[m] = unitsDone;
+    progress?.(
+      doneUnits.reduce((a, b) => a + b, 0),
+      total,
+      status,
     );
-    const certified = certifiedRadii(net, pair, sparseRows, testIndex, attack);
-    models.push({ weightDecay, ...model, epochLoss, attack, certified, seconds });
-    onModel?.(models);
-    progress?.(base + o.epochs + 1, total, `λ = ${weightDecay}: done`);
+  };
+  const todo: number[] = [];
+  for (const [m, weightDecay] of o.weightDecays.entries()) {
+    if (slots[m] !== undefined) report(m, units, `λ = ${weightDecay}: resumed`);
+    else todo.push(m);
+  }
+  const store = (m: number, model: LocalLinearityModel) => {
+    slots[m] = model;
+    onModel?.(finished());
+    report(m, units, `λ = ${o.weightDecays[m]}: done`);
+  };
+  const lanes = Math.max(1, Math.min(threads, todo.length));
+  if (lanes === 1) {
+    const engine = new DenseEngine(kernels, train.dim, o.hidden, o.batchSize);
+    for (const m of todo) {
+      const weightDecay = o.weightDecays[m];
+      const model = await sweepModel(
+        pair,
+        setup,
+        engine,
+        o,
+        weightDecay,
+        async (epoch, loss) => {
+          report(m, epoch, `λ = ${weightDecay}: epoch ${epoch}/${o.epochs}, loss ${loss.toFixed(4)}`);
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+        () => report(m, o.epochs, `λ = ${weightDecay}: attacking ${attackCount} test images`),
+      );
+      store(m, model);
+    }
+  } else {
+    await sweepOnThreads(pair, o, todo, lanes, {
+      progress: (m, unitsDone, status) => report(m, unitsDone, status),
+      model: store,
+    });
   }
 
   const value: LocalLinearity = {
@@ -231,7 +219,7 @@ export async function localLinearityStudy(
     },
     createdAt: new Date().toISOString(),
     wallSeconds: (performance.now() - started) / 1000,
-    models,
+    models: finished(),
   };
   return localLinearitySchema.parse(value);
 }
@@ -256,7 +244,16 @@ export function localLinearityJob(
     isDone: (store) => isSweepDone(store, artifact, id, options),
     async run(store, progress) {
       const pair = selectPair(openDataset(datasetFiles(dataset), dataset), classI, classJ, id.perClass);
-      await runLocalLinearity(pair, dataset, loadKernels(), store, artifact, options, progress);
+      await runLocalLinearity(
+        pair,
+        dataset,
+        loadKernels(),
+        store,
+        artifact,
+        options,
+        progress,
+        availableParallelism(),
+      );
     },
   };
 }

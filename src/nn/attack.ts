@@ -316,7 +316,8 @@ export function binaryAttack(
       for (const [b, i] of chunk.entries()) {
         xb.set(adversarial.subarray(i * size, (i + 1) * size), b * size);
       }
-      engine.forward(net, chunk.length, scores);
+      // the network does not change during the attack: its weights are copied in once
+      engine.forward(net, chunk.length, scores, round === 1 && start === 0 ? 'copy' : 'kept');
       for (const [b, i] of chunk.entries()) {
         const z = -labels[i] * scores[b];
         probability[i] = 1 / (1 + Math.exp(-z / t));

@@ -4,7 +4,7 @@ import { DENSE_TRAINING } from '../article.js';
 import { InputError } from '../errors.js';
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
 import { permutation, seededRandom } from '../math/random.js';
-import { checkData, type DenseData, TwoLayerNet } from './dense.js';
+import { checkData, type DenseData, float32Images, TwoLayerNet } from './dense.js';
 import type { DenseEngine } from './dense-engine.js';
 import { MomentumSgd } from './sgd.js';
 
@@ -74,6 +74,7 @@ export class TwoLayerTrainer {
   epoch(): DenseEpoch {
     const { data, engine, net, scores, dScores } = this;
     const dim = data.dim;
+    const images = float32Images(data);
     const order = permutation(data.n, this.shuffle);
     let total = 0;
     let batches = 0;
@@ -82,7 +83,7 @@ export class TwoLayerTrainer {
       const xb = engine.input();
       for (let b = 0; b < count; b++) {
         const src = order[start + b] * dim;
-        for (let p = 0; p < dim; p++) xb[b * dim + p] = data.x[src + p];
+        xb.set(images.subarray(src, src + dim), b * dim);
       }
       engine.forward(net, count, scores);
       let loss = 0;

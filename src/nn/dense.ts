@@ -8,6 +8,7 @@
 // `local-geometry.ts` measures it.
 import { softplusDerivative, softplusLoss } from '../math/losses.js';
 import { gaussian, seededRandom } from '../math/random.js';
+import { type LabelledSet, pixelBytesOf, pixelValues } from '../math/types.js';
 import type { Parameter } from './sgd.js';
 
 /** The local linear model of the network at one image: s(x') = gradient·x' + offset while the same units are active. */
@@ -162,15 +163,45 @@ export interface DenseData {
   readonly y: ArrayLike<number>;
 }
 
+/** How many pixel values a set holds, from its bytes where it has them (so x is not materialised to count). */
+function pixelCount(data: DenseData): number {
+  return (pixelBytesOf(data as LabelledSet) ?? data.x).length;
+}
+
 /** Refuses data whose sizes disagree or whose labels are not ±1. */
 export function checkData(data: DenseData): void {
-  if (data.x.length !== data.n * data.dim || data.y.length !== data.n) {
+  const pixels = pixelCount(data);
+  if (pixels !== data.n * data.dim || data.y.length !== data.n) {
     throw new RangeError(
-      `2-layer network data: expected ${data.n}×${data.dim} pixels and ${data.n} labels, got ${data.x.length} and ${data.y.length}`,
+      `2-layer network data: expected ${data.n}×${data.dim} pixels and ${data.n} labels, got ${pixels} and ${data.y.length}`,
     );
   }
   for (let i = 0; i < data.n; i++) {
     if (data.y[i] !== 1 && data.y[i] !== -1)
       throw new RangeError(`2-layer network data: label ${data.y[i]} is not ±1`);
   }
+}
+
+/** float32 of every byte's pixel value: the same numbers as rounding x = byte / 255 to float32. */
+const pixelFloat32 = Float32Array.from(pixelValues);
+const float32Made = new WeakMap<DenseData, Float32Array>();
+
+/**
+ * The images of a set as float32, the values the engine computes on (each x rounded to float32), made once
+ * per set and kept while it lives: from the pixel bytes where the set has them (x is then never
+ * materialised), else from x. Batches are then copied row by row instead of value by value.
+ */
+export function float32Images(data: DenseData): Float32Array {
+  let images = float32Made.get(data);
+  if (images === undefined) {
+    const bytes = pixelBytesOf(data as LabelledSet);
+    if (bytes !== undefined) {
+      images = new Float32Array(bytes.length);
+      for (let k = 0; k < bytes.length; k++) images[k] = pixelFloat32[bytes[k]];
+    } else {
+      images = Float32Array.from(data.x);
+    }
+    float32Made.set(data, images);
+  }
+  return images;
 }

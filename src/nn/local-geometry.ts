@@ -1,6 +1,6 @@
 // The local geometry of a trained 2-layer network over a set of images: s(x), the local scale ‖∇ₓs‖ and the
 // local normal's angle to a direction, through the batched engine.
-import { checkData, type DenseData, type TwoLayerNet } from './dense.js';
+import { checkData, type DenseData, float32Images, type TwoLayerNet } from './dense.js';
 import type { DenseEngine } from './dense-engine.js';
 
 /** Per-image scores, local scales and local normals of a trained network over a whole set. */
@@ -33,13 +33,12 @@ export function localGeometry(
   const cosine = new Float64Array(data.n);
   const scores = new Float32Array(engine.batch);
   const ones = new Float32Array(engine.batch).fill(1);
+  const images = float32Images(data);
   for (let start = 0; start < data.n; start += engine.batch) {
     const count = Math.min(engine.batch, data.n - start);
-    const xb = engine.input();
-    for (let b = 0; b < count; b++) {
-      for (let p = 0; p < dim; p++) xb[b * dim + p] = data.x[(start + b) * dim + p];
-    }
-    engine.forward(net, count, scores);
+    engine.input().set(images.subarray(start * dim, (start + count) * dim));
+    // the network does not change during the pass: its weights are copied in once
+    engine.forward(net, count, scores, start === 0 ? 'copy' : 'kept');
     const grad = engine.backward(ones, false, true) as Float32Array;
     for (let b = 0; b < count; b++) {
       let nn = 0;

@@ -143,6 +143,41 @@ describe('the local-linearity sweep on 150 images per class of 7 vs 9', () => {
     expect(localLinearitySchema.parse(JSON.parse(readFileSync(path, 'utf8'))).models).toHaveLength(3);
   });
 
+  it('trains the networks on two threads with the same bits; a failing thread ends the sweep with its message', async () => {
+    // worker threads load compiled modules: the threaded sweep comes from dist/, as the commands run it
+    const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
+    const compiled = (await import(
+      dist('experiments/local-linearity.js')
+    )) as typeof import('../../src/experiments/local-linearity.js');
+    const compiledKernels = (await import(dist('nn/kernels.js'))) as typeof import('../../src/nn/kernels.js');
+    const statuses: string[] = [];
+    const threaded = await compiled.localLinearityStudy(
+      pair,
+      'mnist',
+      compiledKernels.loadKernels(),
+      OPTIONS,
+      (_done, _total, status) => statuses.push(status),
+      [],
+      undefined,
+      2,
+    );
+    const timeless = (a: LocalLinearity) => a.models.map(({ seconds: _, ...m }) => m);
+    expect(timeless(threaded)).toEqual(timeless(sweep));
+    expect(statuses.filter((s) => s.endsWith(': done'))).toHaveLength(3);
+    await expect(
+      compiled.localLinearityStudy(
+        pair,
+        'mnist',
+        compiledKernels.loadKernels(),
+        { ...OPTIONS, learningRate: 1e9 },
+        undefined,
+        [],
+        undefined,
+        2,
+      ),
+    ).rejects.toThrow(/training diverged/);
+  });
+
   it('names files safely and refuses bad settings with one clear line', async () => {
     expect(adversarialFile('lenet-low')).toBe('nn/adversarial-lenet-low.json');
     expect(() => adversarialFile('../x')).toThrow(/letters, digits/);

@@ -2,6 +2,7 @@
 // of a digit pair against weight decay and measures their local geometry (with its own flags); the other
 // choices are the studies' registry's entries marked `nn`, run with the article's settings.
 
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { ATTACK_IMAGES, PER_CLASS } from '../../article.js';
 import { selectPair } from '../../data/pairs.js';
@@ -21,7 +22,15 @@ import { DATASET_NAMES, type DatasetName } from '../../schema/datasets.js';
 import type { LocalLinearity } from '../../schema/nn-artifacts.js';
 import { localLinearityFile } from '../../schema/nn-artifacts.js';
 import { addDataOptions, type DataOptions, loadFromOptions, resolveDataFiles } from '../data-options.js';
-import { isDecimal, MOST_EPOCHS, parseChoice, parsePair, parsePositiveInt, parseSeed } from '../options.js';
+import {
+  isDecimal,
+  MOST_EPOCHS,
+  MOST_THREADS,
+  parseChoice,
+  parsePair,
+  parsePositiveInt,
+  parseSeed,
+} from '../options.js';
 import { createProgress, type Progress } from '../progress.js';
 import { runJobs } from '../run-jobs.js';
 
@@ -37,6 +46,7 @@ interface NnOptions extends DataOptions {
   epochs: string;
   weightDecays?: string;
   attackImages: string;
+  threads?: string;
   force?: boolean;
 }
 
@@ -91,6 +101,10 @@ export function registerNn(program: Command): void {
         'local-linearity: test images attacked per network',
         String(ATTACK_IMAGES),
       )
+      .option(
+        '--threads <n>',
+        'local-linearity: networks trained at once, one per thread (default: every core; the same models)',
+      )
       .option('--force', 'recompute even when the results folder already has the study'),
   ).action(async (options: NnOptions, command: Command) => {
     const study = parseChoice('--study', options.study, NN_STUDIES);
@@ -131,10 +145,14 @@ function namedDataset(options: NnOptions, study: string): DatasetName {
 function localLinearityOptions(
   options: NnOptions,
   seed: number,
-): { pair: [number, number]; perClass: number; study: LocalLinearityOptions } {
+): { pair: [number, number]; perClass: number; threads: number; study: LocalLinearityOptions } {
   return {
     pair: parsePair(options.pair),
     perClass: parsePositiveInt('--per-class', options.perClass),
+    threads:
+      options.threads === undefined
+        ? availableParallelism()
+        : parsePositiveInt('--threads', options.threads, MOST_THREADS),
     study: {
       hidden: parsePositiveInt('--hidden', options.hidden),
       epochs: parsePositiveInt('--epochs', options.epochs, MOST_EPOCHS),
@@ -147,7 +165,7 @@ function localLinearityOptions(
 
 async function localLinearity(
   options: NnOptions,
-  { pair: [classI, classJ], perClass, study }: ReturnType<typeof localLinearityOptions>,
+  { pair: [classI, classJ], perClass, threads, study }: ReturnType<typeof localLinearityOptions>,
   store: ResultsStore,
   force: boolean,
 ): Promise<void> {
@@ -175,6 +193,7 @@ async function localLinearity(
       bar ??= createProgress(`local linearity ${classI}-${classJ}, ${models} networks`, total);
       bar.update(done, status);
     },
+    threads,
   );
   bar?.stop();
   process.stdout.write(summaryTable(artifact));

@@ -115,6 +115,7 @@ export async function runCell(
       artifact,
       { weightDecays: cell.weightDecays, epochs: cell.epochs, seed: cell.seed },
       options.progress,
+      options.threads,
     );
   } else {
     const runDir = store.pathOf(dir);

@@ -307,6 +307,13 @@ export function binaryAttack(
   const margin = t * Math.log(confidence / (1 - confidence));
   const scores = new Float32Array(engine.batch);
   const dScores = new Float32Array(engine.batch);
+  // An image's input gradient (−y ∇ₓs, the network fixed) changes only when its set of active units does,
+  // which is a few steps in a hundred: each image keeps its gradient and the pattern it was computed at,
+  // and only the images whose pattern changed are computed again (the same bits: see inputGradientOf).
+  const gradient = new Float32Array(n * size);
+  const pattern = new Uint8Array(n * net.hidden);
+  const known = new Uint8Array(n);
+  const recompute: number[] = [];
   let active = Array.from({ length: n }, (_, i) => i);
   for (let round = 1; active.length > 0; round++) {
     const still: number[] = [];
@@ -318,6 +325,7 @@ export function binaryAttack(
       }
       // the network does not change during the attack: its weights are copied in once
       engine.forward(net, chunk.length, scores, round === 1 && start === 0 ? 'copy' : 'kept');
+      recompute.length = 0;
       for (const [b, i] of chunk.entries()) {
         const z = -labels[i] * scores[b];
         probability[i] = 1 / (1 + Math.exp(-z / t));
@@ -325,11 +333,20 @@ export function binaryAttack(
         const finished = z >= margin || steps[i] >= maxSteps;
         if (z >= margin) success[i] = 1;
         dScores[b] = finished ? 0 : -labels[i];
+        if (finished) continue;
+        if (engine.activePattern(b, pattern, i * net.hidden) || !known[i]) recompute.push(b);
       }
-      const gx = engine.backward(dScores, false, true) as Float32Array;
+      if (recompute.length > 0) {
+        const gx = engine.inputGradientOf(dScores, recompute);
+        for (const [r, b] of recompute.entries()) {
+          const i = chunk[b];
+          gradient.set(gx.subarray(r * size, (r + 1) * size), i * size);
+          known[i] = 1;
+        }
+      }
       for (const [b, i] of chunk.entries()) {
         if (dScores[b] === 0) continue;
-        if (step(adversarial, i * size, gx, b * size, size, stepSize, lower, upper)) {
+        if (step(adversarial, i * size, gradient, i * size, size, stepSize, lower, upper)) {
           steps[i]++;
           still.push(i);
         }

@@ -77,7 +77,11 @@ export class DenseEngine {
       throw new Error("DenseEngine: forward with 'kept' weights of a network that was not copied in");
     }
     this.pre.view().fill(0);
-    this.kernels.gemmPacked(this.x, false, this.weights, true, this.pre);
+    // only the rows in use: each row of a product depends on its own row alone, so this changes no bit
+    if (count > 0) {
+      const k = this.kernels;
+      k.gemmPacked(k.topRows(this.x, count), false, this.weights, true, k.topRows(this.pre, count));
+    }
     // views only after the product: its first call allocates work space, which may grow (and detach) memory
     const pre = this.pre.view();
     const h = this.hidden;
@@ -128,9 +132,65 @@ export class DenseEngine {
       for (let t = 0; t < dw.length; t++) net.dw1[t] += dw[t];
     }
     if (!inputGradient) return undefined;
+    return this.inputGradientRows(this.count);
+  }
+
+  /**
+   * Writes row `row`'s activation pattern (pre-activation > 0 per hidden unit, as backward reads it) into
+   * `pattern` at `offset`; returns whether it differs from what was there.
+   */
+  activePattern(row: number, pattern: Uint8Array, offset: number): boolean {
+    if (!Number.isInteger(row) || row < 0 || row >= this.count) {
+      throw new RangeError(`DenseEngine: row ${row} of a batch of ${this.count}`);
+    }
+    const pre = this.pre.view();
+    const h = this.hidden;
+    let changed = false;
+    for (let k = 0; k < h; k++) {
+      const on = pre[row * h + k] <= 0 ? 0 : 1;
+      if (pattern[offset + k] !== on) {
+        pattern[offset + k] = on;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * ∂(objective)/∂x of some rows of the last forward batch only (`rows`, in that order: rows × inputs, a view
+   * valid until the next call), for a caller that keeps the others' from before. A row's input gradient
+   * depends on its own pre-activations and ∂/∂s alone (each row of the product on its own row), so these are
+   * the same bits as `backward`'s for those rows. No parameter gradient is touched.
+   */
+  inputGradientOf(dScores: Float32Array, rows: readonly number[]): Float32Array {
+    const net = this.net;
+    if (net === undefined) throw new Error('DenseEngine: inputGradientOf before forward');
+    const h = this.hidden;
+    const pre = this.pre.view();
+    const g = this.g.view();
+    g.fill(0);
+    for (const [r, row] of rows.entries()) {
+      if (!Number.isInteger(row) || row < 0 || row >= this.count) {
+        throw new RangeError(`DenseEngine: row ${row} of a batch of ${this.count}`);
+      }
+      const ds = dScores[row];
+      for (let k = 0; k < h; k++) {
+        if (pre[row * h + k] <= 0) continue;
+        g[r * h + k] = ds * net.w2[k];
+      }
+    }
+    flushSubnormals(g);
+    return this.inputGradientRows(rows.length);
+  }
+
+  /** G·W1 of the first `count` rows of G. */
+  private inputGradientRows(count: number): Float32Array {
     this.dx.view().fill(0);
-    this.kernels.gemmPacked(this.g, false, this.weights, false, this.dx);
-    return this.dx.view().subarray(0, this.count * this.inputs);
+    if (count > 0) {
+      const k = this.kernels;
+      k.gemmPacked(k.topRows(this.g, count), false, this.weights, false, k.topRows(this.dx, count));
+    }
+    return this.dx.view().subarray(0, count * this.inputs);
   }
 
   private check(net: TwoLayerNet, count: number): void {

@@ -64,6 +64,16 @@ export class Kernels {
     return { pointer, rows, cols, view: () => new Float32Array(memory.buffer, pointer, rows * cols) };
   }
 
+  /** The first `rows` rows of a matrix, as a matrix of its own (the same memory). */
+  topRows(matrix: WasmMatrix, rows: number): WasmMatrix {
+    if (!Number.isInteger(rows) || rows < 0 || rows > matrix.rows) {
+      throw new RangeError(`topRows: ${rows} rows of a ${matrix.rows}-row matrix`);
+    }
+    const memory = this.exports.memory;
+    const { pointer, cols } = matrix;
+    return { pointer, rows, cols, view: () => new Float32Array(memory.buffer, pointer, rows * cols) };
+  }
+
   /** C += A·B (shapes checked). */
   gemm(a: WasmMatrix, b: WasmMatrix, c: WasmMatrix): void {
     this.gemmPacked(a, false, b, false, c);

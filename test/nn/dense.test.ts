@@ -6,7 +6,7 @@ import { type BinaryPair, selectPair } from '../../src/data/pairs.js';
 import { mnistFiles } from '../../src/data/sources.js';
 import { gaussian, seededRandom } from '../../src/math/random.js';
 import { TwoLayerNet } from '../../src/nn/dense.js';
-import { DenseEngine } from '../../src/nn/dense-engine.js';
+import { DenseEngine, flushSubnormals } from '../../src/nn/dense-engine.js';
 import { trainTwoLayer } from '../../src/nn/dense-training.js';
 import { type Kernels, loadKernels } from '../../src/nn/kernels.js';
 import { localGeometry } from '../../src/nn/local-geometry.js';
@@ -115,6 +115,52 @@ describe('the wasm engine', () => {
       const { gradient } = net.localLinear(engine.input(), i * 30);
       expect(relativeError(dx.subarray(i * 30, (i + 1) * 30), gradient)).toBeLessThan(1e-5);
     }
+  });
+
+  it("computes some rows' input gradients with the same bits as the whole batch's, and keeps copied weights", () => {
+    const { net, x } = randomProblem(30, 9, 13, 5);
+    const engine = new DenseEngine(kernels, 30, 9, 16);
+    engine.input().set(Float32Array.from(x));
+    const scores = new Float32Array(16);
+    engine.forward(net, 13, scores);
+    const dScores = Float32Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? -1 : 0.5));
+    const whole = Float32Array.from(engine.backward(dScores, false, true) as Float32Array);
+    const rows = [11, 2, 7];
+    const some = engine.inputGradientOf(dScores, rows);
+    expect(some.length).toBe(3 * 30);
+    for (const [r, row] of rows.entries()) {
+      expect(Array.from(some.subarray(r * 30, (r + 1) * 30))).toEqual(
+        Array.from(whole.subarray(row * 30, (row + 1) * 30)),
+      );
+    }
+    // the pattern: units with pre-activation > 0; unchanged on a second look
+    const pattern = new Uint8Array(9);
+    expect(engine.activePattern(4, pattern, 0)).toBe(true);
+    expect(engine.activePattern(4, pattern, 0)).toBe(false);
+    const { active } = net.localLinear(engine.input(), 4 * 30);
+    expect(pattern.reduce((a, b) => a + b, 0)).toBe(active);
+    expect(() => engine.activePattern(13, pattern, 0)).toThrow(/row 13 of a batch of 13/);
+    // 'kept' weights: the same scores without copying W1 again; refused for a network never copied in
+    const again = new Float32Array(16);
+    engine.forward(net, 13, again, 'kept');
+    expect(Array.from(again)).toEqual(Array.from(scores));
+    expect(() => engine.forward(TwoLayerNet.initialised(30, 9, 6), 13, again, 'kept')).toThrow(
+      /not copied in/,
+    );
+  });
+
+  it('flushes subnormals to +0 and leaves zeros and normal values as they are', () => {
+    const values = Float32Array.from([0, -0, 1e-40, -1e-40, 1.2e-38, -3, 5e-39]);
+    flushSubnormals(values);
+    expect(Array.from(values).map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual([
+      0,
+      '-0',
+      0,
+      0,
+      Math.fround(1.2e-38),
+      -3,
+      0,
+    ]);
   });
 
   it('refuses a network of another shape and a batch larger than its own', () => {

@@ -307,3 +307,41 @@ function microKernel(
     }
   }
 }
+
+/**
+ * Momentum SGD on n float32 parameters at w with velocities v and gradients g: v ← μ·v − λ·w − g, then
+ * w ← w + η·v, each value computed in float64 from the float32 operands and rounded to float32 when stored
+ * (the operations of MomentumSgd.step in TypeScript, in its order, so the same bits), two lanes at a time.
+ */
+export function momentumStep(w: usize, v: usize, g: usize, n: i32, mu: f64, decay: f64, eta: f64): void {
+  const m2 = f64x2.splat(mu);
+  const d2 = f64x2.splat(decay);
+  const e2 = f64x2.splat(eta);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const off = (<usize>k) << 2;
+    const w4 = v128.load(w + off);
+    const v4 = v128.load(v + off);
+    const g4 = v128.load(g + off);
+    // low and high halves in float64
+    const wl = f64x2.promote_low_f32x4(w4);
+    const vl = f64x2.promote_low_f32x4(v4);
+    const gl = f64x2.promote_low_f32x4(g4);
+    const wh = f64x2.promote_low_f32x4(i32x4.shuffle(w4, w4, 2, 3, 0, 1));
+    const vh = f64x2.promote_low_f32x4(i32x4.shuffle(v4, v4, 2, 3, 0, 1));
+    const gh = f64x2.promote_low_f32x4(i32x4.shuffle(g4, g4, 2, 3, 0, 1));
+    const nl = f64x2.sub(f64x2.sub(f64x2.mul(m2, vl), f64x2.mul(d2, wl)), gl);
+    const nh = f64x2.sub(f64x2.sub(f64x2.mul(m2, vh), f64x2.mul(d2, wh)), gh);
+    const ul = f64x2.add(wl, f64x2.mul(e2, nl));
+    const uh = f64x2.add(wh, f64x2.mul(e2, nh));
+    v128.store(v + off, i32x4.shuffle(f32x4.demote_f64x2_zero(nl), f32x4.demote_f64x2_zero(nh), 0, 1, 4, 5));
+    v128.store(w + off, i32x4.shuffle(f32x4.demote_f64x2_zero(ul), f32x4.demote_f64x2_zero(uh), 0, 1, 4, 5));
+  }
+  for (; k < n; k++) {
+    const off = (<usize>k) << 2;
+    const wk = <f64>load<f32>(w + off);
+    const vk = mu * <f64>load<f32>(v + off) - decay * wk - <f64>load<f32>(g + off);
+    store<f32>(v + off, <f32>vk);
+    store<f32>(w + off, <f32>(wk + eta * vk));
+  }
+}

@@ -1,6 +1,7 @@
 // The 2-layer network (`dense.ts`) on batches of a fixed size, its matrix products on the wasm SIMD GEMM.
 import type { TwoLayerNet } from './dense.js';
 import type { Kernels, WasmMatrix } from './kernels.js';
+import type { MomentumUpdate } from './sgd.js';
 
 /** The exponent bits of a float32: all zero for zeros and subnormals. */
 const EXPONENT_BITS = 0x7f800000;
@@ -126,10 +127,13 @@ export class DenseEngine {
       for (let i = 0; i < this.count; i++) {
         for (let k = 0; k < h; k++) net.db1[k] += g[i * h + k];
       }
-      this.dweights.view().fill(0);
-      this.kernels.gemmPacked(this.g, true, this.x, false, this.dweights);
+      // dW1 += Gᵀ·X in place: the product adds its sums to what dW1 holds (copied in and back out) instead
+      // of a TypeScript pass over the 78 400 values; for batches of up to 256 rows (one block of the product's
+      // k) that is the same sum to the bit, larger batches add their blocks one by one (rounding only)
       const dw = this.dweights.view();
-      for (let t = 0; t < dw.length; t++) net.dw1[t] += dw[t];
+      dw.set(net.dw1);
+      this.kernels.gemmPacked(this.g, true, this.x, false, this.dweights);
+      net.dw1.set(this.dweights.view());
     }
     if (!inputGradient) return undefined;
     return this.inputGradientRows(this.count);
@@ -192,6 +196,30 @@ export class DenseEngine {
     }
     return this.dx.view().subarray(0, count * this.inputs);
   }
+
+  /**
+   * A momentum update of a tensor of up to hidden × inputs values on the wasm kernels (for MomentumSgd): the
+   * tensor, its velocity and gradient are copied in, updated, and w and v copied back.
+   */
+  readonly momentumUpdate: MomentumUpdate = (w, v, dw, mu, decay, eta) => {
+    const size = this.hidden * this.inputs;
+    if (w.length > size)
+      throw new RangeError(`DenseEngine: a tensor of ${w.length} values (at most ${size})`);
+    const [wm, vm, gm] = this.updateSpace ?? [
+      this.kernels.matrix(this.hidden, this.inputs),
+      this.kernels.matrix(this.hidden, this.inputs),
+      this.kernels.matrix(this.hidden, this.inputs),
+    ];
+    this.updateSpace = [wm, vm, gm];
+    wm.view().set(w);
+    vm.view().set(v);
+    gm.view().set(dw);
+    this.kernels.momentumStep(wm, vm, gm, w.length, mu, decay, eta);
+    w.set(wm.view().subarray(0, w.length));
+    v.set(vm.view().subarray(0, w.length));
+  };
+
+  private updateSpace: [WasmMatrix, WasmMatrix, WasmMatrix] | undefined;
 
   private check(net: TwoLayerNet, count: number): void {
     if (net.inputs !== this.inputs || net.hidden !== this.hidden) {

@@ -60,11 +60,16 @@ export class TwoLayerTrainer {
       );
     }
     this.net = TwoLayerNet.initialised(data.dim, hidden, settings.seed);
-    this.sgd = new MomentumSgd(this.net.parameters(), {
-      learningRate: settings.learningRate,
-      momentum: settings.momentum,
-      weightDecay: settings.weightDecay,
-    });
+    this.sgd = new MomentumSgd(
+      this.net.parameters(),
+      {
+        learningRate: settings.learningRate,
+        momentum: settings.momentum,
+        weightDecay: settings.weightDecay,
+      },
+      false,
+      engine.momentumUpdate,
+    );
     this.shuffle = seededRandom(settings.seed ^ 0x2545f491);
     this.scores = new Float32Array(engine.batch);
     this.dScores = new Float32Array(engine.batch);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 interface KernelExports {
   memory: WebAssembly.Memory;
   packedWorkBytes(): number;
+  momentumStep(w: number, v: number, g: number, n: number, mu: number, decay: number, eta: number): void;
   sgemmPacked(
     m: number,
     n: number,
@@ -72,6 +73,26 @@ export class Kernels {
     const memory = this.exports.memory;
     const { pointer, cols } = matrix;
     return { pointer, rows, cols, view: () => new Float32Array(memory.buffer, pointer, rows * cols) };
+  }
+
+  /**
+   * Momentum SGD on the first n values of three matrices: v ← μ·v − decay·w − g, w ← w + η·v, in float64
+   * rounded to float32 (MomentumSgd.step's operations in its order: the same bits).
+   */
+  momentumStep(
+    w: WasmMatrix,
+    v: WasmMatrix,
+    g: WasmMatrix,
+    n: number,
+    mu: number,
+    decay: number,
+    eta: number,
+  ): void {
+    for (const m of [w, v, g]) {
+      if (n > m.rows * m.cols)
+        throw new RangeError(`momentumStep: ${n} values of a ${m.rows}×${m.cols} matrix`);
+    }
+    this.exports.momentumStep(w.pointer, v.pointer, g.pointer, n, mu, decay, eta);
   }
 
   /** C += A·B (shapes checked). */

@@ -21,6 +21,22 @@ export interface SgdSettings {
   weightDecay: number;
 }
 
+/**
+ * An update of one parameter tensor done elsewhere (the wasm kernels) with the same operations in the same
+ * order as `MomentumSgd.step`'s loop: v ← μ·v − decay·w − dw, w ← w + η·v, in float64 rounded to float32.
+ */
+export type MomentumUpdate = (
+  w: Float32Array,
+  v: Float32Array,
+  dw: Float32Array,
+  mu: number,
+  decay: number,
+  eta: number,
+) => void;
+
+/** Tensors at least this large go to a `MomentumUpdate` when one is given (smaller ones are not worth a copy). */
+const UPDATE_ELSEWHERE = 4096;
+
 /** Momentum SGD over a fixed list of parameters; the velocities are its state (saved in checkpoints). */
 export class MomentumSgd {
   /** one velocity per parameter, same shape */
@@ -31,6 +47,8 @@ export class MomentumSgd {
     readonly settings: SgdSettings,
     /** whether λ reaches the biases too (MatConvNet's convention) */
     readonly decayBiases = false,
+    /** where large tensors are updated (the same bits as the loop below), if not here */
+    private readonly update?: MomentumUpdate,
   ) {
     for (const [key, value] of Object.entries(settings)) {
       if (!(value >= 0) || !Number.isFinite(value))
@@ -46,6 +64,10 @@ export class MomentumSgd {
       const v = this.velocity[index];
       const decay = p.decay || this.decayBiases ? lambda : 0;
       const { w, dw } = p;
+      if (this.update && w.length >= UPDATE_ELSEWHERE) {
+        this.update(w, v, dw, mu, decay, eta);
+        continue;
+      }
       for (let k = 0; k < w.length; k++) {
         const vk = mu * v[k] - decay * w[k] - dw[k];
         v[k] = vk;

@@ -144,9 +144,7 @@ export class DenseEngine {
    * `pattern` at `offset`; returns whether it differs from what was there.
    */
   activePattern(row: number, pattern: Uint8Array, offset: number): boolean {
-    if (!Number.isInteger(row) || row < 0 || row >= this.count) {
-      throw new RangeError(`DenseEngine: row ${row} of a batch of ${this.count}`);
-    }
+    this.checkRow(row);
     const pre = this.pre.view();
     const h = this.hidden;
     let changed = false;
@@ -174,9 +172,7 @@ export class DenseEngine {
     const g = this.g.view();
     g.fill(0);
     for (const [r, row] of rows.entries()) {
-      if (!Number.isInteger(row) || row < 0 || row >= this.count) {
-        throw new RangeError(`DenseEngine: row ${row} of a batch of ${this.count}`);
-      }
+      this.checkRow(row);
       const ds = dScores[row];
       for (let k = 0; k < h; k++) {
         if (pre[row * h + k] <= 0) continue;
@@ -220,6 +216,13 @@ export class DenseEngine {
   };
 
   private updateSpace: [WasmMatrix, WasmMatrix, WasmMatrix] | undefined;
+
+  /** Refuses a row outside the last forward batch. */
+  private checkRow(row: number): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.count) {
+      throw new RangeError(`DenseEngine: row ${row} of a batch of ${this.count}`);
+    }
+  }
 
   private check(net: TwoLayerNet, count: number): void {
     if (net.inputs !== this.inputs || net.hidden !== this.hidden) {

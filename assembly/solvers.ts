@@ -9,7 +9,7 @@
  * src/solvers/wasm-module.ts against its own so that a build/solvers.wasm of another version is never called.
  */
 export function layoutVersion(): i32 {
-  return 4;
+  return 5;
 }
 
 function f64At(base: usize, index: i32): f64 {
@@ -288,6 +288,73 @@ export function hingeKernelEntries(
     store<f64>(out + ((<usize>k) << 3), rowDot4(start, column, value, i32At(targets, k), scratch) / div);
   }
   for (let p = i32At(start, j); p < end; p++) store<f64>(scratch + ((<usize>columnAt(column, p)) << 3), 0);
+}
+
+/**
+ * The same entries from dense rows of pixel bytes (`stride` bytes a row, a multiple of 16, zero-padded):
+ * row j widened once to 16-bit lanes in `wide` (stride × 2 bytes), then each target's bytes against it by
+ * i32x4.dot_i16x8_s. Every product and sum is an exact integer (a lane sums at most stride / 8 pairs of
+ * products ≤ 255², under 2³¹ for stride ≤ 65 536; the four lanes are added as f64, exactly), so each entry
+ * equals hingeKernelEntries' bit for bit, in about a fifth of the time on MNIST's rows.
+ */
+export function hingeKernelEntriesDense(
+  j: i32,
+  targets: usize,
+  count: i32,
+  dense: usize,
+  stride: i32,
+  wide: usize,
+  div: f64,
+  out: usize,
+): void {
+  const row = dense + <usize>j * <usize>stride;
+  for (let c = 0; c < stride; c += 16) {
+    const bytes = v128.load(row + <usize>c);
+    const at = wide + ((<usize>c) << 1);
+    v128.store(at, i16x8.extend_low_i8x16_u(bytes));
+    v128.store(at + 16, i16x8.extend_high_i8x16_u(bytes));
+  }
+  let k = 0;
+  // two targets at a time: two rows streaming from memory at once
+  for (; k + 1 < count; k += 2) {
+    const first = dense + <usize>i32At(targets, k) * <usize>stride;
+    const second = dense + <usize>i32At(targets, k + 1) * <usize>stride;
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    let b0 = i32x4.splat(0);
+    let b1 = i32x4.splat(0);
+    for (let c = 0; c < stride; c += 16) {
+      const at = wide + ((<usize>c) << 1);
+      const w0 = v128.load(at);
+      const w1 = v128.load(at, 16);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_u(first + <usize>c), w0));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_u(first + <usize>c, 8), w1));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(v128.load8x8_u(second + <usize>c), w0));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(v128.load8x8_u(second + <usize>c, 8), w1));
+    }
+    store<f64>(out + ((<usize>k) << 3), laneSum(i32x4.add(a0, a1)) / div);
+    store<f64>(out + ((<usize>(k + 1)) << 3), laneSum(i32x4.add(b0, b1)) / div);
+  }
+  if (k < count) {
+    const target = dense + <usize>i32At(targets, k) * <usize>stride;
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    for (let c = 0; c < stride; c += 16) {
+      const at = wide + ((<usize>c) << 1);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_u(target + <usize>c), v128.load(at)));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_u(target + <usize>c, 8), v128.load(at, 16)));
+    }
+    store<f64>(out + ((<usize>k) << 3), laneSum(i32x4.add(a0, a1)) / div);
+  }
+}
+
+/** The sum of four non-negative 32-bit lanes, exactly (as f64). */
+function laneSum(sum: v128): f64 {
+  return (
+    <f64>i32x4.extract_lane(sum, 0) +
+    <f64>i32x4.extract_lane(sum, 1) +
+    (<f64>i32x4.extract_lane(sum, 2) + <f64>i32x4.extract_lane(sum, 3))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------

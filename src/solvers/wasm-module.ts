@@ -5,7 +5,7 @@ import type { SparseColumns, SparseRows } from '../math/sparse.js';
 import { pixelValues } from '../math/types.js';
 
 /** assembly/solvers.ts's layoutVersion(): the parameters and data layouts this code calls its exports with. */
-const LAYOUT_VERSION = 4;
+const LAYOUT_VERSION = 5;
 
 const EXPORTS = [
   'memory',
@@ -20,6 +20,7 @@ const EXPORTS = [
   'hingeRowDots',
   'hingeAllDots',
   'hingeKernelEntries',
+  'hingeKernelEntriesDense',
   'hingeWeights',
   'hingeAddRows',
   'factorForward',

@@ -51,6 +51,12 @@ export interface HingeKernels {
   allDots(u: Float64Array, out: Float64Array): void;
   /** out[k] = x_j·x_{targets[k]} for k < count */
   kernelEntries(j: number, targets: Int32Array, count: number, out: Float64Array): void;
+  /**
+   * true when kernelEntries is faster than reading entries back from a cache of them (kernel-cache.ts), so
+   * that the solver keeps none: the wasm kernels on dense rows take about 60–120 ns an entry on MNIST, the
+   * cache's scattered reads of its 32 MB matrix about 100 ns.
+   */
+  uncached?: boolean;
   /** u ← u + coefs[k]·A_{rows[k]} for k = 0 … count − 1 in order (addRows) */
   addRows(rows: Int32Array, coefs: Float64Array, count: number, u: Float64Array): void;
   /** u = Σ α_i y_i A_i, in index order (weightsFromAlpha) */

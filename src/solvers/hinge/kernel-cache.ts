@@ -3,7 +3,8 @@
 // needed; entries between slots live in a square matrix filled lazily. +0 marks an entry not computed yet,
 // so a fresh matrix needs no filling (its pages are touched only where entries land); an entry that is zero
 // is kept as −0 and handed out as +0. When the slots run out, the cache is rebuilt around the points the
-// caller still needs.
+// caller still needs. Kernels that compute entries faster than the cache's scattered reads find them
+// (HingeKernels.uncached: the wasm dense rows) bypass it, and it then holds nothing.
 import { type HingeData, kernelEntries } from './data.js';
 import type { HingeProfile } from './profile.js';
 
@@ -17,6 +18,8 @@ export class KernelCache {
   private missing: Int32Array;
   private missingSlot: Int32Array;
   private values: Float64Array;
+  /** every row is computed afresh (the kernels' entries are cheaper than the lookups) */
+  private readonly direct: boolean;
 
   /**
    * `maxBytes` bounds the slot matrix (default 32 MB, i.e. 2048 slots). A rebuild around the current free
@@ -27,9 +30,10 @@ export class KernelCache {
     private readonly profile: HingeProfile,
     maxBytes = 32 * 2 ** 20,
   ) {
-    this.slotOf = new Int32Array(data.n).fill(-1);
+    this.direct = data.kernels?.uncached === true;
+    this.slotOf = new Int32Array(this.direct ? 0 : data.n).fill(-1);
     this.maxCap = Math.max(16, Math.floor(Math.sqrt(maxBytes / 8)));
-    this.cap = Math.min(256, this.maxCap);
+    this.cap = this.direct ? 0 : Math.min(256, this.maxCap);
     this.pointOf = new Int32Array(this.cap);
     this.k = new Float64Array(this.cap * this.cap);
     this.missing = new Int32Array(this.cap);
@@ -47,8 +51,8 @@ export class KernelCache {
    */
   row(j: number, points: Int32Array, m: number, out: Float64Array): void {
     const t0 = performance.now();
-    if (m + 1 > this.maxCap) {
-      // more points than the cache can hold: compute without caching
+    if (this.direct || m + 1 > this.maxCap) {
+      // no cache, or more points than it can hold: compute without caching
       kernelEntries(this.data, j, points, m, out);
       this.profile.kernelEntries += m;
       this.profile.kernelMs += performance.now() - t0;

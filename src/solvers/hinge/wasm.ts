@@ -35,6 +35,16 @@ interface HingeExports {
     div: number,
     out: number,
   ): void;
+  hingeKernelEntriesDense(
+    j: number,
+    targets: number,
+    count: number,
+    dense: number,
+    stride: number,
+    wide: number,
+    div: number,
+    out: number,
+  ): void;
   hingeAddRows(
     rows: number,
     coefs: number,
@@ -78,10 +88,29 @@ function takesData(data: HingeData): boolean {
   return data.sparse && data.root === 255 && data.dim <= 65536;
 }
 
-/** A fresh instance of `module` holding the data's rows as bytes with 16-bit columns, and its blocks. */
-function hingeInstance(module: WebAssembly.Module, data: HingeData) {
+/** Bytes a dense row of `dim` pixels takes in an instance: a multiple of 16, for whole v128 loads. */
+function denseStride(dim: number): number {
+  return Math.ceil(dim / 16) * 16;
+}
+
+/**
+ * Whether the kernel entries read dense rows (hingeKernelEntriesDense): when the rows fill at least an
+ * eighth of their pixels (MNIST's digits fill about a fifth) and the dense copy takes at most 256 MB. Sparser
+ * data keeps the compressed rows, where a target costs its nonzeros rather than its width.
+ */
+function denseKernels(data: HingeData): boolean {
+  const bytes = data.n * denseStride(data.dim);
+  return bytes <= 2 ** 28 && data.start[data.n] * 8 >= bytes;
+}
+
+/**
+ * A fresh instance of `module` holding the data's rows as bytes with 16-bit columns, and its blocks; with
+ * `dense`, also each row as dim zero-padded bytes (for the kernel entries).
+ */
+function hingeInstance(module: WebAssembly.Module, data: HingeData, dense = false) {
   const { n, dim } = data;
   const nnz = data.start[n];
+  const stride = dense ? denseStride(dim) : 0;
   const { exports, at } = solverInstance(module, {
     start: (n + 1) * 4,
     column: nnz * 2,
@@ -92,6 +121,8 @@ function hingeInstance(module: WebAssembly.Module, data: HingeData) {
     out: n * 8,
     alpha: n * 8,
     y: n * 8,
+    dense: n * stride,
+    wide: stride * 2,
   });
   const wasm = exports as unknown as HingeExports;
   const { buffer } = exports.memory;
@@ -100,6 +131,14 @@ function hingeInstance(module: WebAssembly.Module, data: HingeData) {
   // the raw pixels: integers 0..255 (prepareHingeData checked them against the bytes)
   new Uint8Array(buffer, at.value, nnz).set(data.value.subarray(0, nnz));
   new Float64Array(buffer, at.y, n).set(data.y);
+  if (dense) {
+    const rows = new Uint8Array(buffer, at.dense, n * stride);
+    const { start, column, value } = data;
+    for (let i = 0; i < n; i++) {
+      const offset = i * stride;
+      for (let p = start[i]; p < start[i + 1]; p++) rows[offset + column[p]] = value[p];
+    }
+  }
   const dots: WasmHingeDots = {
     u: new Float64Array(buffer, at.u, dim),
     rows: new Int32Array(buffer, at.rows, n),
@@ -110,7 +149,7 @@ function hingeInstance(module: WebAssembly.Module, data: HingeData) {
     allDots: (lo, hi) =>
       wasm.hingeAllDots(hi - lo, at.start + 4 * lo, at.column, at.value, at.u, at.out + 8 * lo),
   };
-  return { wasm, at, buffer, dots };
+  return { wasm, at, buffer, dots, stride };
 }
 
 /** The row dot products on an instance of their own, for a helper thread; undefined for other data. */
@@ -130,7 +169,7 @@ export function wasmHingeKernels(
   return (data) => {
     if (!takesData(data)) return undefined;
     const { n, dim, div } = data;
-    const { wasm, at, buffer, dots } = hingeInstance(module, data);
+    const { wasm, at, buffer, dots, stride } = hingeInstance(module, data, denseKernels(data));
     const { u, rows, out } = dots;
     const alpha = new Float64Array(buffer, at.alpha, n);
     const shared = share?.(dots, data);
@@ -154,9 +193,11 @@ export function wasmHingeKernels(
       },
       kernelEntries(j, targets, count, into) {
         rows.set(targets.subarray(0, count));
-        wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
+        if (stride > 0) wasm.hingeKernelEntriesDense(j, at.rows, count, at.dense, stride, at.wide, div, at.out);
+        else wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
         into.set(out.subarray(0, count));
       },
+      uncached: stride > 0,
       addRows(list, coefs, count, into) {
         u.set(into.subarray(0, dim));
         rows.set(list.subarray(0, count));

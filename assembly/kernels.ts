@@ -309,6 +309,36 @@ function microKernel(
 }
 
 /**
+ * The attacks' step on n float32 values: x ← clip(x + scale·g, lower, upper), computed in float64 from the
+ * float32 operands and rounded to float32 when stored, the clip by f64x2.max then f64x2.min (IEEE max and
+ * min, as Math.max and Math.min: −0 below +0, NaN kept), so the same bits as the TypeScript loop
+ * (src/nn/attack.ts clippedStep), two lanes at a time.
+ */
+export function clippedStep(x: usize, g: usize, n: i32, scale: f64, lower: f64, upper: f64): void {
+  const s2 = f64x2.splat(scale);
+  const lo2 = f64x2.splat(lower);
+  const hi2 = f64x2.splat(upper);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const off = (<usize>k) << 2;
+    const x4 = v128.load(x + off);
+    const g4 = v128.load(g + off);
+    const xl = f64x2.promote_low_f32x4(x4);
+    const gl = f64x2.promote_low_f32x4(g4);
+    const xh = f64x2.promote_low_f32x4(i32x4.shuffle(x4, x4, 2, 3, 0, 1));
+    const gh = f64x2.promote_low_f32x4(i32x4.shuffle(g4, g4, 2, 3, 0, 1));
+    const vl = f64x2.min(hi2, f64x2.max(lo2, f64x2.add(xl, f64x2.mul(s2, gl))));
+    const vh = f64x2.min(hi2, f64x2.max(lo2, f64x2.add(xh, f64x2.mul(s2, gh))));
+    v128.store(x + off, i32x4.shuffle(f32x4.demote_f64x2_zero(vl), f32x4.demote_f64x2_zero(vh), 0, 1, 4, 5));
+  }
+  for (; k < n; k++) {
+    const off = (<usize>k) << 2;
+    const v = <f64>load<f32>(x + off) + scale * <f64>load<f32>(g + off);
+    store<f32>(x + off, <f32>min(upper, max(lower, v)));
+  }
+}
+
+/**
  * Momentum SGD on n float32 parameters at w with velocities v and gradients g: v ← μ·v − λ·w − g, then
  * w ← w + η·v, each value computed in float64 from the float32 operands and rounded to float32 when stored
  * (the operations of MomentumSgd.step in TypeScript, in its order, so the same bits), two lanes at a time.

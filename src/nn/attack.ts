@@ -308,12 +308,15 @@ export function binaryAttack(
   const scores = new Float32Array(engine.batch);
   const dScores = new Float32Array(engine.batch);
   // An image's input gradient (−y ∇ₓs, the network fixed) changes only when its set of active units does,
-  // which is a few steps in a hundred: each image keeps its gradient and the pattern it was computed at,
-  // and only the images whose pattern changed are computed again (the same bits: see inputGradientOf).
+  // which is a few steps in a hundred: each image keeps its gradient (and its length) and the pattern it was
+  // computed at, and only the images whose pattern changed are computed again (the same bits: see
+  // inputGradientOf).
   const gradient = new Float32Array(n * size);
+  const length = new Float64Array(n);
   const pattern = new Uint8Array(n * net.hidden);
   const known = new Uint8Array(n);
   const recompute: number[] = [];
+  const move = engine.clippedStep;
   let active = Array.from({ length: n }, (_, i) => i);
   for (let round = 1; active.length > 0; round++) {
     const still: number[] = [];
@@ -341,12 +344,14 @@ export function binaryAttack(
         for (const [r, b] of recompute.entries()) {
           const i = chunk[b];
           gradient.set(gx.subarray(r * size, (r + 1) * size), i * size);
+          length[i] = gradientLength(gradient, i * size, size);
           known[i] = 1;
         }
       }
       for (const [b, i] of chunk.entries()) {
         if (dScores[b] === 0) continue;
-        if (step(adversarial, i * size, gradient, i * size, size, stepSize, lower, upper)) {
+        const len = length[i];
+        if (step(adversarial, i * size, gradient, i * size, size, stepSize, lower, upper, len, move)) {
           steps[i]++;
           still.push(i);
         }
@@ -372,7 +377,37 @@ function softmaxRow(s: Float32Array, offset: number, classes: number, t: number)
   return p;
 }
 
-/** x ← clip(x + step · g/‖g‖); false (x unchanged) when g is zero or not finite: the image cannot move. */
+/** ‖g‖ of the `size` values from `offset`. */
+function gradientLength(g: Float32Array, offset: number, size: number): number {
+  let nn = 0;
+  for (let k = 0; k < size; k++) nn += g[offset + k] * g[offset + k];
+  return Math.sqrt(nn);
+}
+
+/** x ← clip(x + scale · g) on `size` values: float64 operations, rounded to float32 when stored. */
+export type ClippedStep = (
+  x: Float32Array,
+  xOffset: number,
+  g: Float32Array,
+  gOffset: number,
+  size: number,
+  scale: number,
+  lower: number,
+  upper: number,
+) => void;
+
+/** The clipped step in TypeScript (DenseEngine.clippedStep runs the same operations in wasm). */
+export const clippedStep: ClippedStep = (x, xOffset, g, gOffset, size, scale, lower, upper) => {
+  for (let k = 0; k < size; k++) {
+    const v = x[xOffset + k] + scale * g[gOffset + k];
+    x[xOffset + k] = Math.min(upper, Math.max(lower, v));
+  }
+};
+
+/**
+ * x ← clip(x + step · g/‖g‖), ‖g‖ = `len` (computed here unless the caller kept it), by `move`; false (x
+ * unchanged) when g is zero or not finite: the image cannot move.
+ */
 function step(
   x: Float32Array,
   xOffset: number,
@@ -382,16 +417,11 @@ function step(
   stepSize: number,
   lower: number,
   upper: number,
+  len = gradientLength(g, gOffset, size),
+  move: ClippedStep = clippedStep,
 ): boolean {
-  let nn = 0;
-  for (let k = 0; k < size; k++) nn += g[gOffset + k] * g[gOffset + k];
-  const len = Math.sqrt(nn);
   if (!(len > 0) || !Number.isFinite(len)) return false;
-  const scale = stepSize / len;
-  for (let k = 0; k < size; k++) {
-    const v = x[xOffset + k] + scale * g[gOffset + k];
-    x[xOffset + k] = Math.min(upper, Math.max(lower, v));
-  }
+  move(x, xOffset, g, gOffset, size, stepSize / len, lower, upper);
   return true;
 }
 

@@ -217,6 +217,37 @@ export class DenseEngine {
 
   private updateSpace: [WasmMatrix, WasmMatrix, WasmMatrix] | undefined;
 
+  /**
+   * The attacks' step x ← clip(x + scale·g, lower, upper) on `size` values (at most `inputs`) on the wasm
+   * kernels: one image and its gradient are copied in, and the image copied back (attack.ts clippedStep's
+   * operations: the same bits, without the TypeScript loop's branches on every pixel).
+   */
+  readonly clippedStep = (
+    x: Float32Array,
+    xOffset: number,
+    g: Float32Array,
+    gOffset: number,
+    size: number,
+    scale: number,
+    lower: number,
+    upper: number,
+  ): void => {
+    if (size > this.inputs)
+      throw new RangeError(`DenseEngine: a step of ${size} values (at most ${this.inputs})`);
+    const [xm, gm] = this.stepSpace ?? [
+      this.kernels.matrix(1, this.inputs),
+      this.kernels.matrix(1, this.inputs),
+    ];
+    this.stepSpace = [xm, gm];
+    const xv = xm.view();
+    xv.set(x.subarray(xOffset, xOffset + size));
+    gm.view().set(g.subarray(gOffset, gOffset + size));
+    this.kernels.clippedStep(xm, gm, size, scale, lower, upper);
+    x.set(xv.subarray(0, size), xOffset);
+  };
+
+  private stepSpace: [WasmMatrix, WasmMatrix] | undefined;
+
   /** Refuses a row outside the last forward batch. */
   private checkRow(row: number): void {
     if (!Number.isInteger(row) || row < 0 || row >= this.count) {

@@ -8,6 +8,7 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   packedWorkBytes(): number;
   momentumStep(w: number, v: number, g: number, n: number, mu: number, decay: number, eta: number): void;
+  clippedStep(x: number, g: number, n: number, scale: number, lower: number, upper: number): void;
   sgemmPacked(
     m: number,
     n: number,
@@ -93,6 +94,18 @@ export class Kernels {
         throw new RangeError(`momentumStep: ${n} values of a ${m.rows}×${m.cols} matrix`);
     }
     this.exports.momentumStep(w.pointer, v.pointer, g.pointer, n, mu, decay, eta);
+  }
+
+  /**
+   * The attacks' step on the first n values of two matrices: x ← clip(x + scale·g, lower, upper) in float64
+   * rounded to float32 (attack.ts clippedStep's operations: the same bits).
+   */
+  clippedStep(x: WasmMatrix, g: WasmMatrix, n: number, scale: number, lower: number, upper: number): void {
+    for (const m of [x, g]) {
+      if (n > m.rows * m.cols)
+        throw new RangeError(`clippedStep: ${n} values of a ${m.rows}×${m.cols} matrix`);
+    }
+    this.exports.clippedStep(x.pointer, g.pointer, n, scale, lower, upper);
   }
 
   /** C += A·B (shapes checked). */

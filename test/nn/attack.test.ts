@@ -10,7 +10,7 @@ import { mnistFiles } from '../../src/data/sources.js';
 import { adversarialStudy } from '../../src/experiments/adversarial.js';
 import { fileProgressStore, splitAttack } from '../../src/experiments/adversarial-worker.js';
 import { permutation, seededRandom } from '../../src/math/random.js';
-import { binaryAttack, targetedAttack } from '../../src/nn/attack.js';
+import { binaryAttack, clippedStep, targetedAttack } from '../../src/nn/attack.js';
 import { DenseEngine } from '../../src/nn/dense-engine.js';
 import { trainTwoLayer } from '../../src/nn/dense-training.js';
 import { FastConv2d } from '../../src/nn/fast-conv.js';
@@ -323,5 +323,35 @@ describe('the attack split over threads', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the attack step on the wasm kernels', () => {
+  it('equals the TypeScript step bit for bit: clipped ends, zeros of both signs, tiny and huge values', () => {
+    const size = 787; // not a multiple of 4: the scalar tail runs too
+    const engine = new DenseEngine(loadKernels(), size, 3, 4);
+    const random = seededRandom(11);
+    const special = [0, -0, 1, 255, 1e-45, -1e-45, 3e38, -3e38, 0.5, 254.999];
+    for (const [scale, lower, upper] of [
+      [0.37, 0, 255],
+      [1 / 255, 0, 1],
+      [1e30, -1, 1],
+      [1e-30, 0, 0],
+    ] as const) {
+      const x = new Float32Array(size + 5);
+      const g = new Float32Array(size + 9);
+      for (let k = 0; k < x.length; k++) x[k] = k < special.length ? special[k] : (random() - 0.2) * 300;
+      for (let k = 0; k < g.length; k++)
+        g[k] = special[(k * 7) % special.length] * (random() < 0.5 ? -1 : 1) || random() - 0.5;
+      const a = Float32Array.from(x);
+      const b = Float32Array.from(x);
+      clippedStep(a, 5, g, 9, size - 5, scale, lower, upper);
+      engine.clippedStep(b, 5, g, 9, size - 5, scale, lower, upper);
+      expect(Array.from(b, (v) => Object.is(v, -0))).toEqual(Array.from(a, (v) => Object.is(v, -0)));
+      expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    }
+    expect(() =>
+      engine.clippedStep(new Float32Array(size + 1), 0, new Float32Array(size + 1), 0, size + 1, 1, 0, 1),
+    ).toThrow(/a step of 788 values/);
   });
 });

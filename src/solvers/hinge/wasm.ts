@@ -193,8 +193,10 @@ export function wasmHingeKernels(
       },
       kernelEntries(j, targets, count, into) {
         rows.set(targets.subarray(0, count));
-        if (stride > 0) wasm.hingeKernelEntriesDense(j, at.rows, count, at.dense, stride, at.wide, div, at.out);
-        else wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
+        if (stride > 0)
+          wasm.hingeKernelEntriesDense(j, at.rows, count, at.dense, stride, at.wide, div, at.out);
+        else
+          wasm.hingeKernelEntries(j, at.rows, count, at.start, at.column, at.value, at.scratch, div, at.out);
         into.set(out.subarray(0, count));
       },
       uncached: stride > 0,

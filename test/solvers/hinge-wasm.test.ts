@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
 import type { BinaryPair } from '../../src/data/pairs.js';
 import { solverKernels } from '../../src/experiments/solver-kernels.js';
+import { byteLabelledSet } from '../../src/math/types.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
 import { CholeskyFactor } from '../../src/solvers/hinge/cholesky.js';
 import {
@@ -56,6 +57,44 @@ describe('the hinge kernels in WebAssembly', () => {
     }, dim);
     // data not given as bytes keeps the TypeScript loops
     expect(make(prepareHingeData(pair.train))).toBeUndefined();
+  });
+
+  it('take kernel entries from dense rows where the pixels fill an eighth of them, exact at the largest sums', () => {
+    const make = solverKernels().hingeKernels;
+    if (!make) throw new Error('build/solvers.wasm is missing');
+    // MNIST's digits: dense rows, no kernel cache
+    const digits = prepareHingeData(pair.train, pair.train.bytes);
+    expect(make(digits)?.uncached).toBe(true);
+    // a width that is not a multiple of 16 (zero padding), rows of 255s (the largest products) beside sparse
+    // rows, and an odd number of targets (the pair loop's tail)
+    const n = 9;
+    const dim = 37;
+    const bytes = new Uint8Array(n * dim);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < dim; k++)
+        bytes[i * dim + k] = i < 3 ? 255 : (i * 31 + k * 17) % 5 === 0 ? (i * k) % 256 : 0;
+    const y = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
+    const set = byteLabelledSet(n, dim, bytes, y);
+    const ts = prepareHingeData(set, bytes);
+    const wasm = prepareHingeData(set, bytes);
+    wasm.kernels = make(wasm);
+    expect(wasm.kernels?.uncached).toBe(true);
+    const targets = Int32Array.from([0, 8, 1, 4, 2, 7, 3]);
+    for (const j of [0, 5, 8]) {
+      const a = new Float64Array(targets.length);
+      const b = new Float64Array(targets.length);
+      kernelEntries(ts, j, targets, targets.length, a);
+      kernelEntries(wasm, j, targets, targets.length, b);
+      expect(b).toEqual(a);
+    }
+    const top = new Float64Array(1);
+    kernelEntries(wasm, 0, Int32Array.of(1), 1, top);
+    expect(top[0]).toBe(dim);
+    // sparse rows (under an eighth filled) keep the compressed rows and the cache
+    const few = new Uint8Array(n * dim);
+    for (let i = 0; i < n; i++) few[i * dim + (i % dim)] = 200;
+    const sparse = prepareHingeData(byteLabelledSet(n, dim, few, y), few);
+    expect(make(sparse)?.uncached).toBe(false);
   });
 
   it('grow, shrink and solve with a Cholesky factor of kernel blocks as the TypeScript loops do, bit for bit', () => {

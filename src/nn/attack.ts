@@ -6,8 +6,10 @@
 // and ∇ log p = Σ_k (δ_kτ − p_k)/t · ∇s_k does not underflow where p is tiny (far from the target).
 import { BINARY_ATTACK, TARGETED_ATTACK } from '../article.js';
 import type { TwoLayerNet } from './dense.js';
-import type { DenseEngine } from './dense-engine.js';
+import type { ClippedStep, DenseEngine } from './dense-engine.js';
 import type { Sequential, Shape4 } from './layers.js';
+
+export type { ClippedStep };
 
 /** What every attack reports, per image. */
 export interface AttackResult {
@@ -383,18 +385,6 @@ function gradientLength(g: Float32Array, offset: number, size: number): number {
   for (let k = 0; k < size; k++) nn += g[offset + k] * g[offset + k];
   return Math.sqrt(nn);
 }
-
-/** x ← clip(x + scale · g) on `size` values: float64 operations, rounded to float32 when stored. */
-export type ClippedStep = (
-  x: Float32Array,
-  xOffset: number,
-  g: Float32Array,
-  gOffset: number,
-  size: number,
-  scale: number,
-  lower: number,
-  upper: number,
-) => void;
 
 /** The clipped step in TypeScript (DenseEngine.clippedStep runs the same operations in wasm). */
 export const clippedStep: ClippedStep = (x, xOffset, g, gOffset, size, scale, lower, upper) => {

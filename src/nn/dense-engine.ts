@@ -23,6 +23,21 @@ export function flushSubnormals(values: Float32Array): void {
 }
 
 /**
+ * x ← clip(x + scale · g) on `size` values: float64 operations, rounded to float32 when stored (attack.ts
+ * clippedStep in TypeScript, DenseEngine.clippedStep on the wasm kernels).
+ */
+export type ClippedStep = (
+  x: Float32Array,
+  xOffset: number,
+  g: Float32Array,
+  gOffset: number,
+  size: number,
+  scale: number,
+  lower: number,
+  upper: number,
+) => void;
+
+/**
  * The network on batches of a fixed size B, on the wasm GEMM: forward H = X·W1ᵀ, backward dW1 += Gᵀ·X and
  * ∇ₓ = G·W1 (G = ∂/∂ pre-activations). Buffers are allocated once: wasm memory only grows, so one engine
  * serves every model of a sweep (the weights are copied in before each product).
@@ -222,16 +237,7 @@ export class DenseEngine {
    * kernels: one image and its gradient are copied in, and the image copied back (attack.ts clippedStep's
    * operations: the same bits, without the TypeScript loop's branches on every pixel).
    */
-  readonly clippedStep = (
-    x: Float32Array,
-    xOffset: number,
-    g: Float32Array,
-    gOffset: number,
-    size: number,
-    scale: number,
-    lower: number,
-    upper: number,
-  ): void => {
+  readonly clippedStep: ClippedStep = (x, xOffset, g, gOffset, size, scale, lower, upper) => {
     if (size > this.inputs)
       throw new RangeError(`DenseEngine: a step of ${size} values (at most ${this.inputs})`);
     const [xm, gm] = this.stepSpace ?? [

@@ -9,7 +9,7 @@
  * src/solvers/wasm-module.ts against its own so that a build/solvers.wasm of another version is never called.
  */
 export function layoutVersion(): i32 {
-  return 5;
+  return 6;
 }
 
 function f64At(base: usize, index: i32): f64 {
@@ -549,6 +549,100 @@ export function hingeWeights(
       const q = u + ((<usize>columnAt(column, p)) << 3);
       store<f64>(q, load<f64>(q) + ay * byteAt(value, p));
     }
+  }
+}
+
+// The same passes for data held dense (rows of `stride` pixel bytes, the first dim of them the image): the
+// sums of src/math/vector.ts dotRow (partial sums s0 … s3 by column mod 4, s0 + s1 + (s2 + s3)) and
+// hinge/data.ts addRow's per-entry updates over every column, zeros included, so the same bits.
+
+/** dotRow(row, u) over dim bytes: lanes (s0, s1) and (s2, s3), the tail into s0. */
+function denseRowDot(row: usize, dim: i32, u: usize): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  let k = 0;
+  for (; k + 3 < dim; k += 4) {
+    const words = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(row + <usize>k)));
+    const at = u + ((<usize>k) << 3);
+    lo = f64x2.add(lo, f64x2.mul(f64x2.convert_low_i32x4_u(words), v128.load(at)));
+    const upper = i32x4.shuffle(words, words, 2, 3, 0, 1);
+    hi = f64x2.add(hi, f64x2.mul(f64x2.convert_low_i32x4_u(upper), v128.load(at, 16)));
+  }
+  let s0 = f64x2.extract_lane(lo, 0);
+  for (; k < dim; k++) s0 += byteAt(row, k) * f64At(u, k);
+  return s0 + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+}
+
+/** out[k] = A_{rows[k]}·u for k < count, dense rows. */
+export function hingeDenseRowDots(
+  rows: usize,
+  count: i32,
+  dense: usize,
+  stride: i32,
+  dim: i32,
+  u: usize,
+  out: usize,
+): void {
+  for (let k = 0; k < count; k++) {
+    const row = dense + <usize>i32At(rows, k) * <usize>stride;
+    store<f64>(out + ((<usize>k) << 3), denseRowDot(row, dim, u));
+  }
+}
+
+/** out[i] = A_i·u for the n dense rows from `dense` on. */
+export function hingeDenseAllDots(n: i32, dense: usize, stride: i32, dim: i32, u: usize, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    store<f64>(out + ((<usize>i) << 3), denseRowDot(dense + <usize>i * <usize>stride, dim, u));
+  }
+}
+
+/** u[c] ← u[c] + a · A_ic for every column c < dim (addRow on a dense row), four entries at a time. */
+function addDenseRow(row: usize, dim: i32, a: f64, u: usize): void {
+  const a2 = f64x2.splat(a);
+  let c = 0;
+  for (; c + 3 < dim; c += 4) {
+    const at = u + ((<usize>c) << 3);
+    const words = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(row + <usize>c)));
+    const upper = i32x4.shuffle(words, words, 2, 3, 0, 1);
+    v128.store(at, f64x2.add(v128.load(at), f64x2.mul(a2, f64x2.convert_low_i32x4_u(words))));
+    v128.store(at, f64x2.add(v128.load(at, 16), f64x2.mul(a2, f64x2.convert_low_i32x4_u(upper))), 16);
+  }
+  for (; c < dim; c++) {
+    const at = u + ((<usize>c) << 3);
+    store<f64>(at, load<f64>(at) + a * byteAt(row, c));
+  }
+}
+
+/** u ← u + coefs[k]·A_{rows[k]} for k < count in order, dense rows. */
+export function hingeDenseAddRows(
+  rows: usize,
+  coefs: usize,
+  count: i32,
+  dense: usize,
+  stride: i32,
+  dim: i32,
+  u: usize,
+): void {
+  for (let k = 0; k < count; k++) {
+    addDenseRow(dense + <usize>i32At(rows, k) * <usize>stride, dim, f64At(coefs, k), u);
+  }
+}
+
+/** u = Σ α_i y_i A_i in index order (weightsFromAlpha), dense rows. */
+export function hingeDenseWeights(
+  n: i32,
+  dim: i32,
+  alpha: usize,
+  y: usize,
+  dense: usize,
+  stride: i32,
+  u: usize,
+): void {
+  memory.fill(u, 0, (<usize>dim) << 3);
+  for (let i = 0; i < n; i++) {
+    const a = f64At(alpha, i);
+    if (a === 0) continue;
+    addDenseRow(dense + <usize>i * <usize>stride, dim, a * f64At(y, i), u);
   }
 }
 

@@ -5,7 +5,7 @@ import type { SparseColumns, SparseRows } from '../math/sparse.js';
 import { pixelValues } from '../math/types.js';
 
 /** assembly/solvers.ts's layoutVersion(): the parameters and data layouts this code calls its exports with. */
-const LAYOUT_VERSION = 5;
+const LAYOUT_VERSION = 6;
 
 const EXPORTS = [
   'memory',
@@ -21,6 +21,10 @@ const EXPORTS = [
   'hingeAllDots',
   'hingeKernelEntries',
   'hingeKernelEntriesDense',
+  'hingeDenseRowDots',
+  'hingeDenseAllDots',
+  'hingeDenseAddRows',
+  'hingeDenseWeights',
   'hingeWeights',
   'hingeAddRows',
   'factorForward',

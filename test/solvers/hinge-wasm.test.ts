@@ -25,38 +25,16 @@ beforeAll(() => {
 
 describe('the hinge kernels in WebAssembly', () => {
   it('give the gradient passes, kernel entries, weights and row updates of the TypeScript loops, bit for bit', () => {
+    samePasses(pair.train.bytes, pair.train);
     const make = solverKernels().hingeKernels;
-    expect(make, 'build/solvers.wasm loads (npm run build)').toBeDefined();
-    if (!make) return;
-    const ts = prepareHingeData(pair.train, pair.train.bytes);
-    const wasm = prepareHingeData(pair.train, pair.train.bytes);
-    wasm.kernels = make(wasm);
-    expect(wasm.kernels).toBeDefined();
-    const { n, dim } = ts;
-    const u = Float64Array.from({ length: dim }, (_, k) => Math.sin(k) * 40);
-    const both = (run: (d: typeof ts, out: Float64Array) => void, length: number) => {
-      const a = new Float64Array(length);
-      const b = new Float64Array(length);
-      run(ts, a);
-      run(wasm, b);
-      expect(b).toEqual(a);
-    };
-    both((d, g) => gradientPass(d, u, g), n);
-    const rows = Int32Array.from({ length: 57 }, (_, k) => (k * 37) % n);
-    both((d, g) => gradientPassRows(d, u, g, rows, rows.length), n);
-    both((d, out) => kernelEntries(d, 11, rows, rows.length, out), rows.length);
-    // a dual point with zeros, bounds and free values, as the solvers hold it
-    const alpha = Float64Array.from({ length: n }, (_, i) =>
-      i % 3 === 0 ? 0 : i % 3 === 1 ? 0.01 : i / 7e4,
-    );
-    both((d, w) => weightsFromAlpha(d, alpha, w), dim);
-    const coefs = Float64Array.from(rows, (_, k) => (k % 2 === 0 ? 1e-3 : -2e-3) * (k + 1));
-    both((d, w) => {
-      w.set(u);
-      addRows(d, rows, coefs, rows.length, w);
-    }, dim);
     // data not given as bytes keeps the TypeScript loops
-    expect(make(prepareHingeData(pair.train))).toBeUndefined();
+    expect(make?.(prepareHingeData(pair.train))).toBeUndefined();
+  });
+
+  it('do the same on data held dense (more than half the pixels lit: the digits inverted)', () => {
+    const { bytes, set } = inverted(pair.train);
+    expect(prepareHingeData(set, bytes).sparse).toBe(false);
+    samePasses(bytes, set);
   });
 
   it('take kernel entries from dense rows where the pixels fill an eighth of them, exact at the largest sums', () => {
@@ -152,4 +130,60 @@ describe('the hinge kernels in WebAssembly', () => {
     const wasm = [...hingePathModels(pair.train, lambdas, { ...options, kernels: make })];
     expect(wasm.map((m) => [m.w, m.b, m.iterations])).toEqual(ts.map((m) => [m.w, m.b, m.iterations]));
   });
+
+  it('solve the same path as the TypeScript loops on data held dense, bit for bit', () => {
+    const make = solverKernels().hingeKernels;
+    if (!make) throw new Error('build/solvers.wasm is missing');
+    const { bytes, set } = inverted(pair.train);
+    const lambdas = lambdaGrid().filter((_, c) => c % 8 === 0);
+    const options = { tolerance: 1e-6, bytes };
+    const ts = [...hingePathModels(set, lambdas, options)];
+    const wasm = [...hingePathModels(set, lambdas, { ...options, kernels: make })];
+    expect(wasm.map((m) => [m.w, m.b, m.iterations])).toEqual(ts.map((m) => [m.w, m.b, m.iterations]));
+  });
 });
+
+/** The digits with every pixel inverted (255 − byte): the same images, held dense by prepareHingeData. */
+function inverted(train: BinaryPair['train']): {
+  bytes: Uint8Array;
+  set: ReturnType<typeof byteLabelledSet>;
+} {
+  const bytes = train.bytes.map((b) => 255 - b);
+  return { bytes, set: byteLabelledSet(train.n, train.dim, bytes, Float64Array.from(train.y)) };
+}
+
+/** Every pass of the wasm kernels on `set` (prepared from `bytes`) equals the TypeScript loops' bit for bit. */
+function samePasses(bytes: Uint8Array, set: BinaryPair['train']): void {
+  const make = solverKernels().hingeKernels;
+  expect(make, 'build/solvers.wasm loads (npm run build)').toBeDefined();
+  if (!make) return;
+  const ts = prepareHingeData(set, bytes);
+  const wasm = prepareHingeData(set, bytes);
+  wasm.kernels = make(wasm);
+  expect(wasm.kernels).toBeDefined();
+  const { n, dim } = ts;
+  const u = Float64Array.from({ length: dim }, (_, k) => Math.sin(k) * 40);
+  const both = (run: (d: typeof ts, out: Float64Array) => void, length: number) => {
+    const a = new Float64Array(length);
+    const b = new Float64Array(length);
+    run(ts, a);
+    run(wasm, b);
+    expect(b).toEqual(a);
+    expect(Array.from(b, (v) => Object.is(v, -0))).toEqual(Array.from(a, (v) => Object.is(v, -0)));
+  };
+  both((d, g) => gradientPass(d, u, g), n);
+  const rows = Int32Array.from({ length: 57 }, (_, k) => (k * 37) % n);
+  both((d, g) => gradientPassRows(d, u, g, rows, rows.length), n);
+  both((d, out) => kernelEntries(d, 11, rows, rows.length, out), rows.length);
+  // a dual point with zeros, bounds and free values, as the solvers hold it
+  const alpha = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 0.01 : i / 7e4));
+  both((d, w) => weightsFromAlpha(d, alpha, w), dim);
+  const coefs = Float64Array.from(rows, (_, k) => (k % 2 === 0 ? 1e-3 : -2e-3) * (k + 1));
+  both((d, w) => {
+    w.set(u);
+    // zeros of both signs in u: a row's zero pixels add ±0 to them
+    w[3] = -0;
+    w[4] = 0;
+    addRows(d, rows, coefs, rows.length, w);
+  }, dim);
+}

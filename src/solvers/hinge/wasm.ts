@@ -1,6 +1,8 @@
 // The hinge solvers' row dot products and weights in WebAssembly (assembly/solvers.ts): the same sums as
 // rowDot, so every gradient and kernel entry is the TypeScript one bit for bit. Pure: it takes the compiled
-// build/solvers.wasm. Each data set gets its own instance holding its rows as bytes with 16-bit columns.
+// build/solvers.wasm. Each data set gets its own instance holding its rows as bytes: compressed rows with
+// 16-bit columns for sparse data (MNIST), dense rows for data prepared dense (half of Fashion-MNIST's pairs),
+// and dense rows beside the compressed ones where they make the kernel entries cheaper.
 import { solverInstance } from '../wasm-module.js';
 import { copyLeadingFactor, type FactorKernels } from './cholesky.js';
 import type { HingeData, HingeKernels } from './data.js';
@@ -45,6 +47,34 @@ interface HingeExports {
     div: number,
     out: number,
   ): void;
+  hingeDenseRowDots(
+    rows: number,
+    count: number,
+    dense: number,
+    stride: number,
+    dim: number,
+    u: number,
+    out: number,
+  ): void;
+  hingeDenseAllDots(n: number, dense: number, stride: number, dim: number, u: number, out: number): void;
+  hingeDenseAddRows(
+    rows: number,
+    coefs: number,
+    count: number,
+    dense: number,
+    stride: number,
+    dim: number,
+    u: number,
+  ): void;
+  hingeDenseWeights(
+    n: number,
+    dim: number,
+    alpha: number,
+    y: number,
+    dense: number,
+    stride: number,
+    u: number,
+  ): void;
   hingeAddRows(
     rows: number,
     coefs: number,
@@ -83,36 +113,47 @@ export interface WasmHingeDots {
   allDots(lo: number, hi: number): void;
 }
 
-/** True for data the wasm kernels take: compressed rows of raw pixels with at most 65 536 pixels. */
-function takesData(data: HingeData): boolean {
-  return data.sparse && data.root === 255 && data.dim <= 65536;
-}
-
 /** Bytes a dense row of `dim` pixels takes in an instance: a multiple of 16, for whole v128 loads. */
 function denseStride(dim: number): number {
   return Math.ceil(dim / 16) * 16;
 }
 
+/** Largest dense copy of the rows an instance holds (bytes). */
+const DENSE_BYTES = 2 ** 28;
+
 /**
- * Whether the kernel entries read dense rows (hingeKernelEntriesDense): when the rows fill at least an
- * eighth of their pixels (MNIST's digits fill about a fifth) and the dense copy takes at most 256 MB. Sparser
- * data keeps the compressed rows, where a target costs its nonzeros rather than its width.
+ * True for data the wasm kernels take: raw pixels (the data prepared from bytes) with at most 65 536 pixels
+ * (the bound that keeps the integer kernel entries exact), as compressed rows or, for data prepared dense,
+ * when its rows fit in 256 MB as bytes.
  */
-function denseKernels(data: HingeData): boolean {
-  const bytes = data.n * denseStride(data.dim);
-  return bytes <= 2 ** 28 && data.start[data.n] * 8 >= bytes;
+function takesData(data: HingeData): boolean {
+  if (data.root !== 255 || data.dim > 65536) return false;
+  return data.sparse || data.n * denseStride(data.dim) <= DENSE_BYTES;
 }
 
 /**
- * A fresh instance of `module` holding the data's rows as bytes with 16-bit columns, and its blocks; with
- * `dense`, also each row as dim zero-padded bytes (for the kernel entries).
+ * Whether the instance holds the rows dense, for the kernel entries (hingeKernelEntriesDense): data prepared
+ * dense, and compressed rows that fill at least an eighth of their pixels (MNIST's digits fill about a
+ * fifth) when the dense copy takes at most 256 MB. Sparser data keeps the compressed rows only, where a
+ * target costs its nonzeros rather than its width.
+ */
+function denseKernels(data: HingeData): boolean {
+  if (!data.sparse) return true;
+  const bytes = data.n * denseStride(data.dim);
+  return bytes <= DENSE_BYTES && data.start[data.n] * 8 >= bytes;
+}
+
+/**
+ * A fresh instance of `module` holding the data's rows, and its blocks: compressed rows (bytes with 16-bit
+ * columns) for data prepared sparse; with `dense`, or for data prepared dense, each row as dim zero-padded
+ * bytes. Its row dot products read the rows as the data holds them (rowDot's sums).
  */
 function hingeInstance(module: WebAssembly.Module, data: HingeData, dense = false) {
-  const { n, dim } = data;
-  const nnz = data.start[n];
-  const stride = dense ? denseStride(dim) : 0;
+  const { n, dim, sparse } = data;
+  const nnz = sparse ? data.start[n] : 0;
+  const stride = dense || !sparse ? denseStride(dim) : 0;
   const { exports, at } = solverInstance(module, {
-    start: (n + 1) * 4,
+    start: sparse ? (n + 1) * 4 : 0,
     column: nnz * 2,
     value: nnz,
     u: dim * 8,
@@ -126,29 +167,43 @@ function hingeInstance(module: WebAssembly.Module, data: HingeData, dense = fals
   });
   const wasm = exports as unknown as HingeExports;
   const { buffer } = exports.memory;
-  new Int32Array(buffer, at.start, n + 1).set(data.start);
-  new Uint16Array(buffer, at.column, nnz).set(data.column.subarray(0, nnz));
-  // the raw pixels: integers 0..255 (prepareHingeData checked them against the bytes)
-  new Uint8Array(buffer, at.value, nnz).set(data.value.subarray(0, nnz));
   new Float64Array(buffer, at.y, n).set(data.y);
-  if (dense) {
-    const rows = new Uint8Array(buffer, at.dense, n * stride);
-    const { start, column, value } = data;
-    for (let i = 0; i < n; i++) {
-      const offset = i * stride;
-      for (let p = start[i]; p < start[i + 1]; p++) rows[offset + column[p]] = value[p];
-    }
+  if (sparse) {
+    new Int32Array(buffer, at.start, n + 1).set(data.start);
+    new Uint16Array(buffer, at.column, nnz).set(data.column.subarray(0, nnz));
+    // the raw pixels: integers 0..255 (prepareHingeData checked them against the bytes)
+    new Uint8Array(buffer, at.value, nnz).set(data.value.subarray(0, nnz));
   }
-  const dots: WasmHingeDots = {
-    u: new Float64Array(buffer, at.u, dim),
-    rows: new Int32Array(buffer, at.rows, n),
-    out: new Float64Array(buffer, at.out, n),
-    rowDots: (lo, hi) =>
-      wasm.hingeRowDots(at.rows + 4 * lo, hi - lo, at.start, at.column, at.value, at.u, at.out + 8 * lo),
-    // the row starts from lo on: each holds its row's absolute offset
-    allDots: (lo, hi) =>
-      wasm.hingeAllDots(hi - lo, at.start + 4 * lo, at.column, at.value, at.u, at.out + 8 * lo),
-  };
+  if (stride > 0) {
+    const rows = new Uint8Array(buffer, at.dense, n * stride);
+    if (sparse) {
+      const { start, column, value } = data;
+      for (let i = 0; i < n; i++) {
+        const offset = i * stride;
+        for (let p = start[i]; p < start[i + 1]; p++) rows[offset + column[p]] = value[p];
+      }
+    } else for (let i = 0; i < n; i++) rows.set(data.dense.subarray(i * dim, (i + 1) * dim), i * stride);
+  }
+  const dots: WasmHingeDots = sparse
+    ? {
+        u: new Float64Array(buffer, at.u, dim),
+        rows: new Int32Array(buffer, at.rows, n),
+        out: new Float64Array(buffer, at.out, n),
+        rowDots: (lo, hi) =>
+          wasm.hingeRowDots(at.rows + 4 * lo, hi - lo, at.start, at.column, at.value, at.u, at.out + 8 * lo),
+        // the row starts from lo on: each holds its row's absolute offset
+        allDots: (lo, hi) =>
+          wasm.hingeAllDots(hi - lo, at.start + 4 * lo, at.column, at.value, at.u, at.out + 8 * lo),
+      }
+    : {
+        u: new Float64Array(buffer, at.u, dim),
+        rows: new Int32Array(buffer, at.rows, n),
+        out: new Float64Array(buffer, at.out, n),
+        rowDots: (lo, hi) =>
+          wasm.hingeDenseRowDots(at.rows + 4 * lo, hi - lo, at.dense, stride, dim, at.u, at.out + 8 * lo),
+        allDots: (lo, hi) =>
+          wasm.hingeDenseAllDots(hi - lo, at.dense + lo * stride, stride, dim, at.u, at.out + 8 * lo),
+      };
   return { wasm, at, buffer, dots, stride };
 }
 
@@ -158,8 +213,8 @@ export function wasmHingeDots(module: WebAssembly.Module, data: HingeData): Wasm
 }
 
 /**
- * The kernels of each data set on its own instance of `module`, for compressed rows of raw pixels (the data
- * prepared from bytes, at most 65 536 pixels); other data keeps the TypeScript loops. `share` (given the
+ * The kernels of each data set on its own instance of `module`, for raw pixels (the data prepared from bytes,
+ * at most 65 536 pixels) held as compressed rows or dense; other data keeps the TypeScript loops. `share` (given the
  * instance's dot products) may take over the long row-dot passes, splitting them with another thread.
  */
 export function wasmHingeKernels(
@@ -168,7 +223,7 @@ export function wasmHingeKernels(
 ): (data: HingeData) => HingeKernels | undefined {
   return (data) => {
     if (!takesData(data)) return undefined;
-    const { n, dim, div } = data;
+    const { n, dim, div, sparse } = data;
     const { wasm, at, buffer, dots, stride } = hingeInstance(module, data, denseKernels(data));
     const { u, rows, out } = dots;
     const alpha = new Float64Array(buffer, at.alpha, n);
@@ -205,12 +260,14 @@ export function wasmHingeKernels(
         rows.set(list.subarray(0, count));
         // the coefficients go where the row dot products come out (count ≤ n doubles)
         out.set(coefs.subarray(0, count));
-        wasm.hingeAddRows(at.rows, at.out, count, at.start, at.column, at.value, at.u);
+        if (sparse) wasm.hingeAddRows(at.rows, at.out, count, at.start, at.column, at.value, at.u);
+        else wasm.hingeDenseAddRows(at.rows, at.out, count, at.dense, stride, dim, at.u);
         into.set(u);
       },
       weights(a, into) {
         alpha.set(a.subarray(0, n));
-        wasm.hingeWeights(n, dim, at.alpha, at.y, at.start, at.column, at.value, at.u);
+        if (sparse) wasm.hingeWeights(n, dim, at.alpha, at.y, at.start, at.column, at.value, at.u);
+        else wasm.hingeDenseWeights(n, dim, at.alpha, at.y, at.dense, stride, at.u);
         into.set(u);
       },
       factor: () => wasmFactorKernels(module),

@@ -7,7 +7,10 @@ import { loadDataset, mnistFiles, selectPair } from '../../src/data/index.js';
 import { type PassShare, sharedSolverKernels, solverKernels } from '../../src/experiments/solver-kernels.js';
 import type { PathSolverName } from '../../src/math/losses.js';
 import type { ByteLabelledSet } from '../../src/math/types.js';
+import { byteLabelledSet } from '../../src/math/types.js';
 import { lambdaGrid } from '../../src/schema/artifacts.js';
+import { prepareHingeData } from '../../src/solvers/hinge/data.js';
+import { imageCutsOf } from '../../src/solvers/hinge/shared-kernels.js';
 import {
   balancedCuts,
   CONTROL,
@@ -62,7 +65,7 @@ function helperFor(share: PassShare, kind: 'server' | 'stalled'): Worker {
  * The path with its passes shared through a fresh control buffer; with a helper, the solve waits (once it
  * has its data) until the helper is ready, so that it takes part from the first λ on.
  */
-function sharedPath(solver: PathSolverName, helper?: 'server' | 'stalled') {
+function sharedPath(solver: PathSolverName, helper?: 'server' | 'stalled', set: ByteLabelledSet = train) {
   const control = rangeControl();
   const words = new Int32Array(control);
   let counts: RangeRunner['counts'] | undefined;
@@ -75,7 +78,7 @@ function sharedPath(solver: PathSolverName, helper?: 'server' | 'stalled') {
     while (Atomics.load(words, CONTROL.HELPER) !== CONTROL.READY && performance.now() < until)
       Atomics.wait(words, CONTROL.HELPER, 0, 10);
   });
-  const models = SOLVERS[solver].solvePath(train, lambdaGrid(), { bytes: train.bytes, ...kernels });
+  const models = SOLVERS[solver].solvePath(set, lambdaGrid(), { bytes: set.bytes, ...kernels });
   stopRanges(control);
   return { models, counts, worker };
 }
@@ -121,5 +124,38 @@ describe('balancedCuts', () => {
     // cost k² up to k: a quarter of 10 000 at k = 50, a half at 71, three quarters at 87
     expect(cuts).toEqual([0, 50, 71, 87, 100]);
     expect(Array.from(balancedCuts(new Float64Array(4), 3, 4))).toEqual([0, 0, 0, 0, 3]);
+  });
+});
+
+describe('the ranges of a hinge pass over every image', () => {
+  it('balance nonzeros for compressed rows and counts for rows held dense (which have no row starts)', () => {
+    const sparse = prepareHingeData(train, train.bytes);
+    expect(sparse.sparse).toBe(true);
+    const cuts = Array.from(imageCutsOf(sparse));
+    expect(cuts).toEqual(Array.from(balancedCuts(sparse.start, sparse.n)));
+    // the digits inverted light most pixels: held dense, cut into equal counts, none empty
+    const bytes = train.bytes.map((b) => 255 - b);
+    const dense = prepareHingeData(
+      byteLabelledSet(train.n, train.dim, bytes, Float64Array.from(train.y)),
+      bytes,
+    );
+    expect(dense.sparse).toBe(false);
+    const denseCuts = Array.from(imageCutsOf(dense));
+    expect(denseCuts).toHaveLength(RANGES + 1);
+    expect(denseCuts[0]).toBe(0);
+    expect(denseCuts[RANGES]).toBe(dense.n);
+    for (let c = 0; c < RANGES; c++) expect(denseCuts[c + 1] - denseCuts[c]).toBe(dense.n / RANGES);
+  });
+
+  it('give the one-thread bits on rows held dense while the other thread computes ranges', async () => {
+    const bytes = train.bytes.map((b) => 255 - b);
+    const set = byteLabelledSet(train.n, train.dim, bytes, Float64Array.from(train.y));
+    const alone = SOLVERS['hinge-path'].solvePath(set, lambdaGrid(), { bytes, ...solverKernels() });
+    const { models, counts, worker } = sharedPath('hinge-path', 'server', set);
+    await worker?.terminate();
+    expect(models.map((m) => [Array.from(m.w), m.b, m.iterations])).toEqual(
+      alone.map((m) => [Array.from(m.w), m.b, m.iterations]),
+    );
+    expect(counts?.helped).toBeGreaterThan(0);
   });
 });

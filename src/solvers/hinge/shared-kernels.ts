@@ -67,6 +67,13 @@ const listCuts = (count: number) =>
   Int32Array.from({ length: RANGES + 1 }, (_, c) => Math.floor((c * count) / RANGES));
 
 /**
+ * The ranges of a pass over every image: of equal nonzeros for compressed rows, of equal counts for rows
+ * held dense (all equally long; they have no row starts to balance by).
+ */
+export const imageCutsOf = (data: HingeData) =>
+  data.sparse ? balancedCuts(data.start, data.n) : listCuts(data.n);
+
+/**
  * The solver's side: the long passes on `dots` (the solver's own instance), with a helper serving `buffers`
  * (hingeServer) whenever it is ready; until then, or once it has stopped, every range is computed here.
  */
@@ -77,7 +84,7 @@ export function sharedHingeDots(
 ): SharedHingeDots {
   const { n } = data;
   const shared = viewsOf(buffers, data);
-  const imageCuts = balancedCuts(data.start, n);
+  const imageCuts = imageCutsOf(data);
   const runner = rangeRunner(buffers.control);
   const { own } = runner;
   return {
@@ -125,7 +132,7 @@ export function hingeServer(
 ) {
   const { n } = data;
   const shared = viewsOf(buffers, data);
-  const imageCuts = balancedCuts(data.start, n);
+  const imageCuts = imageCutsOf(data);
   // the pass whose inputs this instance holds, and its ranges
   let inputsOf = 0;
   let cuts = imageCuts;
